@@ -1,0 +1,199 @@
+package io.pensieve.statemachine;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.pensieve.proto.v1.Command;
+import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.proto.v1.CommandBatchResult;
+import io.pensieve.proto.v1.CommandError;
+import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.CompareAndSetResponse;
+import io.pensieve.proto.v1.Condition;
+import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.ConfigureResult;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.DeleteResponse;
+import io.pensieve.proto.v1.ErrorCode;
+import io.pensieve.proto.v1.ExpireResult;
+import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.TouchResult;
+import io.pensieve.store.ConfigureOutcome;
+import io.pensieve.store.Entry;
+import io.pensieve.store.Expectation;
+import io.pensieve.store.LruTtlMap;
+import io.pensieve.store.Refused;
+import io.pensieve.store.SettingsUpdate;
+import io.pensieve.store.WriteOutcome;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Applies a log entry's commands to the map, in order, with the entry's leader time stamp, and
+ * gives each its own result. Deterministic like the map: the result depends only on the
+ * commands and the map's state, so every replica computes the same one.
+ */
+public final class CommandApplier {
+  private CommandApplier() {}
+
+  public static CommandBatchResult apply(LruTtlMap map, CommandBatch batch) {
+    long stampMillis = batch.getLeaderTimeMillis();
+    CommandBatchResult.Builder results = CommandBatchResult.newBuilder();
+    for (Command command : batch.getCommandsList()) {
+      results.addResults(apply(map, command, stampMillis));
+    }
+    return results.build();
+  }
+
+  static CommandResult apply(LruTtlMap map, Command command, long stampMillis) {
+    return switch (command.getKindCase()) {
+      case PUT -> put(map, command.getPut(), stampMillis);
+      case DELETE -> delete(map, command.getDelete(), stampMillis);
+      case COMPARE_AND_SET -> compareAndSet(map, command.getCompareAndSet(), stampMillis);
+      case TOUCH -> touch(map, command.getTouch().getKeysList(), stampMillis);
+      case EXPIRE -> CommandResult.newBuilder()
+          .setExpire(ExpireResult.newBuilder()
+              .setExpired(map.expire(command.getExpire().getMaxEntries(), stampMillis)))
+          .build();
+      case CONFIGURE -> configure(map, command.getConfigure(), stampMillis);
+      case KIND_NOT_SET -> invalid("command has no operation");
+    };
+  }
+
+  private static CommandResult put(LruTtlMap map, PutRequest put, long stampMillis) {
+    WriteOutcome outcome = map.put(put.getKey().toByteArray(), put.getValue().toByteArray(),
+        ttl(put.hasTtlMillis(), put.getTtlMillis()), put.getPrevKv(), stampMillis);
+    if (outcome instanceof WriteOutcome.Stored stored) {
+      return CommandResult.newBuilder().setPut(putResponse(stored)).build();
+    }
+    return refused((Refused) outcome);
+  }
+
+  private static CommandResult compareAndSet(
+      LruTtlMap map, CompareAndSetRequest cas, long stampMillis) {
+    Optional<Expectation> expected = expectation(cas.getCondition());
+    if (expected.isEmpty()) {
+      return invalid("compare-and-set needs a condition: version, value or absent");
+    }
+    WriteOutcome outcome = map.compareAndSet(cas.getKey().toByteArray(), expected.get(),
+        cas.getValue().toByteArray(), ttl(cas.hasTtlMillis(), cas.getTtlMillis()),
+        cas.getPrevKv(), stampMillis);
+    CompareAndSetResponse.Builder response = CompareAndSetResponse.newBuilder();
+    if (outcome instanceof WriteOutcome.Stored stored) {
+      response.setSucceeded(true)
+          .setVersion(stored.version())
+          .setCreateRevision(stored.createRevision());
+      stored.previous().ifPresent(previous -> response.setKv(keyValue(previous)));
+    } else if (outcome instanceof WriteOutcome.CompareFailed failed) {
+      failed.current().ifPresent(current -> response.setKv(keyValue(current)));
+    } else {
+      return refused((Refused) outcome);
+    }
+    return CommandResult.newBuilder().setCompareAndSet(response).build();
+  }
+
+  private static CommandResult delete(LruTtlMap map, DeleteRequest delete, long stampMillis) {
+    Optional<Expectation> expected = Optional.empty();
+    if (delete.hasCondition()) {
+      expected = expectation(delete.getCondition());
+      if (expected.isEmpty()) {
+        return invalid("a delete condition needs a version, a value or absent");
+      }
+    }
+    WriteOutcome outcome =
+        map.delete(delete.getKey().toByteArray(), expected, delete.getPrevKv(), stampMillis);
+    DeleteResponse.Builder response = DeleteResponse.newBuilder();
+    if (outcome instanceof WriteOutcome.Deleted deleted) {
+      response.setDeleted(true).setRevision(deleted.revision());
+      deleted.previous().ifPresent(previous -> response.setPrevKv(keyValue(previous)));
+    } else if (outcome instanceof WriteOutcome.CompareFailed failed) {
+      response.setCompareFailed(true);
+      failed.current().ifPresent(current -> response.setPrevKv(keyValue(current)));
+    } else if (outcome instanceof Refused refused) {
+      return refused(refused);
+    }
+    return CommandResult.newBuilder().setDelete(response).build();
+  }
+
+  private static CommandResult touch(LruTtlMap map, List<ByteString> keys, long stampMillis) {
+    int touched = map.touch(keys.stream().map(ByteString::toByteArray).toList(), stampMillis);
+    return CommandResult.newBuilder()
+        .setTouch(TouchResult.newBuilder().setTouched(touched))
+        .build();
+  }
+
+  private static CommandResult configure(
+      LruTtlMap map, ConfigureCommand configure, long stampMillis) {
+    SettingsUpdate update;
+    try {
+      update = SettingsMapping.fromProto(configure);
+    } catch (IllegalArgumentException e) {
+      return invalid(e.getMessage());
+    }
+    ConfigureOutcome outcome = map.configure(update, configure.getOnlyIfUnconfigured(), stampMillis);
+    if (outcome instanceof ConfigureOutcome.Configured configured) {
+      return CommandResult.newBuilder()
+          .setConfigure(ConfigureResult.newBuilder()
+              .setChanged(configured.changed())
+              .setSettings(SettingsMapping.toProto(configured.settings()))
+              .setEvicted(configured.evicted()))
+          .build();
+    }
+    return refused((Refused) outcome);
+  }
+
+  private static Optional<Expectation> expectation(Condition condition) {
+    return switch (condition.getExpectedCase()) {
+      case VERSION -> Optional.of(Expectation.version(condition.getVersion()));
+      case VALUE -> Optional.of(Expectation.value(condition.getValue().toByteArray()));
+      case ABSENT -> condition.getAbsent() ? Optional.of(Expectation.absent()) : Optional.empty();
+      case EXPECTED_NOT_SET -> Optional.empty();
+    };
+  }
+
+  private static OptionalLong ttl(boolean present, long ttlMillis) {
+    return present ? OptionalLong.of(ttlMillis) : OptionalLong.empty();
+  }
+
+  private static PutResponse putResponse(WriteOutcome.Stored stored) {
+    PutResponse.Builder response = PutResponse.newBuilder()
+        .setVersion(stored.version())
+        .setCreateRevision(stored.createRevision());
+    stored.previous().ifPresent(previous -> response.setPrevKv(keyValue(previous)));
+    return response.build();
+  }
+
+  /** The entry's arrays are copies the map handed over, so they are wrapped, not copied. */
+  public static KeyValue keyValue(Entry entry) {
+    return KeyValue.newBuilder()
+        .setKey(UnsafeByteOperations.unsafeWrap(entry.key()))
+        .setValue(UnsafeByteOperations.unsafeWrap(entry.value()))
+        .setVersion(entry.version())
+        .setCreateRevision(entry.createRevision())
+        .setExpireAtMillis(entry.expireAtMillis())
+        .build();
+  }
+
+  private static CommandResult refused(Refused refused) {
+    ErrorCode code = switch (refused.reason()) {
+      case INVALID_ARGUMENT -> ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
+      case KEY_TOO_LARGE -> ErrorCode.ERROR_CODE_KEY_TOO_LARGE;
+      case VALUE_TOO_LARGE -> ErrorCode.ERROR_CODE_VALUE_TOO_LARGE;
+      case NO_SPACE -> ErrorCode.ERROR_CODE_NO_SPACE;
+    };
+    return error(code, refused.message());
+  }
+
+  private static CommandResult invalid(String message) {
+    return error(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
+  }
+
+  private static CommandResult error(ErrorCode code, String message) {
+    return CommandResult.newBuilder()
+        .setError(CommandError.newBuilder().setCode(code).setMessage(message))
+        .build();
+  }
+}

@@ -1,0 +1,56 @@
+package io.pensieve.statemachine;
+
+import io.pensieve.proto.v1.Command;
+import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.store.LruTtlMap;
+import java.util.Optional;
+
+/**
+ * Checks a log entry's shape on the leader before it enters the log: bounds that keep any one
+ * entry's apply work small. Everything that depends on the map's state (key and value limits,
+ * capacity, conditions) is decided at apply, where every replica sees the same state.
+ */
+public final class CommandValidator {
+  /** Most commands in one log entry. */
+  public static final int MAX_COMMANDS_PER_BATCH = 10_000;
+  /** Most keys in one Touch command. */
+  public static final int MAX_TOUCH_KEYS = 10_000;
+
+  private CommandValidator() {}
+
+  /** Why the batch may not enter the log, or empty when it may. */
+  public static Optional<String> check(CommandBatch batch) {
+    int count = batch.getCommandsCount();
+    if (count == 0 || count > MAX_COMMANDS_PER_BATCH) {
+      return Optional.of("a batch holds 1 to " + MAX_COMMANDS_PER_BATCH
+          + " commands, got " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      Optional<String> problem = check(batch.getCommands(i));
+      if (problem.isPresent()) {
+        return Optional.of("command " + i + ": " + problem.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> check(Command command) {
+    switch (command.getKindCase()) {
+      case KIND_NOT_SET:
+        return Optional.of("no operation set");
+      case TOUCH:
+        int keys = command.getTouch().getKeysCount();
+        return keys > MAX_TOUCH_KEYS
+            ? Optional.of("a touch holds at most " + MAX_TOUCH_KEYS + " keys, got " + keys)
+            : Optional.empty();
+      case EXPIRE:
+        int max = command.getExpire().getMaxEntries();
+        return max < 1 || max > LruTtlMap.EXPIRE_COMMAND_LIMIT
+            ? Optional.of("expire max_entries must be between 1 and "
+                + LruTtlMap.EXPIRE_COMMAND_LIMIT + ", got " + max)
+            : Optional.empty();
+      default:
+        return Optional.empty();
+    }
+  }
+}

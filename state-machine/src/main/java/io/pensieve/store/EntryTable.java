@@ -1,0 +1,188 @@
+package io.pensieve.store;
+
+import java.util.Arrays;
+
+/**
+ * Where the map's entries live: records in slots, a chained hash index from key to slot, and an
+ * intrusive doubly linked list of slots from least to most recently used.
+ *
+ * <p>Per-slot state sits in parallel arrays (a record reference and three ints), with no node
+ * object per entry: about 16 bytes of bookkeeping per slot plus the bucket array. All operations
+ * are O(1) apart from growth, which doubles the arrays.
+ *
+ * <p>Not thread-safe; the owner serialises writers against readers.
+ */
+final class EntryTable {
+  static final int NONE = -1;
+  private static final int MIN_CAPACITY = 16;
+
+  private final KeyHasher hasher;
+
+  private byte[][] records;
+  private int[] lruPrev;
+  private int[] lruNext;
+  /** Next slot in the same hash bucket; for a free slot, the next free slot. */
+  private int[] chainNext;
+  private int[] buckets;
+
+  private int lruOldest = NONE;
+  private int lruNewest = NONE;
+  private int freeHead = NONE;
+  /** Slots at or above this have never been used. */
+  private int highWater;
+  private int size;
+
+  EntryTable(KeyHasher hasher, int expectedEntries) {
+    this.hasher = hasher;
+    int capacity = Math.max(MIN_CAPACITY, expectedEntries);
+    records = new byte[capacity][];
+    lruPrev = new int[capacity];
+    lruNext = new int[capacity];
+    chainNext = new int[capacity];
+    buckets = newBuckets(bucketCountFor(capacity));
+  }
+
+  int size() {
+    return size;
+  }
+
+  byte[] record(int slot) {
+    return records[slot];
+  }
+
+  /** The slot holding {@code key}, or {@link #NONE}. */
+  int find(byte[] key) {
+    int bucket = hasher.hash(key, 0, key.length) & (buckets.length - 1);
+    for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
+      if (EntryRecord.keyEquals(records[slot], key)) {
+        return slot;
+      }
+    }
+    return NONE;
+  }
+
+  /** Stores a record whose key is not present, as the most recently used entry. */
+  int insert(byte[] record) {
+    if (size >= buckets.length) {
+      rehash(buckets.length * 2);
+    }
+    int slot = allocateSlot();
+    records[slot] = record;
+    int bucket = bucketOf(record);
+    chainNext[slot] = buckets[bucket];
+    buckets[bucket] = slot;
+    linkNewest(slot);
+    size++;
+    return slot;
+  }
+
+  /** Replaces the record in {@code slot} with one for the same key. */
+  void replace(int slot, byte[] record) {
+    records[slot] = record;
+  }
+
+  void remove(int slot) {
+    int bucket = bucketOf(records[slot]);
+    if (buckets[bucket] == slot) {
+      buckets[bucket] = chainNext[slot];
+    } else {
+      int before = buckets[bucket];
+      while (chainNext[before] != slot) {
+        before = chainNext[before];
+      }
+      chainNext[before] = chainNext[slot];
+    }
+    unlink(slot);
+    records[slot] = null;
+    chainNext[slot] = freeHead;
+    freeHead = slot;
+    size--;
+  }
+
+  void markMostRecentlyUsed(int slot) {
+    if (slot != lruNewest) {
+      unlink(slot);
+      linkNewest(slot);
+    }
+  }
+
+  /** The least recently used slot, or {@link #NONE} when empty. */
+  int oldest() {
+    return lruOldest;
+  }
+
+  /** The slot used next after {@code slot}, or {@link #NONE} for the newest. */
+  int newer(int slot) {
+    return lruNext[slot];
+  }
+
+  private int allocateSlot() {
+    if (freeHead != NONE) {
+      int slot = freeHead;
+      freeHead = chainNext[slot];
+      return slot;
+    }
+    if (highWater == records.length) {
+      growSlots(records.length * 2);
+    }
+    return highWater++;
+  }
+
+  private void linkNewest(int slot) {
+    lruPrev[slot] = lruNewest;
+    lruNext[slot] = NONE;
+    if (lruNewest == NONE) {
+      lruOldest = slot;
+    } else {
+      lruNext[lruNewest] = slot;
+    }
+    lruNewest = slot;
+  }
+
+  private void unlink(int slot) {
+    int prev = lruPrev[slot];
+    int next = lruNext[slot];
+    if (prev == NONE) {
+      lruOldest = next;
+    } else {
+      lruNext[prev] = next;
+    }
+    if (next == NONE) {
+      lruNewest = prev;
+    } else {
+      lruPrev[next] = prev;
+    }
+  }
+
+  private int bucketOf(byte[] record) {
+    int hash = hasher.hash(record, EntryRecord.keyOffset(record), EntryRecord.keyLength(record));
+    return hash & (buckets.length - 1);
+  }
+
+  private void growSlots(int capacity) {
+    records = Arrays.copyOf(records, capacity);
+    lruPrev = Arrays.copyOf(lruPrev, capacity);
+    lruNext = Arrays.copyOf(lruNext, capacity);
+    chainNext = Arrays.copyOf(chainNext, capacity);
+  }
+
+  private void rehash(int bucketCount) {
+    buckets = newBuckets(bucketCount);
+    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
+      int bucket = bucketOf(records[slot]);
+      chainNext[slot] = buckets[bucket];
+      buckets[bucket] = slot;
+    }
+  }
+
+  /** The smallest power of two that holds {@code entries} at a load factor of one. */
+  private static int bucketCountFor(int entries) {
+    return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, entries - 1)) << 1);
+  }
+
+  private static int[] newBuckets(int count) {
+    int[] buckets = new int[count];
+    Arrays.fill(buckets, NONE);
+    return buckets;
+  }
+}

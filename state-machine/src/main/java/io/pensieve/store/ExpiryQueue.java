@@ -1,0 +1,136 @@
+package io.pensieve.store;
+
+import java.util.Arrays;
+
+/**
+ * The slots of entries that expire, in a binary min-heap ordered by expiry time and then by
+ * version. Versions are unique among live entries, so the order is total: replicas that built
+ * their heaps differently (one by applying the log, one by loading a snapshot) still expire
+ * entries in the same order, which bounded expiry work per command depends on.
+ *
+ * <p>An index from slot to heap position makes removal of any entry O(log n).
+ */
+final class ExpiryQueue {
+  private static final int NONE = EntryTable.NONE;
+  private static final int MIN_CAPACITY = 16;
+
+  private int[] heapSlots = new int[MIN_CAPACITY];
+  private long[] heapExpireAt = new long[MIN_CAPACITY];
+  private long[] heapVersions = new long[MIN_CAPACITY];
+  private int size;
+  /** Heap position of each slot, or NONE; slots past its end are not queued. */
+  private int[] positionOfSlot = new int[0];
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The slot that expires first; the queue must not be empty. */
+  int firstSlot() {
+    return heapSlots[0];
+  }
+
+  /** When the first entry expires; the queue must not be empty. */
+  long firstExpireAtMillis() {
+    return heapExpireAt[0];
+  }
+
+  /** When {@code slot} expires, or 0 if it is not queued. */
+  long expireAtMillis(int slot) {
+    int position = positionOf(slot);
+    return position == NONE ? 0 : heapExpireAt[position];
+  }
+
+  void add(int slot, long expireAtMillis, long version) {
+    if (size == heapSlots.length) {
+      int capacity = size * 2;
+      heapSlots = Arrays.copyOf(heapSlots, capacity);
+      heapExpireAt = Arrays.copyOf(heapExpireAt, capacity);
+      heapVersions = Arrays.copyOf(heapVersions, capacity);
+    }
+    ensureSlotIndexed(slot);
+    place(size, slot, expireAtMillis, version);
+    size++;
+    siftUp(size - 1);
+  }
+
+  /** Removes {@code slot} if it is queued. */
+  void remove(int slot) {
+    int position = positionOf(slot);
+    if (position == NONE) {
+      return;
+    }
+    positionOfSlot[slot] = NONE;
+    size--;
+    if (position == size) {
+      return;
+    }
+    place(position, heapSlots[size], heapExpireAt[size], heapVersions[size]);
+    siftDown(position);
+    siftUp(position);
+  }
+
+  private int positionOf(int slot) {
+    return slot < positionOfSlot.length ? positionOfSlot[slot] : NONE;
+  }
+
+  private void ensureSlotIndexed(int slot) {
+    if (slot >= positionOfSlot.length) {
+      int previous = positionOfSlot.length;
+      int capacity = Math.max(MIN_CAPACITY, Math.max(slot + 1, previous * 2));
+      positionOfSlot = Arrays.copyOf(positionOfSlot, capacity);
+      Arrays.fill(positionOfSlot, previous, capacity, NONE);
+    }
+  }
+
+  private void place(int position, int slot, long expireAtMillis, long version) {
+    heapSlots[position] = slot;
+    heapExpireAt[position] = expireAtMillis;
+    heapVersions[position] = version;
+    positionOfSlot[slot] = position;
+  }
+
+  private boolean before(int a, int b) {
+    return heapExpireAt[a] < heapExpireAt[b]
+        || (heapExpireAt[a] == heapExpireAt[b] && heapVersions[a] < heapVersions[b]);
+  }
+
+  private void swap(int a, int b) {
+    int slotA = heapSlots[a];
+    long expireA = heapExpireAt[a];
+    long versionA = heapVersions[a];
+    place(a, heapSlots[b], heapExpireAt[b], heapVersions[b]);
+    place(b, slotA, expireA, versionA);
+  }
+
+  private void siftUp(int position) {
+    while (position > 0) {
+      int parent = (position - 1) >>> 1;
+      if (!before(position, parent)) {
+        return;
+      }
+      swap(position, parent);
+      position = parent;
+    }
+  }
+
+  private void siftDown(int position) {
+    while (true) {
+      int left = 2 * position + 1;
+      if (left >= size) {
+        return;
+      }
+      int right = left + 1;
+      int smaller = right < size && before(right, left) ? right : left;
+      if (!before(smaller, position)) {
+        return;
+      }
+      swap(position, smaller);
+      position = smaller;
+    }
+  }
+}

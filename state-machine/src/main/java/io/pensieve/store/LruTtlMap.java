@@ -1,0 +1,461 @@
+package io.pensieve.store;
+
+import static io.pensieve.store.EntryTable.NONE;
+
+import io.pensieve.store.ConfigureOutcome.Configured;
+import io.pensieve.store.WriteOutcome.CompareFailed;
+import io.pensieve.store.WriteOutcome.Deleted;
+import io.pensieve.store.WriteOutcome.NotFound;
+import io.pensieve.store.WriteOutcome.Stored;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The replicated key-value map: LRU order, TTL expiry, capacity limits, revisions and
+ * compare-and-set, as a pure function of the commands applied to it.
+ *
+ * <p>Determinism is the contract. Commands carry the leader's time stamp and the map reads no
+ * clock, keeps no thread and draws no random number that affects its state, so replicas that
+ * apply the same commands hold the same entries in the same order. Reads take the serving
+ * node's time and never change anything.
+ *
+ * <ul>
+ *   <li>Time: apply time is the largest stamp seen so far, so it never runs backwards when
+ *       leadership moves to a node whose clock is behind.
+ *   <li>TTL: a write with a TTL expires at apply time + TTL. Reads hide it from that instant on;
+ *       every command then removes up to {@value #EXPIRED_REMOVED_PER_COMMAND} expired entries,
+ *       and {@link #expire} removes more on demand.
+ *   <li>LRU: writes and {@link #touch} make a key the most recently used; reads do not.
+ *   <li>Capacity: entries are accounted as key + value + {@value #ENTRY_OVERHEAD_BYTES} bytes.
+ *   <li>Revisions: every write and delete increments the revision; a key's version is the
+ *       revision of its last write. Evictions and expirations do not count as writes.
+ * </ul>
+ *
+ * <p>Not thread-safe: the owner serialises commands against reads.
+ */
+public final class LruTtlMap {
+  /** Accounted per entry on top of key and value bytes, whatever the JVM actually spends. */
+  public static final int ENTRY_OVERHEAD_BYTES = 64;
+  /** Expired entries each command removes before its own work. */
+  public static final int EXPIRED_REMOVED_PER_COMMAND = 20;
+  /** Most entries one {@link #expire} command removes. */
+  public static final int EXPIRE_COMMAND_LIMIT = 10_000;
+
+  private final EntryTable table;
+  private final ExpiryQueue expiry = new ExpiryQueue();
+  private Settings settings;
+  private boolean configured;
+  private long revision;
+  private long clockMillis;
+  private long bytes;
+  private long evictions;
+  private long expirations;
+
+  public LruTtlMap() {
+    this(Settings.DEFAULTS);
+  }
+
+  public LruTtlMap(Settings settings) {
+    this(MapState.initial(settings), 0);
+  }
+
+  private LruTtlMap(MapState state, int expectedEntries) {
+    this.table = new EntryTable(KeyHasher.withRandomKey(), expectedEntries);
+    this.settings = state.settings();
+    this.configured = state.configured();
+    this.revision = state.revision();
+    this.clockMillis = state.clockMillis();
+    this.evictions = state.evictions();
+    this.expirations = state.expirations();
+  }
+
+  // ---- reads: the serving node's clock, no change to the map ----
+
+  /** The entry under {@code key}, unless absent or expired at {@code nowMillis}. */
+  public Optional<Entry> get(byte[] key, long nowMillis) {
+    int slot = table.find(key);
+    if (slot == NONE) {
+      return Optional.empty();
+    }
+    long expireAt = expiry.expireAtMillis(slot);
+    if (expireAt != 0 && expireAt <= nowMillis) {
+      return Optional.empty();
+    }
+    return Optional.of(new EntryRecord.Layout().of(table.record(slot), expireAt).toEntry());
+  }
+
+  /** Whether some entry is due for removal at {@code nowMillis}: time for an Expire command. */
+  public boolean hasExpiredEntries(long nowMillis) {
+    return !expiry.isEmpty() && expiry.firstExpireAtMillis() <= nowMillis;
+  }
+
+  public int size() {
+    return table.size();
+  }
+
+  /** Accounted bytes of all entries. */
+  public long bytes() {
+    return bytes;
+  }
+
+  public MapState state() {
+    return new MapState(settings, configured, revision, clockMillis, evictions, expirations);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Visits every entry, least recently used first, as a snapshot stores them. */
+  public void forEachInLruOrder(EntryVisitor visitor) throws IOException {
+    EntryRecord.Layout layout = new EntryRecord.Layout();
+    for (int slot = table.oldest(); slot != NONE; slot = table.newer(slot)) {
+      visitor.visit(layout.of(table.record(slot), expiry.expireAtMillis(slot)));
+    }
+  }
+
+  // ---- commands: stampMillis is the leader's time stamp of the log entry ----
+
+  /**
+   * Stores {@code value} under {@code key}.
+   *
+   * @param ttlMillis time to live; empty = the default TTL, 0 = never expires
+   * @return {@link Stored} or {@link Refused}
+   */
+  public WriteOutcome put(
+      byte[] key, byte[] value, OptionalLong ttlMillis, boolean returnPrevious, long stampMillis) {
+    begin(stampMillis);
+    Optional<Refused> invalid = checkWrite(key, value, ttlMillis);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    return store(findLive(key), key, value, resolveTtl(ttlMillis), returnPrevious);
+  }
+
+  /**
+   * Stores {@code value} under {@code key} if {@code expected} holds.
+   *
+   * @return {@link Stored}, {@link CompareFailed} or {@link Refused}
+   */
+  public WriteOutcome compareAndSet(
+      byte[] key,
+      Expectation expected,
+      byte[] value,
+      OptionalLong ttlMillis,
+      boolean returnPrevious,
+      long stampMillis) {
+    begin(stampMillis);
+    Optional<Refused> invalid = checkWrite(key, value, ttlMillis).or(() -> check(expected));
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    int slot = findLive(key);
+    if (!holds(expected, slot)) {
+      return new CompareFailed(entryAt(slot));
+    }
+    return store(slot, key, value, resolveTtl(ttlMillis), returnPrevious);
+  }
+
+  /**
+   * Removes {@code key}, if {@code expected} is empty or holds.
+   *
+   * @return {@link Deleted}, {@link NotFound}, {@link CompareFailed} or {@link Refused}
+   */
+  public WriteOutcome delete(
+      byte[] key, Optional<Expectation> expected, boolean returnPrevious, long stampMillis) {
+    begin(stampMillis);
+    Optional<Refused> invalid = checkKey(key, Settings.KEY_BYTES_CEILING)
+        .or(() -> expected.flatMap(LruTtlMap::check));
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    int slot = findLive(key);
+    if (expected.isPresent() && !holds(expected.get(), slot)) {
+      return new CompareFailed(entryAt(slot));
+    }
+    if (slot == NONE) {
+      return new NotFound();
+    }
+    revision++;
+    Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
+    removeEntry(slot);
+    return new Deleted(revision, previous);
+  }
+
+  /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
+  public int touch(List<byte[]> keys, long stampMillis) {
+    begin(stampMillis);
+    int touched = 0;
+    for (byte[] key : keys) {
+      int slot = findLive(key);
+      if (slot != NONE) {
+        table.markMostRecentlyUsed(slot);
+        touched++;
+      }
+    }
+    return touched;
+  }
+
+  /** Removes up to {@code maxEntries} (at most {@value #EXPIRE_COMMAND_LIMIT}) expired entries. */
+  public int expire(int maxEntries, long stampMillis) {
+    clockMillis = Math.max(clockMillis, stampMillis);
+    return removeExpired(Math.max(0, Math.min(maxEntries, EXPIRE_COMMAND_LIMIT)));
+  }
+
+  /**
+   * Changes the settings, evicting at once under {@link EvictionPolicy#LRU} if they shrank.
+   * Entries that broke a new key or value limit stay; only new writes are held to it.
+   *
+   * @param onlyIfUnconfigured apply only if no Configure command was ever applied
+   * @return {@link Configured} or {@link Refused}
+   */
+  public ConfigureOutcome configure(
+      SettingsUpdate update, boolean onlyIfUnconfigured, long stampMillis) {
+    begin(stampMillis);
+    if (onlyIfUnconfigured && configured) {
+      return new Configured(false, settings, 0);
+    }
+    Settings next;
+    try {
+      next = update.applyTo(settings);
+    } catch (IllegalArgumentException e) {
+      return new Refused(Refusal.INVALID_ARGUMENT, e.getMessage());
+    }
+    boolean changed = !next.equals(settings);
+    settings = next;
+    configured = true;
+    return new Configured(changed, settings, evictToFit());
+  }
+
+  // ---- internals ----
+
+  private void begin(long stampMillis) {
+    clockMillis = Math.max(clockMillis, stampMillis);
+    removeExpired(EXPIRED_REMOVED_PER_COMMAND);
+  }
+
+  private int removeExpired(int limit) {
+    int removed = 0;
+    while (removed < limit && hasExpiredEntries(clockMillis)) {
+      removeEntry(expiry.firstSlot());
+      expirations++;
+      removed++;
+    }
+    return removed;
+  }
+
+  /** The slot of {@code key}; an entry past its expiry is removed first and not returned. */
+  private int findLive(byte[] key) {
+    int slot = table.find(key);
+    if (slot != NONE) {
+      long expireAt = expiry.expireAtMillis(slot);
+      if (expireAt != 0 && expireAt <= clockMillis) {
+        removeEntry(slot);
+        expirations++;
+        return NONE;
+      }
+    }
+    return slot;
+  }
+
+  private WriteOutcome store(
+      int slot, byte[] key, byte[] value, long ttlMillis, boolean returnPrevious) {
+    long newBytes = accountedBytes(key.length, value.length);
+    long oldBytes = slot == NONE ? 0 : accountedBytes(slot);
+    Optional<Refused> noRoom = checkRoom(slot == NONE ? 1 : 0, newBytes, newBytes - oldBytes);
+    if (noRoom.isPresent()) {
+      return noRoom.get();
+    }
+    revision++;
+    Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
+    long createRevision = slot == NONE ? revision : layoutOf(slot).createRevision();
+    byte[] record = EntryRecord.encode(key, value, revision, createRevision);
+    if (slot == NONE) {
+      slot = table.insert(record);
+    } else {
+      table.replace(slot, record);
+      table.markMostRecentlyUsed(slot);
+      expiry.remove(slot);
+    }
+    if (ttlMillis > 0) {
+      expiry.add(slot, clockMillis + ttlMillis, revision);
+    }
+    bytes += newBytes - oldBytes;
+    evictToFit();
+    return new Stored(revision, createRevision, previous);
+  }
+
+  private Optional<Refused> checkRoom(int addedEntries, long entryBytes, long addedBytes) {
+    if (settings.maxBytes() > 0 && entryBytes > settings.maxBytes()) {
+      return refuse(Refusal.NO_SPACE, "entry needs " + entryBytes
+          + " accounted bytes, more than max_bytes " + settings.maxBytes());
+    }
+    if (settings.evictionPolicy() != EvictionPolicy.NOEVICTION) {
+      return Optional.empty();
+    }
+    if (addedEntries > 0 && settings.maxEntries() > 0
+        && table.size() + addedEntries > settings.maxEntries()) {
+      return refuse(Refusal.NO_SPACE, "max_entries " + settings.maxEntries()
+          + " reached and the eviction policy is noeviction");
+    }
+    if (addedBytes > 0 && settings.maxBytes() > 0 && bytes + addedBytes > settings.maxBytes()) {
+      return refuse(Refusal.NO_SPACE, "max_bytes " + settings.maxBytes()
+          + " reached and the eviction policy is noeviction");
+    }
+    return Optional.empty();
+  }
+
+  /** Under LRU, evicts least recently used entries until within limits; returns how many. */
+  private long evictToFit() {
+    if (settings.evictionPolicy() != EvictionPolicy.LRU) {
+      return 0;
+    }
+    long evicted = 0;
+    while ((settings.maxEntries() > 0 && table.size() > settings.maxEntries())
+        || (settings.maxBytes() > 0 && bytes > settings.maxBytes())) {
+      removeEntry(table.oldest());
+      evicted++;
+    }
+    evictions += evicted;
+    return evicted;
+  }
+
+  private void removeEntry(int slot) {
+    bytes -= accountedBytes(slot);
+    expiry.remove(slot);
+    table.remove(slot);
+  }
+
+  private boolean holds(Expectation expected, int slot) {
+    if (expected instanceof Expectation.Absent) {
+      return slot == NONE;
+    }
+    if (slot == NONE) {
+      return false;
+    }
+    EntryRecord.Layout entry = layoutOf(slot);
+    if (expected instanceof Expectation.VersionIs versionIs) {
+      return entry.version() == versionIs.version();
+    }
+    byte[] value = ((Expectation.ValueIs) expected).value();
+    return Arrays.equals(entry.buffer(), entry.valueOffset(), entry.buffer().length,
+        value, 0, value.length);
+  }
+
+  private Optional<Entry> entryAt(int slot) {
+    return slot == NONE ? Optional.empty() : Optional.of(layoutOf(slot).toEntry());
+  }
+
+  private EntryRecord.Layout layoutOf(int slot) {
+    return new EntryRecord.Layout().of(table.record(slot), expiry.expireAtMillis(slot));
+  }
+
+  private long accountedBytes(int slot) {
+    EntryRecord.Layout entry = layoutOf(slot);
+    return accountedBytes(entry.keyLength(), entry.valueLength());
+  }
+
+  private static long accountedBytes(int keyLength, int valueLength) {
+    return (long) keyLength + valueLength + ENTRY_OVERHEAD_BYTES;
+  }
+
+  private long resolveTtl(OptionalLong ttlMillis) {
+    return ttlMillis.orElse(settings.defaultTtlMillis());
+  }
+
+  private Optional<Refused> checkWrite(byte[] key, byte[] value, OptionalLong ttlMillis) {
+    Optional<Refused> invalid = checkKey(key, settings.maxKeyBytes());
+    if (invalid.isPresent()) {
+      return invalid;
+    }
+    if (value.length > settings.maxValueBytes()) {
+      return refuse(Refusal.VALUE_TOO_LARGE, "value of " + value.length
+          + " bytes is longer than max_value_bytes " + settings.maxValueBytes());
+    }
+    if (ttlMillis.isPresent()
+        && (ttlMillis.getAsLong() < 0 || ttlMillis.getAsLong() > Settings.TTL_MILLIS_CEILING)) {
+      return refuse(Refusal.INVALID_ARGUMENT, "ttl must be between 0 and "
+          + Settings.TTL_MILLIS_CEILING + " ms, got " + ttlMillis.getAsLong());
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> checkKey(byte[] key, int maxKeyBytes) {
+    if (key.length == 0) {
+      return refuse(Refusal.INVALID_ARGUMENT, "key must not be empty");
+    }
+    if (key.length > maxKeyBytes) {
+      return refuse(Refusal.KEY_TOO_LARGE, "key of " + key.length
+          + " bytes is longer than max_key_bytes " + maxKeyBytes);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> check(Expectation expected) {
+    if (expected instanceof Expectation.VersionIs versionIs && versionIs.version() <= 0) {
+      return refuse(Refusal.INVALID_ARGUMENT, "expected version must be positive, got "
+          + versionIs.version() + "; to require that the key is absent, expect absence");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> refuse(Refusal reason, String message) {
+    return Optional.of(new Refused(reason, message));
+  }
+
+  // ---- loading from a snapshot ----
+
+  /** Starts rebuilding a map from a snapshot: its state, then its entries oldest first. */
+  public static Restorer restorer(MapState state, int expectedEntries) {
+    return new Restorer(new LruTtlMap(state, expectedEntries));
+  }
+
+  /**
+   * Rebuilds a map entry by entry, least recently used first. Refuses with
+   * {@link IllegalArgumentException} what no sequence of commands could have produced.
+   */
+  public static final class Restorer {
+    private final LruTtlMap map;
+
+    private Restorer(LruTtlMap map) {
+      this.map = map;
+    }
+
+    public void add(
+        byte[] key, byte[] value, long version, long createRevision, long expireAtMillis) {
+      if (key.length == 0 || key.length > Settings.KEY_BYTES_CEILING) {
+        throw new IllegalArgumentException("key length " + key.length + " out of range");
+      }
+      if (value.length > Settings.VALUE_BYTES_CEILING) {
+        throw new IllegalArgumentException("value length " + value.length + " out of range");
+      }
+      if (createRevision < 1 || createRevision > version || version > map.revision) {
+        throw new IllegalArgumentException("revisions out of order: createRevision="
+            + createRevision + ", version=" + version + ", store revision=" + map.revision);
+      }
+      if (expireAtMillis < 0) {
+        throw new IllegalArgumentException("negative expiry time " + expireAtMillis);
+      }
+      if (map.table.find(key) != NONE) {
+        throw new IllegalArgumentException("duplicate key");
+      }
+      int slot = map.table.insert(EntryRecord.encode(key, value, version, createRevision));
+      if (expireAtMillis != 0) {
+        map.expiry.add(slot, expireAtMillis, version);
+      }
+      map.bytes += accountedBytes(key.length, value.length);
+    }
+
+    /** The rebuilt map, once its size and bytes match what the snapshot declared. */
+    public LruTtlMap finish(long expectedEntries, long expectedBytes) {
+      if (map.size() != expectedEntries || map.bytes != expectedBytes) {
+        throw new IllegalArgumentException("declared " + expectedEntries + " entries of "
+            + expectedBytes + " bytes, found " + map.size() + " of " + map.bytes);
+      }
+      return map;
+    }
+  }
+}

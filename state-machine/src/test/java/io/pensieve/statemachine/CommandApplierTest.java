@@ -1,0 +1,142 @@
+package io.pensieve.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.Command;
+import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.Condition;
+import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.ErrorCode;
+import io.pensieve.proto.v1.EvictionPolicy;
+import io.pensieve.proto.v1.ExpireCommand;
+import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.TouchCommand;
+import io.pensieve.store.LruTtlMap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Log commands in protobuf form, through the map, to results in protobuf form. */
+class CommandApplierTest {
+  private static final long STAMP = 1_700_000_000_000L;
+  private final LruTtlMap map = new LruTtlMap();
+
+  @Test
+  void aPutReportsItsVersionAndThePreviousValueWhenAsked() {
+    apply(put("k", "1"));
+    CommandResult result = apply(Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(bytes("k")).setValue(bytes("2")).setTtlMillis(500).setPrevKv(true)).build());
+
+    assertThat(result.hasError()).isFalse();
+    assertThat(result.getPut().getVersion()).isEqualTo(2);
+    assertThat(result.getPut().getCreateRevision()).isEqualTo(1);
+    assertThat(result.getPut().getPrevKv()).isEqualTo(KeyValue.newBuilder()
+        .setKey(bytes("k")).setValue(bytes("1")).setVersion(1).setCreateRevision(1).build());
+  }
+
+  @Test
+  void refusalsBecomeErrorsWithTheirCodeAndMessage() {
+    CommandResult result = apply(Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(ByteString.copyFrom(new byte[2000])).setValue(bytes("v"))).build());
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_KEY_TOO_LARGE);
+    assertThat(result.getError().getMessage())
+        .isEqualTo("key of 2000 bytes is longer than max_key_bytes 1024");
+  }
+
+  @Test
+  void aCompareAndSetNeedsACondition() {
+    CommandResult result = apply(Command.newBuilder().setCompareAndSet(
+        CompareAndSetRequest.newBuilder().setKey(bytes("k")).setValue(bytes("v"))).build());
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+  }
+
+  @Test
+  void aFailedCompareAndSetReturnsTheCurrentEntry() {
+    apply(put("k", "1"));
+    CommandResult result = apply(Command.newBuilder().setCompareAndSet(
+        CompareAndSetRequest.newBuilder().setKey(bytes("k")).setValue(bytes("2"))
+            .setCondition(Condition.newBuilder().setAbsent(true))).build());
+
+    assertThat(result.getCompareAndSet().getSucceeded()).isFalse();
+    assertThat(result.getCompareAndSet().getKv().getValue()).isEqualTo(bytes("1"));
+  }
+
+  @Test
+  void aConditionalDeleteThatFailsSaysSoAndShowsTheCurrentEntry() {
+    apply(put("k", "1"));
+    CommandResult result = apply(Command.newBuilder().setDelete(DeleteRequest.newBuilder()
+        .setKey(bytes("k")).setCondition(Condition.newBuilder().setValue(bytes("other"))))
+        .build());
+
+    assertThat(result.getDelete().getDeleted()).isFalse();
+    assertThat(result.getDelete().getCompareFailed()).isTrue();
+    assertThat(result.getDelete().getPrevKv().getValue()).isEqualTo(bytes("1"));
+  }
+
+  @Test
+  void touchExpireAndConfigureReportWhatTheyDid() {
+    apply(put("k", "1"));
+    apply(Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(bytes("t")).setValue(bytes("v")).setTtlMillis(1)).build());
+
+    CommandResult touch = apply(Command.newBuilder()
+        .setTouch(TouchCommand.newBuilder().addKeys(bytes("k")).addKeys(bytes("nope"))).build());
+    CommandResult expire = applyAt(STAMP + 1, Command.newBuilder()
+        .setExpire(ExpireCommand.newBuilder().setMaxEntries(10)).build());
+    CommandResult configure = apply(Command.newBuilder().setConfigure(ConfigureCommand.newBuilder()
+        .setMaxEntries(0).setEvictionPolicy(EvictionPolicy.EVICTION_POLICY_NOEVICTION)).build());
+
+    assertThat(touch.getTouch().getTouched()).isEqualTo(1);
+    assertThat(expire.getExpire().getExpired()).isEqualTo(1);
+    assertThat(configure.getConfigure().getChanged()).isTrue();
+    assertThat(configure.getConfigure().getSettings().getEvictionPolicy())
+        .isEqualTo(EvictionPolicy.EVICTION_POLICY_NOEVICTION);
+  }
+
+  @Test
+  void anUnknownEvictionPolicyIsRefused() {
+    CommandResult result = apply(Command.newBuilder().setConfigure(
+        ConfigureCommand.newBuilder().setEvictionPolicyValue(99)).build());
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(result.getError().getMessage()).isEqualTo("unknown eviction policy");
+  }
+
+  @Test
+  void aCommandWithNoOperationIsRefusedAndTheRestOfTheBatchStillApplies() {
+    List<CommandResult> results = CommandApplier.apply(map, CommandBatch.newBuilder()
+        .setLeaderTimeMillis(STAMP)
+        .addCommands(Command.getDefaultInstance())
+        .addCommands(put("k", "v"))
+        .build()).getResultsList();
+
+    assertThat(results.get(0).getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(results.get(1).getPut().getVersion()).isEqualTo(1);
+  }
+
+  private CommandResult apply(Command command) {
+    return applyAt(STAMP, command);
+  }
+
+  private CommandResult applyAt(long stamp, Command command) {
+    return CommandApplier.apply(map, CommandBatch.newBuilder()
+        .setLeaderTimeMillis(stamp).addCommands(command).build()).getResults(0);
+  }
+
+  private static Command put(String key, String value) {
+    return Command.newBuilder()
+        .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)))
+        .build();
+  }
+
+  private static ByteString bytes(String s) {
+    return ByteString.copyFromUtf8(s);
+  }
+}

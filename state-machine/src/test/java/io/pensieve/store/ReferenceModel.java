@@ -1,0 +1,282 @@
+package io.pensieve.store;
+
+import io.pensieve.store.ConfigureOutcome.Configured;
+import io.pensieve.store.WriteOutcome.CompareFailed;
+import io.pensieve.store.WriteOutcome.Deleted;
+import io.pensieve.store.WriteOutcome.NotFound;
+import io.pensieve.store.WriteOutcome.Stored;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The map's rules written as plainly as possible, to check {@link LruTtlMap} against: a
+ * {@link LinkedHashMap} in LRU order, full scans for expiry and byte counts, no index of any
+ * kind. Refusals carry no message; compare reasons only.
+ */
+final class ReferenceModel {
+  private record Value(byte[] value, long version, long createRevision, long expireAtMillis) {}
+
+  private final LinkedHashMap<ByteBuffer, Value> entries = new LinkedHashMap<>();
+  private Settings settings = Settings.DEFAULTS;
+  private boolean configured;
+  private long revision;
+  private long clockMillis;
+  private long evictions;
+  private long expirations;
+
+  Optional<Entry> get(byte[] key, long nowMillis) {
+    Value v = entries.get(ByteBuffer.wrap(key));
+    if (v == null || (v.expireAtMillis != 0 && v.expireAtMillis <= nowMillis)) {
+      return Optional.empty();
+    }
+    return Optional.of(entry(key, v));
+  }
+
+  WriteOutcome put(byte[] key, byte[] value, OptionalLong ttl, boolean returnPrevious, long stamp) {
+    begin(stamp);
+    Optional<Refused> invalid = checkWrite(key, value, ttl);
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    return store(key, value, ttl.orElse(settings.defaultTtlMillis()), returnPrevious);
+  }
+
+  WriteOutcome compareAndSet(byte[] key, Expectation expected, byte[] value, OptionalLong ttl,
+      boolean returnPrevious, long stamp) {
+    begin(stamp);
+    Optional<Refused> invalid = checkWrite(key, value, ttl);
+    if (invalid.isEmpty()) {
+      invalid = checkExpectation(expected);
+    }
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    dropIfExpired(key);
+    if (!holds(expected, key)) {
+      return new CompareFailed(current(key));
+    }
+    return store(key, value, ttl.orElse(settings.defaultTtlMillis()), returnPrevious);
+  }
+
+  WriteOutcome delete(byte[] key, Optional<Expectation> expected, boolean returnPrevious,
+      long stamp) {
+    begin(stamp);
+    if (key.length == 0) {
+      return refused(Refusal.INVALID_ARGUMENT);
+    }
+    if (key.length > Settings.KEY_BYTES_CEILING) {
+      return refused(Refusal.KEY_TOO_LARGE);
+    }
+    if (expected.isPresent() && checkExpectation(expected.get()).isPresent()) {
+      return refused(Refusal.INVALID_ARGUMENT);
+    }
+    dropIfExpired(key);
+    if (expected.isPresent() && !holds(expected.get(), key)) {
+      return new CompareFailed(current(key));
+    }
+    if (!entries.containsKey(ByteBuffer.wrap(key))) {
+      return new NotFound();
+    }
+    revision++;
+    Optional<Entry> previous = returnPrevious ? current(key) : Optional.empty();
+    entries.remove(ByteBuffer.wrap(key));
+    return new Deleted(revision, previous);
+  }
+
+  int touch(List<byte[]> keys, long stamp) {
+    begin(stamp);
+    int touched = 0;
+    for (byte[] key : keys) {
+      dropIfExpired(key);
+      Value v = entries.remove(ByteBuffer.wrap(key));
+      if (v != null) {
+        entries.put(ByteBuffer.wrap(key.clone()), v);
+        touched++;
+      }
+    }
+    return touched;
+  }
+
+  int expire(int maxEntries, long stamp) {
+    clockMillis = Math.max(clockMillis, stamp);
+    return removeExpired(Math.max(0, Math.min(maxEntries, LruTtlMap.EXPIRE_COMMAND_LIMIT)));
+  }
+
+  ConfigureOutcome configure(SettingsUpdate update, boolean onlyIfUnconfigured, long stamp) {
+    begin(stamp);
+    if (onlyIfUnconfigured && configured) {
+      return new Configured(false, settings, 0);
+    }
+    Settings next;
+    try {
+      next = update.applyTo(settings);
+    } catch (IllegalArgumentException e) {
+      return refused(Refusal.INVALID_ARGUMENT);
+    }
+    boolean changed = !next.equals(settings);
+    settings = next;
+    configured = true;
+    return new Configured(changed, settings, evictToFit());
+  }
+
+  List<Entry> entriesInLruOrder() {
+    List<Entry> out = new ArrayList<>();
+    entries.forEach((k, v) -> out.add(entry(bytesOf(k), v)));
+    return out;
+  }
+
+  MapState state() {
+    return new MapState(settings, configured, revision, clockMillis, evictions, expirations);
+  }
+
+  long bytes() {
+    long total = 0;
+    for (Map.Entry<ByteBuffer, Value> e : entries.entrySet()) {
+      total += accounted(e.getKey().remaining(), e.getValue().value.length);
+    }
+    return total;
+  }
+
+  // ---- the rules ----
+
+  private void begin(long stamp) {
+    clockMillis = Math.max(clockMillis, stamp);
+    removeExpired(LruTtlMap.EXPIRED_REMOVED_PER_COMMAND);
+  }
+
+  private int removeExpired(int limit) {
+    List<Map.Entry<ByteBuffer, Value>> due = new ArrayList<>();
+    for (Map.Entry<ByteBuffer, Value> e : entries.entrySet()) {
+      long at = e.getValue().expireAtMillis;
+      if (at != 0 && at <= clockMillis) {
+        due.add(e);
+      }
+    }
+    due.sort(Comparator.comparingLong((Map.Entry<ByteBuffer, Value> e) -> e.getValue().expireAtMillis)
+        .thenComparingLong(e -> e.getValue().version));
+    int removed = 0;
+    for (Map.Entry<ByteBuffer, Value> e : due.subList(0, Math.min(limit, due.size()))) {
+      entries.remove(e.getKey());
+      expirations++;
+      removed++;
+    }
+    return removed;
+  }
+
+  private void dropIfExpired(byte[] key) {
+    Value v = entries.get(ByteBuffer.wrap(key));
+    if (v != null && v.expireAtMillis != 0 && v.expireAtMillis <= clockMillis) {
+      entries.remove(ByteBuffer.wrap(key));
+      expirations++;
+    }
+  }
+
+  private WriteOutcome store(byte[] key, byte[] value, long ttl, boolean returnPrevious) {
+    dropIfExpired(key);
+    Value old = entries.get(ByteBuffer.wrap(key));
+    long newBytes = accounted(key.length, value.length);
+    long oldBytes = old == null ? 0 : accounted(key.length, old.value.length);
+    if (settings.maxBytes() > 0 && newBytes > settings.maxBytes()) {
+      return refused(Refusal.NO_SPACE);
+    }
+    if (settings.evictionPolicy() == EvictionPolicy.NOEVICTION) {
+      if (old == null && settings.maxEntries() > 0 && entries.size() + 1 > settings.maxEntries()) {
+        return refused(Refusal.NO_SPACE);
+      }
+      long added = newBytes - oldBytes;
+      if (added > 0 && settings.maxBytes() > 0 && bytes() + added > settings.maxBytes()) {
+        return refused(Refusal.NO_SPACE);
+      }
+    }
+    revision++;
+    Optional<Entry> previous = returnPrevious && old != null
+        ? Optional.of(entry(key, old))
+        : Optional.empty();
+    long createRevision = old == null ? revision : old.createRevision;
+    entries.remove(ByteBuffer.wrap(key));
+    entries.put(ByteBuffer.wrap(key.clone()),
+        new Value(value.clone(), revision, createRevision, ttl > 0 ? clockMillis + ttl : 0));
+    evictToFit();
+    return new Stored(revision, createRevision, previous);
+  }
+
+  private long evictToFit() {
+    if (settings.evictionPolicy() != EvictionPolicy.LRU) {
+      return 0;
+    }
+    long evicted = 0;
+    while ((settings.maxEntries() > 0 && entries.size() > settings.maxEntries())
+        || (settings.maxBytes() > 0 && bytes() > settings.maxBytes())) {
+      entries.remove(entries.keySet().iterator().next());
+      evicted++;
+    }
+    evictions += evicted;
+    return evicted;
+  }
+
+  private boolean holds(Expectation expected, byte[] key) {
+    Value v = entries.get(ByteBuffer.wrap(key));
+    if (expected instanceof Expectation.Absent) {
+      return v == null;
+    }
+    if (v == null) {
+      return false;
+    }
+    if (expected instanceof Expectation.VersionIs versionIs) {
+      return v.version == versionIs.version();
+    }
+    return Arrays.equals(v.value, ((Expectation.ValueIs) expected).value());
+  }
+
+  private Optional<Refused> checkWrite(byte[] key, byte[] value, OptionalLong ttl) {
+    if (key.length == 0) {
+      return Optional.of(refused(Refusal.INVALID_ARGUMENT));
+    }
+    if (key.length > settings.maxKeyBytes()) {
+      return Optional.of(refused(Refusal.KEY_TOO_LARGE));
+    }
+    if (value.length > settings.maxValueBytes()) {
+      return Optional.of(refused(Refusal.VALUE_TOO_LARGE));
+    }
+    if (ttl.isPresent() && (ttl.getAsLong() < 0 || ttl.getAsLong() > Settings.TTL_MILLIS_CEILING)) {
+      return Optional.of(refused(Refusal.INVALID_ARGUMENT));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> checkExpectation(Expectation expected) {
+    return expected instanceof Expectation.VersionIs v && v.version() <= 0
+        ? Optional.of(refused(Refusal.INVALID_ARGUMENT))
+        : Optional.empty();
+  }
+
+  private Optional<Entry> current(byte[] key) {
+    Value v = entries.get(ByteBuffer.wrap(key));
+    return v == null ? Optional.empty() : Optional.of(entry(key, v));
+  }
+
+  private static Refused refused(Refusal reason) {
+    return new Refused(reason, "");
+  }
+
+  private static Entry entry(byte[] key, Value v) {
+    return new Entry(key.clone(), v.value.clone(), v.version, v.createRevision, v.expireAtMillis);
+  }
+
+  private static byte[] bytesOf(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
+  }
+
+  private static long accounted(int keyLength, int valueLength) {
+    return (long) keyLength + valueLength + LruTtlMap.ENTRY_OVERHEAD_BYTES;
+  }
+}
