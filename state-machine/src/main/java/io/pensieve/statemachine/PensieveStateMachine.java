@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -64,7 +65,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private final LongAdder misses = new LongAdder();
   private final AtomicLong snapshotsLoaded = new AtomicLong();
   private final AtomicLong snapshotsInstalled = new AtomicLong();
-  private volatile LruTtlMap map = new LruTtlMap();
+  /** Replaced whole when a snapshot loads; every access holds the lock. */
+  private LruTtlMap map = new LruTtlMap();
 
   public PensieveStateMachine() {
     this(System::currentTimeMillis);
@@ -106,7 +108,11 @@ public final class PensieveStateMachine extends BaseStateMachine {
   /** Ratis resumes the machine once a snapshot from the leader has replaced its directory. */
   @Override
   public void reinitialize() throws IOException {
-    loadSnapshot(snapshots.reload());
+    SingleFileSnapshotInfo installed = snapshots.reload();
+    if (installed == null) {
+      throw new IOException("no snapshot in " + snapshots + " after an install from the leader");
+    }
+    loadSnapshot(installed);
     snapshotsInstalled.incrementAndGet();
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -218,9 +224,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
   }
 
   private GetQueryResult get(Iterable<ByteString> keys) {
-    GetQueryResult.Builder results = GetQueryResult.newBuilder();
-    lock.readLock().lock();
-    try {
+    return underReadLock(() -> {
+      GetQueryResult.Builder results = GetQueryResult.newBuilder();
       long appliedIndex = getLastAppliedTermIndex().getIndex();
       // never show what apply time already counts as expired, even if this clock is behind
       long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
@@ -235,16 +240,13 @@ public final class PensieveStateMachine extends BaseStateMachine {
         }
         results.addResults(response);
       }
-    } finally {
-      lock.readLock().unlock();
-    }
-    return results.build();
+      return results.build();
+    });
   }
 
   /** This node's counters: hits and misses are its own, the rest is replicated state. */
   public StatsResponse stats() {
-    lock.readLock().lock();
-    try {
+    return underReadLock(() -> {
       MapState state = map.state();
       return StatsResponse.newBuilder()
           .setNodeId(String.valueOf(getId()))
@@ -258,9 +260,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
           .setAppliedIndex(getLastAppliedTermIndex().getIndex())
           .setSettings(SettingsMapping.toProto(state.settings()))
           .build();
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   /**
@@ -268,24 +268,23 @@ public final class PensieveStateMachine extends BaseStateMachine {
    * under the read lock, which holds apply back meanwhile: for tests and audits, not hot paths.
    */
   public DigestResult digest() {
-    lock.readLock().lock();
-    try {
-      return DigestResult.newBuilder()
-          .setSha256(ByteString.copyFrom(SnapshotFormat.digest(map)))
-          .setAppliedIndex(getLastAppliedTermIndex().getIndex())
-          .setEntries(map.size())
-          .setRevision(map.state().revision())
-          .build();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return underReadLock(() -> DigestResult.newBuilder()
+        .setSha256(ByteString.copyFrom(SnapshotFormat.digest(map)))
+        .setAppliedIndex(getLastAppliedTermIndex().getIndex())
+        .setEntries(map.size())
+        .setRevision(map.state().revision())
+        .build());
   }
 
   /** Whether this node's map holds entries expired by its clock: time to propose an Expire. */
   public boolean hasExpiredEntries() {
+    return underReadLock(() -> map.hasExpiredEntries(clockMillis.getAsLong()));
+  }
+
+  private <T> T underReadLock(Supplier<T> read) {
     lock.readLock().lock();
     try {
-      return map.hasExpiredEntries(clockMillis.getAsLong());
+      return read.get();
     } finally {
       lock.readLock().unlock();
     }
