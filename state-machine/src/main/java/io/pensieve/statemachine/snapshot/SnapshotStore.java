@@ -38,6 +38,8 @@ public final class SnapshotStore implements StateMachineStorage {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
   private static final Pattern SNAPSHOT_FILE = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
   private static final String TEMP_SUFFIX = ".tmp";
+  /** Kept when Ratis's retention setting is left at its default, which would keep them all. */
+  public static final int DEFAULT_RETAINED = 3;
 
   private volatile Path directory;
   private volatile SingleFileSnapshotInfo latest;
@@ -98,9 +100,9 @@ public final class SnapshotStore implements StateMachineStorage {
   }
 
   /**
-   * Keeps the newest {@code policy} snapshots (all when it is not positive) and deletes the rest,
-   * with temporary files a crash left behind. Ratis calls it right after taking a snapshot, on
-   * the thread that takes them, so no write is under way.
+   * Keeps the newest {@code policy} snapshots ({@value #DEFAULT_RETAINED} when it is not
+   * positive) and deletes the rest, with temporary files a crash left behind. Ratis calls it
+   * right after taking a snapshot, on the thread that takes them, so no write is under way.
    */
   @Override
   public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
@@ -112,10 +114,9 @@ public final class SnapshotStore implements StateMachineStorage {
         Files.deleteIfExists(temp);
       }
     }
-    int retained = policy == null ? 0 : policy.getNumSnapshotsRetained();
-    if (retained <= 0) {
-      return;
-    }
+    int retained = policy == null || policy.getNumSnapshotsRetained() <= 0
+        ? DEFAULT_RETAINED
+        : policy.getNumSnapshotsRetained();
     List<SingleFileSnapshotInfo> snapshots = list();
     for (SingleFileSnapshotInfo old : snapshots.subList(Math.min(retained, snapshots.size()),
         snapshots.size())) {

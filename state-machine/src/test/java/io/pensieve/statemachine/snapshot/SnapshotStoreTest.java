@@ -67,6 +67,17 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void withoutARetentionSettingTheNewestFewAreKept() throws IOException {
+    for (long index = 1; index <= 5; index++) {
+      store.write(TermIndex.valueOf(1, index), out -> out.write(1));
+    }
+
+    store.cleanupOldSnapshots(null);
+
+    assertThat(names()).containsExactly("snapshot.1_3", "snapshot.1_4", "snapshot.1_5");
+  }
+
+  @Test
   void reloadFindsTheNewestSnapshotInTheDirectory() throws IOException {
     Files.writeString(dir.resolve("snapshot.4_7"), "x");
     Files.writeString(dir.resolve("snapshot.3_90"), "x");
