@@ -12,10 +12,6 @@ import java.util.HexFormat;
  */
 public record Entry(byte[] key, byte[] value, long version, long createRevision, long expireAtMillis) {
 
-  public boolean expires() {
-    return expireAtMillis != 0;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Entry other

@@ -25,10 +25,6 @@ final class ExpiryQueue {
     return size == 0;
   }
 
-  int size() {
-    return size;
-  }
-
   /** The slot that expires first; the queue must not be empty. */
   int firstSlot() {
     return heapSlots[0];

@@ -156,6 +156,11 @@ public final class SnapshotStore implements StateMachineStorage {
     return "snapshot." + termIndex.getTerm() + "_" + termIndex.getIndex();
   }
 
+  @Override
+  public String toString() {
+    return "SnapshotStore[" + directory + "]";
+  }
+
   private Path directory() {
     return Objects.requireNonNull(directory, "snapshot store not initialised");
   }
