@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.pensieve.proto.v1.AdvertiseResult;
 import io.pensieve.proto.v1.Command;
 import io.pensieve.proto.v1.CommandBatch;
 import io.pensieve.proto.v1.CommandBatchResult;
@@ -39,16 +40,18 @@ import java.util.OptionalLong;
 public final class CommandApplier {
   private CommandApplier() {}
 
-  public static CommandBatchResult apply(LruTtlMap map, CommandBatch batch) {
+  public static CommandBatchResult apply(
+      LruTtlMap map, MemberDirectory members, CommandBatch batch) {
     long stampMillis = batch.getLeaderTimeMillis();
     CommandBatchResult.Builder results = CommandBatchResult.newBuilder();
     for (Command command : batch.getCommandsList()) {
-      results.addResults(apply(map, command, stampMillis));
+      results.addResults(apply(map, members, command, stampMillis));
     }
     return results.build();
   }
 
-  static CommandResult apply(LruTtlMap map, Command command, long stampMillis) {
+  static CommandResult apply(
+      LruTtlMap map, MemberDirectory members, Command command, long stampMillis) {
     return switch (command.getKindCase()) {
       case PUT -> put(map, command.getPut(), stampMillis);
       case DELETE -> delete(map, command.getDelete(), stampMillis);
@@ -59,6 +62,10 @@ public final class CommandApplier {
               .setExpired(map.expire(command.getExpire().getMaxEntries(), stampMillis)))
           .build();
       case CONFIGURE -> configure(map, command.getConfigure(), stampMillis);
+      case ADVERTISE -> CommandResult.newBuilder()
+          .setAdvertise(AdvertiseResult.newBuilder()
+              .setChanged(members.advertise(command.getAdvertise())))
+          .build();
       case KIND_NOT_SET -> invalid("command has no operation");
     };
   }

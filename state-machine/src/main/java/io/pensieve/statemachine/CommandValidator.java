@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import io.pensieve.proto.v1.Command;
 import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.store.LruTtlMap;
 import java.util.Optional;
 
@@ -49,8 +50,24 @@ public final class CommandValidator {
             ? Optional.of("expire max_entries must be between 1 and "
                 + LruTtlMap.EXPIRE_COMMAND_LIMIT + ", got " + max)
             : Optional.empty();
+      case ADVERTISE:
+        return checkAddresses(command.getAdvertise());
       default:
         return Optional.empty();
     }
+  }
+
+  private static Optional<String> checkAddresses(MemberAddresses addresses) {
+    if (addresses.getMemberId().isEmpty()) {
+      return Optional.of("an advertise needs a member id");
+    }
+    for (String field : new String[] {addresses.getMemberId(), addresses.getRestAddress(),
+        addresses.getGrpcAddress()}) {
+      if (field.length() > MemberDirectory.MAX_ADDRESS_CHARS) {
+        return Optional.of("member ids and addresses are at most "
+            + MemberDirectory.MAX_ADDRESS_CHARS + " characters");
+      }
+    }
+    return Optional.empty();
   }
 }

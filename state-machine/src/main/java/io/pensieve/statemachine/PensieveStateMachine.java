@@ -7,6 +7,7 @@ import io.pensieve.proto.v1.CommandBatchResult;
 import io.pensieve.proto.v1.DigestResult;
 import io.pensieve.proto.v1.GetQueryResult;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.Query;
 import io.pensieve.proto.v1.QueryResult;
 import io.pensieve.proto.v1.StatsResponse;
@@ -17,8 +18,10 @@ import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.Entry;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
+import io.pensieve.store.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +70,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   /** Replaced whole when a snapshot loads; every access holds the lock. */
   private LruTtlMap map = new LruTtlMap();
+  /** Replaced with the map; every access holds the lock. */
+  private MemberDirectory members = new MemberDirectory();
 
   public PensieveStateMachine() {
     this(System::currentTimeMillis);
@@ -132,6 +137,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     lock.writeLock().lock();
     try {
       map = loaded.map();
+      members = loaded.members();
       setLastAppliedTermIndex(snapshot.getTermIndex());
     } finally {
       lock.writeLock().unlock();
@@ -193,7 +199,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     CommandBatchResult result;
     lock.writeLock().lock();
     try {
-      result = CommandApplier.apply(map, batch);
+      result = CommandApplier.apply(map, members, batch);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();
@@ -213,7 +219,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     }
     QueryResult.Builder result = QueryResult.newBuilder();
     switch (query.getKindCase()) {
-      case GET -> result.setGet(get(query.getGet().getKeysList()));
+      case GET -> result.setGet(readLocal(query.getGet().getKeysList()));
       case STATS -> result.setStats(stats());
       case DIGEST -> result.setDigest(digest());
       case KIND_NOT_SET -> {
@@ -223,7 +229,11 @@ public final class PensieveStateMachine extends BaseStateMachine {
     return CompletableFuture.completedFuture(RatisMessages.toMessage(result.build()));
   }
 
-  private GetQueryResult get(Iterable<ByteString> keys) {
+  /**
+   * Reads keys from this node's state as it is now, without contacting the leader: what a
+   * linearizable read returns after its ReadIndex round, and what a stale read returns at once.
+   */
+  public GetQueryResult readLocal(Iterable<ByteString> keys) {
     return underReadLock(() -> {
       GetQueryResult.Builder results = GetQueryResult.newBuilder();
       long appliedIndex = getLastAppliedTermIndex().getIndex();
@@ -269,11 +279,26 @@ public final class PensieveStateMachine extends BaseStateMachine {
    */
   public DigestResult digest() {
     return underReadLock(() -> DigestResult.newBuilder()
-        .setSha256(ByteString.copyFrom(SnapshotFormat.digest(map)))
+        .setSha256(ByteString.copyFrom(SnapshotFormat.digest(map, members)))
         .setAppliedIndex(getLastAppliedTermIndex().getIndex())
         .setEntries(map.size())
         .setRevision(map.state().revision())
         .build());
+  }
+
+  /** Every member's advertised client addresses, by member id. */
+  public Map<String, MemberAddresses> memberAddresses() {
+    return underReadLock(members::copy);
+  }
+
+  /** The cluster's replicated settings as this node last applied them. */
+  public Settings settings() {
+    return underReadLock(() -> map.settings());
+  }
+
+  /** Whether the cluster's settings were ever set through the log (the first leader does it). */
+  public boolean isConfigured() {
+    return underReadLock(() -> map.state().configured());
   }
 
   /** Whether this node's map holds entries expired by its clock: time to propose an Expire. */
@@ -316,8 +341,9 @@ public final class PensieveStateMachine extends BaseStateMachine {
       }
       long startNanos = System.nanoTime();
       LruTtlMap current = map;
-      Path file = snapshots.write(last,
-          out -> SnapshotFormat.write(current, last.getTerm(), last.getIndex(), out));
+      MemberDirectory currentMembers = members;
+      Path file = snapshots.write(last, out ->
+          SnapshotFormat.write(current, currentMembers, last.getTerm(), last.getIndex(), out));
       LOG.info("Took snapshot {}: {} entries in {} ms", file, current.size(),
           (System.nanoTime() - startNanos) / 1_000_000);
       return last.getIndex();

@@ -1,5 +1,6 @@
 package io.pensieve.bench;
 
+import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
 import io.pensieve.statemachine.snapshot.SnapshotStore;
@@ -75,7 +76,7 @@ public final class MapBenchmark {
 
       TermIndex at = TermIndex.valueOf(1, round + 1);
       start = System.nanoTime();
-      Path file = store.write(at, out -> SnapshotFormat.write(map, at.getTerm(), at.getIndex(), out));
+      Path file = store.write(at, out -> SnapshotFormat.write(map, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = seconds(start) * 1000;
       snapshotBytes = Files.size(file);
 

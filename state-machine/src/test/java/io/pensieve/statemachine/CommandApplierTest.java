@@ -14,6 +14,7 @@ import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.EvictionPolicy;
 import io.pensieve.proto.v1.ExpireCommand;
 import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.TouchCommand;
 import io.pensieve.store.LruTtlMap;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class CommandApplierTest {
   private static final long STAMP = 1_700_000_000_000L;
   private final LruTtlMap map = new LruTtlMap();
+  private final MemberDirectory members = new MemberDirectory();
 
   @Test
   void aPutReportsItsVersionAndThePreviousValueWhenAsked() {
@@ -100,6 +102,18 @@ class CommandApplierTest {
   }
 
   @Test
+  void anAdvertiseRecordsTheMembersAddressesAndSaysWhetherTheyChanged() {
+    MemberAddresses n1 = MemberAddresses.newBuilder().setMemberId("n1")
+        .setRestAddress("127.0.0.1:8001").setGrpcAddress("127.0.0.1:9001").build();
+    Command advertise = Command.newBuilder().setAdvertise(n1).build();
+
+    assertThat(apply(advertise).getAdvertise().getChanged()).isTrue();
+    assertThat(apply(advertise).getAdvertise().getChanged()).isFalse();
+    assertThat(members.get("n1")).contains(n1);
+    assertThat(map.state().revision()).isZero();
+  }
+
+  @Test
   void anUnknownEvictionPolicyIsRefused() {
     CommandResult result = apply(Command.newBuilder().setConfigure(
         ConfigureCommand.newBuilder().setEvictionPolicyValue(99)).build());
@@ -110,7 +124,7 @@ class CommandApplierTest {
 
   @Test
   void aCommandWithNoOperationIsRefusedAndTheRestOfTheBatchStillApplies() {
-    List<CommandResult> results = CommandApplier.apply(map, CommandBatch.newBuilder()
+    List<CommandResult> results = CommandApplier.apply(map, members, CommandBatch.newBuilder()
         .setLeaderTimeMillis(STAMP)
         .addCommands(Command.getDefaultInstance())
         .addCommands(put("k", "v"))
@@ -126,7 +140,7 @@ class CommandApplierTest {
   }
 
   private CommandResult applyAt(long stamp, Command command) {
-    return CommandApplier.apply(map, CommandBatch.newBuilder()
+    return CommandApplier.apply(map, members, CommandBatch.newBuilder()
         .setLeaderTimeMillis(stamp).addCommands(command).build()).getResults(0);
   }
 

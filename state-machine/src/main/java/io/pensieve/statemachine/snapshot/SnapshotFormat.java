@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.pensieve.proto.v1.SnapshotHeader;
+import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
@@ -52,14 +53,15 @@ public final class SnapshotFormat {
 
   private SnapshotFormat() {}
 
-  public static void write(LruTtlMap map, long term, long index, OutputStream out)
+  public static void write(
+      LruTtlMap map, MemberDirectory members, long term, long index, OutputStream out)
       throws IOException {
     CRC32C crc = new CRC32C();
     CodedOutputStream coded =
         CodedOutputStream.newInstance(new CheckedOutputStream(out, crc), BUFFER_BYTES);
     coded.writeRawBytes(MAGIC);
     coded.writeFixed32NoTag(FORMAT_VERSION);
-    SnapshotHeader header = header(map, term, index);
+    SnapshotHeader header = header(map, members, term, index);
     coded.writeUInt32NoTag(header.getSerializedSize());
     header.writeTo(coded);
     map.forEachInLruOrder(entry -> {
@@ -77,11 +79,11 @@ public final class SnapshotFormat {
     out.flush();
   }
 
-  /** SHA-256 of the map's replicated state: equal on replicas that applied the same log. */
-  public static byte[] digest(LruTtlMap map) {
+  /** SHA-256 of the replicated state: equal on replicas that applied the same log. */
+  public static byte[] digest(LruTtlMap map, MemberDirectory members) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      write(map, 0, 0, new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
+      write(map, members, 0, 0, new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
       return sha256.digest();
     } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException("cannot digest the map", e);
@@ -151,7 +153,7 @@ public final class SnapshotFormat {
       coded.resetSizeCounter();
     }
     return new LoadedSnapshot(header.getTerm(), header.getIndex(),
-        restorer.finish(entryCount, header.getBytes()));
+        restorer.finish(entryCount, header.getBytes()), MemberDirectory.of(header.getMembersList()));
   }
 
   private static int length(Path file, CodedInputStream coded, int ceiling) throws IOException {
@@ -162,7 +164,8 @@ public final class SnapshotFormat {
     return length;
   }
 
-  private static SnapshotHeader header(LruTtlMap map, long term, long index) {
+  private static SnapshotHeader header(
+      LruTtlMap map, MemberDirectory members, long term, long index) {
     MapState state = map.state();
     return SnapshotHeader.newBuilder()
         .setTerm(term)
@@ -175,6 +178,7 @@ public final class SnapshotFormat {
         .setSettings(SettingsMapping.toProto(state.settings()))
         .setEvictions(state.evictions())
         .setExpirations(state.expirations())
+        .addAllMembers(members.all())
         .build();
   }
 

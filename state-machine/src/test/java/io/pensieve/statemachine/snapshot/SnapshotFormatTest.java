@@ -3,6 +3,8 @@ package io.pensieve.statemachine.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
@@ -32,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotFormatTest {
   private static final long TERM = 3;
   private static final long INDEX = 1234;
+  private static final MemberDirectory MEMBERS = MemberDirectory.of(List.of(
+      MemberAddresses.newBuilder().setMemberId("n2").setRestAddress("10.0.0.2:8002")
+          .setGrpcAddress("10.0.0.2:9002").build(),
+      MemberAddresses.newBuilder().setMemberId("n1").setRestAddress("10.0.0.1:8001")
+          .setGrpcAddress("10.0.0.1:9001").build()));
 
   @TempDir
   Path dir;
@@ -44,7 +51,8 @@ class SnapshotFormatTest {
     Programs.runAll(program, second, Programs.START_MILLIS);
 
     assertThat(bytesOf(first)).isEqualTo(bytesOf(second));
-    assertThat(SnapshotFormat.digest(first)).isEqualTo(SnapshotFormat.digest(second));
+    assertThat(SnapshotFormat.digest(first, MEMBERS))
+        .isEqualTo(SnapshotFormat.digest(second, MEMBERS));
   }
 
   @Property(tries = 300)
@@ -67,6 +75,7 @@ class SnapshotFormatTest {
     assertThat(loaded.term()).isEqualTo(TERM);
     assertThat(loaded.index()).isEqualTo(INDEX);
     assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original));
+    assertThat(loaded.members().all()).containsExactlyElementsOf(MEMBERS.all());
     // same answers from here on: the rebuilt LRU list and expiry queue match too
     assertThat(Programs.runAll(after, loaded.map(), clock))
         .isEqualTo(Programs.runAll(after, original, clock));
@@ -170,7 +179,7 @@ class SnapshotFormatTest {
   private static byte[] bytesOf(LruTtlMap map) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      SnapshotFormat.write(map, TERM, INDEX, out);
+      SnapshotFormat.write(map, MEMBERS, TERM, INDEX, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# deploy/local-cluster.sh up|down|status|logs [n1|n2|n3]
+# A local 3-node Pensieve cluster on this machine: REST 8001-8003, gRPC 9001-9003,
+# Raft 10001-10003, data and logs under ./data/. Builds the jars first if they are missing.
+# Knobs: PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
+# node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+NODES=(n1 n2 n3)
+REST_PORTS=(8001 8002 8003)
+GRPC_PORTS=(9001 9002 9003)
+RAFT_PORTS=(10001 10002 10003)
+DATA="$root/data"
+JAR="$root/server/target/pensieve-server.jar"
+HEAP=${PENSIEVE_HEAP:-1g}
+WAIT_SECONDS=${PENSIEVE_WAIT_SECONDS:-60}
+
+say() { printf '%s\n' "$*"; }
+pid_file() { echo "$DATA/$1.pid"; }
+running_pid() {  # prints the pid of a node this script started, if it is still running
+  local f; f=$(pid_file "$1")
+  [[ -s $f ]] || return 1
+  local pid; pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  # the pid must still be our java process, not a recycled pid
+  grep -q "io.pensieve.server.PensieveMain" "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+build_if_missing() {
+  if [[ ! -f $JAR || ! -d $root/server/target/lib ]]; then
+    say "Building the jars (mvn -DskipTests package)..."
+    mvn -B -q -DskipTests -pl server -am package
+  fi
+}
+
+peers() {
+  local list=() i
+  for i in "${!NODES[@]}"; do list+=("${NODES[$i]}=127.0.0.1:${RAFT_PORTS[$i]}"); done
+  (IFS=,; echo "${list[*]}")
+}
+
+cluster_json() {
+  local port
+  for port in "${REST_PORTS[@]}"; do
+    curl -sf --max-time 2 "http://127.0.0.1:$port/v1/cluster" && return 0
+  done
+  return 1
+}
+
+leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
+
+up() {
+  local alive=() n
+  for n in "${NODES[@]}"; do running_pid "$n" >/dev/null && alive+=("$n"); done
+  if ((${#alive[@]} == ${#NODES[@]})); then
+    say "The local cluster is already running (${alive[*]}). Use '$0 status' or '$0 down'."
+    return 0
+  fi
+  build_if_missing
+  mkdir -p "$DATA"
+  local i
+  for i in "${!NODES[@]}"; do
+    n=${NODES[$i]}
+    if running_pid "$n" >/dev/null; then say "$n is already running"; continue; fi
+    # shellcheck disable=SC2086
+    nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError ${PENSIEVE_JAVA_OPTS:-} \
+      -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
+      --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
+      --port "${REST_PORTS[$i]}" --grpc-port "${GRPC_PORTS[$i]}" --raft-port "${RAFT_PORTS[$i]}" \
+      --peers "$(peers)" --data-dir "$DATA/$n" >>"$DATA/$n.log" 2>&1 &
+    echo $! >"$(pid_file "$n")"
+    say "Started $n (pid $!): REST 127.0.0.1:${REST_PORTS[$i]}, gRPC 127.0.0.1:${GRPC_PORTS[$i]}, log $DATA/$n.log"
+  done
+  local deadline=$((SECONDS + WAIT_SECONDS)) leader=""
+  while ((SECONDS < deadline)); do
+    leader=$(cluster_json 2>/dev/null | leader_of 2>/dev/null || true)
+    [[ -n $leader ]] && break
+    for n in "${NODES[@]}"; do
+      running_pid "$n" >/dev/null || { say "$n exited; its log:"; tail -20 "$DATA/$n.log"; exit 1; }
+    done
+    sleep 0.5
+  done
+  if [[ -z $leader ]]; then
+    say "No leader after ${WAIT_SECONDS}s; see '$0 logs'."
+    exit 1
+  fi
+  say "Leader: $leader. Try:"
+  cat <<'TRY'
+  curl -X PUT localhost:8001/v1/kv/greeting -d '{"value":"hello"}'
+  curl localhost:8002/v1/kv/greeting
+  curl 'localhost:8003/v1/kv/greeting?consistency=stale'
+  curl -X PUT localhost:8001/v1/kv/session -d '{"value":"abc","ttl_seconds":30}'
+  curl -X DELETE localhost:8003/v1/kv/greeting
+  curl localhost:8001/v1/cluster
+  curl localhost:8002/v1/stats
+TRY
+}
+
+down() {
+  local n pid stopped=0
+  for n in "${NODES[@]}"; do
+    if pid=$(running_pid "$n"); then
+      kill -TERM "$pid"
+      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then say "$n did not stop in 15s; killing it"; kill -KILL "$pid"; fi
+      say "Stopped $n (pid $pid)"
+      stopped=$((stopped + 1))
+    fi
+    rm -f "$(pid_file "$n")"
+  done
+  ((stopped > 0)) || say "No node started by this script is running."
+}
+
+status() {
+  local i n pid
+  for i in "${!NODES[@]}"; do
+    n=${NODES[$i]}
+    if pid=$(running_pid "$n"); then
+      say "$n running (pid $pid), REST 127.0.0.1:${REST_PORTS[$i]}"
+    else
+      say "$n stopped"
+    fi
+  done
+  local cluster
+  if cluster=$(cluster_json 2>/dev/null); then
+    python3 - "$cluster" <<'PY'
+import json, sys
+c = json.loads(sys.argv[1])
+print(f"leader: {c['leader'] or '(none)'}  term: {c['term']}")
+for m in c["members"]:
+    print(f"  {m['id']:<4} {m['role']:<9} rest {m['rest_address']:<16} grpc {m['grpc_address']:<16} raft {m['raft_address']}")
+PY
+  fi
+}
+
+logs() {
+  local targets=("${@:-${NODES[@]}}") files=() n
+  for n in "${targets[@]}"; do files+=("$DATA/$n.log"); done
+  tail -n 50 "${files[@]}"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  logs) shift; logs "$@" ;;
+  *) say "usage: $0 up|down|status|logs [node...]"; exit 2 ;;
+esac

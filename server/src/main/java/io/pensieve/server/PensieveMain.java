@@ -1,0 +1,198 @@
+package io.pensieve.server;
+
+import io.pensieve.store.EvictionPolicy;
+import io.pensieve.store.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pensieve}: runs one node. Every flag has an environment fallback ({@code
+ * PENSIEVE_...}); the Pensieve seed's {@code NODE_ID}, {@code PORT} and {@code PEERS} and the
+ * Mini Redis seed's {@code CACHE_MAX_ENTRIES} and {@code CACHE_DEFAULT_TTL} work too.
+ */
+@Command(name = "pensieve", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Runs a Pensieve node: a Raft-replicated key-value store and cache.",
+    footer = {"", "Examples:",
+        "  pensieve --node-id n1 --peers n1=127.0.0.1:10001,n2=127.0.0.1:10002,n3=127.0.0.1:10003 \\",
+        "           --port 8001 --grpc-port 9001 --raft-port 10001 --data-dir data/n1",
+        "  NODE_ID=1 PORT=8001 PEERS=http://node2:8002,http://node3:8003 pensieve"})
+public final class PensieveMain implements Callable<Integer> {
+
+  @Option(names = "--node-id", paramLabel = "ID",
+      defaultValue = "${env:PENSIEVE_NODE_ID:-${env:NODE_ID:-n1}}",
+      description = "This member's id (env PENSIEVE_NODE_ID or NODE_ID). Default: ${DEFAULT-VALUE}")
+  String nodeId;
+
+  @Option(names = "--listen-host", paramLabel = "HOST",
+      defaultValue = "${env:PENSIEVE_LISTEN_HOST:-0.0.0.0}",
+      description = "Address every port binds to (env PENSIEVE_LISTEN_HOST). Default: ${DEFAULT-VALUE}")
+  String listenHost;
+
+  @Option(names = "--advertise-host", paramLabel = "HOST",
+      defaultValue = "${env:PENSIEVE_ADVERTISE_HOST:-127.0.0.1}",
+      description = "Host other members and clients reach this node at "
+          + "(env PENSIEVE_ADVERTISE_HOST). Default: ${DEFAULT-VALUE}")
+  String advertiseHost;
+
+  @Option(names = {"--port", "--rest-port"}, paramLabel = "PORT",
+      defaultValue = "${env:PENSIEVE_PORT:-${env:PORT:-7878}}",
+      description = "REST port (env PENSIEVE_PORT or PORT). Default: ${DEFAULT-VALUE}")
+  int restPort;
+
+  @Option(names = "--grpc-port", paramLabel = "PORT",
+      defaultValue = "${env:PENSIEVE_GRPC_PORT:-7879}",
+      description = "gRPC port (env PENSIEVE_GRPC_PORT). Default: ${DEFAULT-VALUE}")
+  int grpcPort;
+
+  @Option(names = "--raft-port", paramLabel = "PORT",
+      defaultValue = "${env:PENSIEVE_RAFT_PORT:-7880}",
+      description = "Raft peer port (env PENSIEVE_RAFT_PORT). Default: ${DEFAULT-VALUE}")
+  int raftPort;
+
+  @Option(names = "--peers", paramLabel = "PEERS",
+      defaultValue = "${env:PENSIEVE_PEERS:-${env:PEERS:-}}",
+      description = "Comma-separated members: id=host:raftPort, or other nodes' REST URLs "
+          + "(http://host:port) (env PENSIEVE_PEERS or PEERS). Empty: a one-node cluster.")
+  String peers;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      defaultValue = "${env:PENSIEVE_DATA_DIR:-}",
+      description = "Raft log and snapshots (env PENSIEVE_DATA_DIR). Default: data/<node-id>")
+  String dataDir;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      defaultValue = "${env:PENSIEVE_CLUSTER_NAME:-pensieve}",
+      description = "Names the Raft group (env PENSIEVE_CLUSTER_NAME). Default: ${DEFAULT-VALUE}")
+  String clusterName;
+
+  @Option(names = "--max-entries", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_ENTRIES:-${env:CACHE_MAX_ENTRIES:-0}}",
+      description = "Initial cluster setting: most entries held, 0 = unlimited "
+          + "(env PENSIEVE_MAX_ENTRIES or CACHE_MAX_ENTRIES). Default: ${DEFAULT-VALUE}")
+  long maxEntries;
+
+  @Option(names = "--max-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:PENSIEVE_MAX_BYTES:-0}",
+      description = "Initial cluster setting: most bytes held (key + value + 64 per entry), "
+          + "0 = unlimited (env PENSIEVE_MAX_BYTES). Default: ${DEFAULT-VALUE}")
+  long maxBytes;
+
+  @Option(names = "--eviction-policy", paramLabel = "POLICY",
+      defaultValue = "${env:PENSIEVE_EVICTION_POLICY:-lru}",
+      description = "Initial cluster setting: lru or noeviction "
+          + "(env PENSIEVE_EVICTION_POLICY). Default: ${DEFAULT-VALUE}")
+  String evictionPolicy;
+
+  @Option(names = "--default-ttl", paramLabel = "SECONDS",
+      defaultValue = "${env:PENSIEVE_DEFAULT_TTL:-${env:CACHE_DEFAULT_TTL:-0}}",
+      description = "Initial cluster setting: TTL of writes that give none, 0 = never expire "
+          + "(env PENSIEVE_DEFAULT_TTL or CACHE_DEFAULT_TTL). Default: ${DEFAULT-VALUE}")
+  long defaultTtlSeconds;
+
+  @Option(names = "--max-key-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:PENSIEVE_MAX_KEY_BYTES:-1024}",
+      description = "Initial cluster setting: longest key (env PENSIEVE_MAX_KEY_BYTES). "
+          + "Default: ${DEFAULT-VALUE}")
+  int maxKeyBytes;
+
+  @Option(names = "--max-value-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:PENSIEVE_MAX_VALUE_BYTES:-1048576}",
+      description = "Initial cluster setting: longest value (env PENSIEVE_MAX_VALUE_BYTES). "
+          + "Default: ${DEFAULT-VALUE}")
+  int maxValueBytes;
+
+  @Option(names = "--request-timeout", paramLabel = "MILLIS",
+      defaultValue = "${env:PENSIEVE_REQUEST_TIMEOUT_MS:-10000}",
+      description = "After this, a write's outcome is reported unknown "
+          + "(env PENSIEVE_REQUEST_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
+  long requestTimeoutMillis;
+
+  @Option(names = "--cleanup-interval", paramLabel = "MILLIS",
+      defaultValue = "${env:PENSIEVE_CLEANUP_INTERVAL_MS:-1000}",
+      description = "How often the leader removes expired entries "
+          + "(env PENSIEVE_CLEANUP_INTERVAL_MS). Default: ${DEFAULT-VALUE}")
+  long cleanupIntervalMillis;
+
+  @Option(names = "--touch-interval", paramLabel = "MILLIS",
+      defaultValue = "${env:PENSIEVE_TOUCH_INTERVAL_MS:-1000}",
+      description = "How often reads are replicated into LRU order "
+          + "(env PENSIEVE_TOUCH_INTERVAL_MS). Default: ${DEFAULT-VALUE}")
+  long touchIntervalMillis;
+
+  @Option(names = "--snapshot-every", paramLabel = "ENTRIES",
+      defaultValue = "${env:PENSIEVE_SNAPSHOT_EVERY:-100000}",
+      description = "Log entries between automatic snapshots (env PENSIEVE_SNAPSHOT_EVERY). "
+          + "Default: ${DEFAULT-VALUE}")
+  long snapshotEvery;
+
+  @Option(names = "--election-timeout", paramLabel = "MILLIS",
+      defaultValue = "${env:PENSIEVE_ELECTION_TIMEOUT_MS:-1000}",
+      description = "Shortest election timeout; the longest is twice it "
+          + "(env PENSIEVE_ELECTION_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
+  long electionTimeoutMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeConfig config = config();
+    PensieveNode node = PensieveNode.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "pensieve-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  NodeConfig config() {
+    Settings settings = new Settings(maxEntries, maxBytes, policy(evictionPolicy),
+        Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes);
+    List<String> peerList = peers.isBlank() ? List.of() : Arrays.asList(peers.split(","));
+    return NodeConfig.builder(nodeId,
+            Path.of(dataDir.isBlank() ? "data/" + nodeId : dataDir))
+        .listenHost(listenHost)
+        .advertiseHost(advertiseHost)
+        .ports(restPort, grpcPort, raftPort)
+        .peers(peerList)
+        .clusterName(clusterName)
+        .initialSettings(settings)
+        .requestTimeout(Duration.ofMillis(requestTimeoutMillis))
+        .cleanupInterval(Duration.ofMillis(cleanupIntervalMillis))
+        .touchInterval(Duration.ofMillis(touchIntervalMillis))
+        .snapshotEveryEntries(snapshotEvery)
+        .electionTimeoutMin(Duration.ofMillis(electionTimeoutMillis))
+        .build();
+  }
+
+  private static EvictionPolicy policy(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "lru" -> EvictionPolicy.LRU;
+      case "noeviction" -> EvictionPolicy.NOEVICTION;
+      default -> throw new IllegalArgumentException(
+          "eviction policy must be lru or noeviction, got '" + name + "'");
+    };
+  }
+
+  public static void main(String[] args) {
+    CommandLine commandLine = new CommandLine(new PensieveMain());
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException) {
+        cmd.getErr().println("pensieve: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    int code = commandLine.execute(args);
+    // Ratis leaves non-daemon threads behind when start fails; exit explicitly.
+    System.exit(code);
+  }
+}

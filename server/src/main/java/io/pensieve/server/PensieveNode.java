@@ -1,0 +1,159 @@
+package io.pensieve.server;
+
+import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.server.grpc.GrpcServer;
+import io.pensieve.server.kv.Housekeeping;
+import io.pensieve.server.kv.KvService;
+import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.rest.NodeInfo;
+import io.pensieve.server.rest.RestServer;
+import io.pensieve.statemachine.PensieveStateMachine;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Pensieve node: the Raft member with its state machine, the REST and gRPC APIs, and the
+ * housekeeping that proposes the node's own commands.
+ *
+ * <p>Start order lets every port be ephemeral and lets peers find each other by REST URL: Raft
+ * binds, gRPC starts, REST binds and starts (answering {@code /v1/node} at once and 503 to the
+ * rest), then the Raft group is formed or recovered and requests are served.
+ */
+public final class PensieveNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PensieveNode.class);
+  private static final long IDLE_POLL_NANOS = 10_000_000;
+
+  private final NodeConfig config;
+  private final RaftNode raft;
+  private final KvService kv;
+  private final GrpcServer grpc;
+  private final RestServer rest;
+  private final NodeInfo info;
+
+  private volatile Housekeeping housekeeping;
+
+  private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, GrpcServer grpc,
+      RestServer rest, NodeInfo info) {
+    this.config = config;
+    this.raft = raft;
+    this.kv = kv;
+    this.grpc = grpc;
+    this.rest = rest;
+    this.info = info;
+  }
+
+  /** Starts a node and returns once it has formed or recovered its Raft group. */
+  public static PensieveNode start(NodeConfig config) throws Exception {
+    PensieveNode node = open(config);
+    try {
+      node.join(config.peers());
+    } catch (Exception | Error e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /**
+   * Binds every port and starts answering: {@code /v1/node} at once, everything else 503 until
+   * {@link #join}. Two steps, so that nodes on ephemeral ports can learn each other's addresses.
+   */
+  public static PensieveNode open(NodeConfig config) throws Exception {
+    PensieveStateMachine stateMachine = new PensieveStateMachine();
+    RaftNode raft = RaftNode.start(config, stateMachine);
+    AtomicReference<MemberAddresses> self = new AtomicReference<>();
+    KvService kv = new KvService(raft, self::get, config.requestTimeout());
+    GrpcServer grpc = null;
+    RestServer rest = null;
+    try {
+      grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, raft,
+          config.shutdownGrace());
+      rest = RestServer.bind(config.listenHost(), config.restPort());
+      String host = config.advertiseHost();
+      NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
+          host + ":" + rest.port(), host + ":" + grpc.port());
+      self.set(info.addresses());
+      rest.start(kv, raft, info, config.shutdownGrace());
+      return new PensieveNode(config, raft, kv, grpc, rest, info);
+    } catch (Exception | Error e) {
+      closeQuietly(rest);
+      closeQuietly(grpc);
+      closeQuietly(raft);
+      throw e;
+    }
+  }
+
+  /**
+   * Forms the Raft group with {@code peers} (see {@link NodeConfig#peers}), or recovers the one
+   * in the data directory, then starts serving and proposing this node's own commands.
+   */
+  public void join(List<String> peers) throws Exception {
+    raft.formGroup(peers);
+    Housekeeping started = new Housekeeping(kv, raft, info.addresses(),
+        config.initialSettings());
+    started.start(config.touchInterval(), config.cleanupInterval());
+    housekeeping = started;
+    LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}", info.id(),
+        info.restAddress(), info.grpcAddress(), info.raftAddress(), config.dataDir());
+  }
+
+  public NodeInfo info() {
+    return info;
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  public PensieveStateMachine stateMachine() {
+    return raft.stateMachine();
+  }
+
+  public int restPort() {
+    return rest.port();
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int raftPort() {
+    return raft.raftPort();
+  }
+
+  /**
+   * Stops gracefully: the APIs refuse new requests and finish those in flight, queued writes
+   * are sent and answered, then Raft closes (taking a snapshot) and the data is left intact.
+   */
+  @Override
+  public void close() {
+    LOG.info("Node {} stopping", info.id());
+    long startNanos = System.nanoTime();
+    closeQuietly(rest);
+    closeQuietly(grpc);
+    kv.close();
+    closeQuietly(housekeeping);
+    Duration grace = config.shutdownGrace();
+    long deadline = startNanos + grace.toNanos();
+    while (!kv.idle() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(IDLE_POLL_NANOS);
+    }
+    closeQuietly(raft);
+    LOG.info("Node {} stopped in {} ms", info.id(), (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("Error while stopping {}", closeable.getClass().getSimpleName(), e);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.pensieve.server.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.pensieve.proto.v1.ClusterRequest;
+import io.pensieve.proto.v1.ClusterResponse;
+import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.CompareAndSetResponse;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.DeleteResponse;
+import io.pensieve.proto.v1.GetRequest;
+import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.StatsRequest;
+import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import io.pensieve.server.kv.KvService;
+import io.pensieve.server.raft.RaftNode;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The {@code pensieve.v1.KV} service. Absence is data, not an error, as in etcd: a Get of a
+ * missing key answers {@code found=false}, a failed compare {@code succeeded=false}.
+ */
+final class KvGrpcService extends KVGrpc.KVImplBase {
+  private final KvService kv;
+  private final RaftNode raft;
+
+  KvGrpcService(KvService kv, RaftNode raft) {
+    this.kv = kv;
+    this.raft = raft;
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> observer) {
+    reply(() -> kv.put(request), observer);
+  }
+
+  @Override
+  public void get(GetRequest request, StreamObserver<GetResponse> observer) {
+    reply(() -> kv.get(request), observer);
+  }
+
+  @Override
+  public void delete(DeleteRequest request, StreamObserver<DeleteResponse> observer) {
+    reply(() -> kv.delete(request), observer);
+  }
+
+  @Override
+  public void compareAndSet(CompareAndSetRequest request,
+      StreamObserver<CompareAndSetResponse> observer) {
+    reply(() -> kv.compareAndSet(request), observer);
+  }
+
+  @Override
+  public void stats(StatsRequest request, StreamObserver<StatsResponse> observer) {
+    reply(() -> CompletableFuture.completedFuture(kv.stats()), observer);
+  }
+
+  @Override
+  public void cluster(ClusterRequest request, StreamObserver<ClusterResponse> observer) {
+    reply(() -> CompletableFuture.completedFuture(kv.cluster()), observer);
+  }
+
+  private <T> void reply(Supplier<CompletableFuture<T>> call, StreamObserver<T> observer) {
+    CompletableFuture<T> result;
+    if (!raft.joined()) {
+      result = CompletableFuture.failedFuture(
+          new KvException(ErrorKind.UNAVAILABLE, "this node is still joining its cluster"));
+    } else {
+      try {
+        result = call.get();
+      } catch (RuntimeException e) {
+        result = CompletableFuture.failedFuture(e);
+      }
+    }
+    result.whenComplete((response, failure) -> {
+      if (failure != null) {
+        observer.onError(GrpcStatus.of(failure));
+      } else {
+        observer.onNext(response);
+        observer.onCompleted();
+      }
+    });
+  }
+}

@@ -1,0 +1,192 @@
+package io.pensieve.server.kv;
+
+import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.ClusterResponse;
+import io.pensieve.proto.v1.Command;
+import io.pensieve.proto.v1.CommandError;
+import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.CompareAndSetResponse;
+import io.pensieve.proto.v1.Condition;
+import io.pensieve.proto.v1.Consistency;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.DeleteResponse;
+import io.pensieve.proto.v1.GetRequest;
+import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.server.raft.ClusterView;
+import io.pensieve.server.raft.RaftNode;
+import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.store.Settings;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The client operations, in the API's own messages, shared by REST and gRPC. Writes go through
+ * the {@link WriteBatcher} to the leader; linearizable reads through the {@link ReadBatcher};
+ * stale reads straight to this node's state machine. Failures are {@link KvException}s.
+ */
+public final class KvService {
+  private final RaftNode raft;
+  private final PensieveStateMachine stateMachine;
+  private final Supplier<MemberAddresses> self;
+  private final WriteBatcher writes;
+  private final ReadBatcher reads;
+  private final TouchRecorder touches = new TouchRecorder();
+
+  /**
+   * @param self this node's advertised addresses, known once its ports are bound
+   */
+  public KvService(RaftNode raft, Supplier<MemberAddresses> self, Duration requestTimeout) {
+    this.raft = raft;
+    this.stateMachine = raft.stateMachine();
+    this.self = self;
+    this.writes = new WriteBatcher(raft::sendWrite, requestTimeout);
+    this.reads = new ReadBatcher(raft::readLocally, requestTimeout);
+  }
+
+  public CompletableFuture<PutResponse> put(PutRequest request) {
+    return checked(() -> {
+      Settings settings = stateMachine.settings();
+      checkKey(request.getKey(), settings);
+      checkValue(request.getValue(), settings);
+      checkTtl(request.hasTtlMillis(), request.getTtlMillis());
+      return write(Command.newBuilder().setPut(request).build(), CommandResult::getPut);
+    });
+  }
+
+  public CompletableFuture<CompareAndSetResponse> compareAndSet(CompareAndSetRequest request) {
+    return checked(() -> {
+      Settings settings = stateMachine.settings();
+      checkKey(request.getKey(), settings);
+      checkValue(request.getValue(), settings);
+      checkTtl(request.hasTtlMillis(), request.getTtlMillis());
+      if (request.getCondition().getExpectedCase() == Condition.ExpectedCase.EXPECTED_NOT_SET) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+            "compare-and-set needs a condition: version, value or absent");
+      }
+      return write(Command.newBuilder().setCompareAndSet(request).build(),
+          CommandResult::getCompareAndSet);
+    });
+  }
+
+  public CompletableFuture<DeleteResponse> delete(DeleteRequest request) {
+    return checked(() -> {
+      checkKey(request.getKey(), stateMachine.settings());
+      return write(Command.newBuilder().setDelete(request).build(), CommandResult::getDelete);
+    });
+  }
+
+  /** A read: {@code found} is false when the key does not exist (or has expired). */
+  public CompletableFuture<GetResponse> get(GetRequest request) {
+    return checked(() -> {
+      checkKey(request.getKey(), stateMachine.settings());
+      return read(request);
+    });
+  }
+
+  private CompletableFuture<GetResponse> read(GetRequest request) {
+    CompletableFuture<GetResponse> result;
+    if (request.getConsistency() == Consistency.CONSISTENCY_STALE) {
+      result = CompletableFuture.completedFuture(
+          stateMachine.readLocal(List.of(request.getKey())).getResults(0));
+    } else {
+      result = reads.read(request.getKey());
+    }
+    return result.thenApply(response -> {
+      if (response.getFound()) {
+        touches.record(request.getKey());
+      }
+      return response;
+    });
+  }
+
+  public StatsResponse stats() {
+    return stateMachine.stats();
+  }
+
+  public ClusterResponse cluster() {
+    return ClusterView.of(raft, self.get());
+  }
+
+  /** Proposes a command of the node's own (touch, expire, configure, advertise). */
+  CompletableFuture<CommandResult> propose(Command command) {
+    return writes.submit(command);
+  }
+
+  TouchRecorder touches() {
+    return touches;
+  }
+
+  /** Stops taking writes; those already queued still go out. */
+  public void close() {
+    writes.close();
+  }
+
+  /** Whether no write is queued or in flight. */
+  public boolean idle() {
+    return writes.idle();
+  }
+
+  /** Runs an operation whose checks throw, as a future that fails instead. */
+  private static <T> CompletableFuture<T> checked(Supplier<CompletableFuture<T>> operation) {
+    try {
+      return operation.get();
+    } catch (KvException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private <T> CompletableFuture<T> write(Command command, Function<CommandResult, T> payload) {
+    if (raft.leaderId().isEmpty()) {
+      return CompletableFuture.failedFuture(new KvException(ErrorKind.NO_LEADER,
+          "no leader is known (an election is under way or quorum is lost); not applied"));
+    }
+    return writes.submit(command).thenApply(result -> {
+      if (result.hasError()) {
+        throw refusal(result.getError());
+      }
+      return payload.apply(result);
+    });
+  }
+
+  private static KvException refusal(CommandError error) {
+    ErrorKind kind = switch (error.getCode()) {
+      case ERROR_CODE_KEY_TOO_LARGE -> ErrorKind.KEY_TOO_LARGE;
+      case ERROR_CODE_VALUE_TOO_LARGE -> ErrorKind.VALUE_TOO_LARGE;
+      case ERROR_CODE_NO_SPACE -> ErrorKind.NO_SPACE;
+      default -> ErrorKind.INVALID_ARGUMENT;
+    };
+    return new KvException(kind, error.getMessage());
+  }
+
+  private static void checkKey(ByteString key, Settings settings) {
+    if (key.isEmpty()) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the key must not be empty");
+    }
+    if (key.size() > settings.maxKeyBytes()) {
+      throw new KvException(ErrorKind.KEY_TOO_LARGE, "the key is " + key.size()
+          + " bytes; the cluster's limit is " + settings.maxKeyBytes());
+    }
+  }
+
+  private static void checkValue(ByteString value, Settings settings) {
+    if (value.size() > settings.maxValueBytes()) {
+      throw new KvException(ErrorKind.VALUE_TOO_LARGE, "the value is " + value.size()
+          + " bytes; the cluster's limit is " + settings.maxValueBytes());
+    }
+  }
+
+  private static void checkTtl(boolean given, long ttlMillis) {
+    if (given && (ttlMillis < 0 || ttlMillis > Settings.TTL_MILLIS_CEILING)) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "ttl must be between 0 and "
+          + Settings.TTL_MILLIS_CEILING / 1000 + " seconds");
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.pensieve.server.kv;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pensieve.proto.v1.GetQuery;
+import io.pensieve.proto.v1.GetQueryResult;
+import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.Query;
+import io.pensieve.proto.v1.QueryResult;
+import io.pensieve.statemachine.RatisMessages;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+
+/**
+ * Serves linearizable reads in rounds: one ReadIndex round with the leader answers every read
+ * that arrived before the round began. A read that arrives during a round waits for the next
+ * one, since the round in flight may have fixed its read index before the read arrived. A read
+ * that finds no round in flight starts one at once.
+ */
+final class ReadBatcher {
+  static final int MAX_ROUND_KEYS = 4096;
+  static final int MAX_QUEUED_READS = 100_000;
+
+  private record Pending(ByteString key, CompletableFuture<GetResponse> result) {}
+
+  private final Function<Message, CompletableFuture<RaftClientReply>> reader;
+  private final Duration timeout;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private boolean inFlight;
+
+  ReadBatcher(Function<Message, CompletableFuture<RaftClientReply>> reader, Duration timeout) {
+    this.reader = reader;
+    this.timeout = timeout;
+  }
+
+  CompletableFuture<GetResponse> read(ByteString key) {
+    Pending pending = new Pending(key, new CompletableFuture<>());
+    List<Pending> round;
+    synchronized (this) {
+      if (queue.size() >= MAX_QUEUED_READS) {
+        return CompletableFuture.failedFuture(new KvException(ErrorKind.UNAVAILABLE,
+            "too many reads waiting on this node; retry later"));
+      }
+      queue.add(pending);
+      round = inFlight ? List.of() : takeRound();
+    }
+    start(round);
+    return pending.result();
+  }
+
+  private List<Pending> takeRound() {
+    List<Pending> round = new ArrayList<>(Math.min(queue.size(), MAX_ROUND_KEYS));
+    while (!queue.isEmpty() && round.size() < MAX_ROUND_KEYS) {
+      round.add(queue.poll());
+    }
+    inFlight = !round.isEmpty();
+    return round;
+  }
+
+  private void start(List<Pending> round) {
+    if (round.isEmpty()) {
+      return;
+    }
+    GetQuery.Builder keys = GetQuery.newBuilder();
+    round.forEach(p -> keys.addKeys(p.key()));
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = reader.apply(RatisMessages.toMessage(Query.newBuilder().setGet(keys).build())).copy();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
+      complete(round, r, failure);
+      List<Pending> next;
+      synchronized (this) {
+        next = takeRound();
+      }
+      start(next);
+    });
+  }
+
+  private static void complete(List<Pending> round, RaftClientReply reply, Throwable failure) {
+    Throwable problem = failure != null ? failure : (reply.isSuccess() ? null : reply.getException());
+    GetQueryResult results = null;
+    if (problem == null) {
+      try {
+        results = RatisMessages.parse(QueryResult.parser(), reply.getMessage()).getGet();
+      } catch (InvalidProtocolBufferException e) {
+        problem = e;
+      }
+    }
+    if (problem != null) {
+      KvException error = new KvException(ErrorKind.UNAVAILABLE,
+          "linearizable read failed (" + describe(problem) + "); retry, or read with "
+              + "consistency=stale");
+      round.forEach(p -> p.result().completeExceptionally(error));
+      return;
+    }
+    for (int i = 0; i < round.size(); i++) {
+      round.get(i).result().complete(results.getResults(i));
+    }
+  }
+
+  private static String describe(Throwable problem) {
+    Throwable cause = problem;
+    while (cause.getCause() != null && cause instanceof java.util.concurrent.CompletionException) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage()));
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

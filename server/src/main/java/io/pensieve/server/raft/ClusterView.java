@@ -1,0 +1,63 @@
+package io.pensieve.server.raft;
+
+import io.pensieve.proto.v1.ClusterResponse;
+import io.pensieve.proto.v1.Member;
+import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.proto.v1.Role;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+
+/** The cluster as this node sees it: members, roles, addresses, leader and term. */
+public final class ClusterView {
+  private ClusterView() {}
+
+  /**
+   * @param self this node's own addresses, shown even before its advertisement is applied
+   */
+  public static ClusterResponse of(RaftNode raft, MemberAddresses self) {
+    RaftServer.Division division = raft.division();
+    DivisionInfo info = division.getInfo();
+    Optional<RaftPeerId> leader = Optional.ofNullable(info.getLeaderId());
+    Map<String, MemberAddresses> advertised = raft.stateMachine().memberAddresses();
+    advertised.put(self.getMemberId(), self);
+    Set<RaftPeerId> listeners = division.getRaftConf().getAllPeers(RaftPeerRole.LISTENER)
+        .stream().map(RaftPeer::getId).collect(Collectors.toSet());
+
+    ClusterResponse.Builder cluster = ClusterResponse.newBuilder()
+        .setLeaderId(leader.map(RaftPeerId::toString).orElse(""))
+        .setTerm(info.getCurrentTerm());
+    for (RaftPeer peer : raft.members()) {
+      String id = peer.getId().toString();
+      MemberAddresses addresses =
+          advertised.getOrDefault(id, MemberAddresses.getDefaultInstance());
+      cluster.addMembers(Member.newBuilder()
+          .setId(id)
+          .setRole(roleOf(peer.getId(), raft.localId(), info, leader, listeners))
+          .setRaftAddress(peer.getAddress())
+          .setRestAddress(addresses.getRestAddress())
+          .setGrpcAddress(addresses.getGrpcAddress()));
+    }
+    return cluster.build();
+  }
+
+  private static Role roleOf(RaftPeerId peer, RaftPeerId self, DivisionInfo info,
+      Optional<RaftPeerId> leader, Set<RaftPeerId> listeners) {
+    if (leader.isPresent() && leader.get().equals(peer)) {
+      return Role.ROLE_LEADER;
+    }
+    if (listeners.contains(peer)) {
+      return Role.ROLE_LEARNER;
+    }
+    if (peer.equals(self) && info.isCandidate()) {
+      return Role.ROLE_CANDIDATE;
+    }
+    return Role.ROLE_FOLLOWER;
+  }
+}

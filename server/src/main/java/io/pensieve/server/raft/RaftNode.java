@@ -1,0 +1,195 @@
+package io.pensieve.server.raft;
+
+import io.pensieve.server.NodeConfig;
+import io.pensieve.statemachine.PensieveStateMachine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.StreamSupport;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's Raft member: the Ratis server hosting the state machine, and the embedded client
+ * that carries writes from this node to whichever member leads.
+ *
+ * <p>Starting takes two steps, so that ports can be ephemeral: {@link #start} binds the Raft
+ * port and recovers the group if the data directory holds one; {@link #formGroup} joins the
+ * members named by the peers (which a restart ignores).
+ */
+public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  /** Ratis' own client retries a write this often before the node gives up on it. */
+  private static final int CLIENT_ATTEMPTS = 100;
+  private static final TimeDuration CLIENT_RETRY_PAUSE = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+
+  private final NodeConfig config;
+  private final PensieveStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftPeerId localId;
+  private final RaftGroupId groupId;
+  private final ClientId localClientId = ClientId.randomId();
+  private final AtomicLong localCallIds = new AtomicLong();
+  private volatile RaftClient client;
+
+  private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server) {
+    this.config = config;
+    this.stateMachine = stateMachine;
+    this.server = server;
+    this.localId = server.getId();
+    this.groupId = groupIdOf(config.clusterName());
+  }
+
+  /** The group id every node of a cluster derives from the cluster's name. */
+  public static RaftGroupId groupIdOf(String clusterName) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+        ("pensieve-cluster:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Starts the Raft server: binds its port and recovers a group found in the data directory. */
+  public static RaftNode start(NodeConfig config, PensieveStateMachine stateMachine)
+      throws IOException {
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(config.nodeId()))
+        .setStateMachine(stateMachine)
+        .setProperties(RaftTuning.serverProperties(config))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    server.start();
+    return new RaftNode(config, stateMachine, server);
+  }
+
+  public int raftPort() {
+    return server.getServerRpc().getInetSocketAddress().getPort();
+  }
+
+  /** This member as the others reach it. */
+  public RaftPeer self() {
+    return RaftPeer.newBuilder().setId(localId)
+        .setAddress(config.advertiseHost() + ":" + raftPort()).build();
+  }
+
+  /**
+   * Joins the group of {@code peers} (see {@link NodeConfig#peers}), unless the data directory
+   * already held it. Then builds the client that forwards writes.
+   */
+  public void formGroup(List<String> peers) throws IOException, InterruptedException {
+    RaftGroup group;
+    if (hasGroup()) {
+      group = server.getDivision(groupId).getGroup();
+      LOG.info("Recovered member {} of group {} with peers {}", localId, groupId,
+          group.getPeers());
+    } else {
+      group = RaftGroup.valueOf(groupId, PeerResolver.resolve(peers, self()));
+      RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
+          localClientId, localId, localCallIds.incrementAndGet(), group, true));
+      if (!reply.isSuccess()) {
+        throw new IOException("could not create group " + groupId + ": " + reply.getException());
+      }
+      LOG.info("Formed member {} of new group {} with peers {}", localId, groupId,
+          group.getPeers());
+    }
+    client = RaftClient.newBuilder()
+        .setProperties(RaftTuning.clientProperties())
+        .setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            CLIENT_ATTEMPTS, CLIENT_RETRY_PAUSE))
+        .build();
+  }
+
+  /** Whether this node has formed or recovered its group and can serve requests. */
+  public boolean joined() {
+    return client != null;
+  }
+
+  private boolean hasGroup() {
+    return StreamSupport.stream(server.getGroupIds().spliterator(), false)
+        .anyMatch(groupId::equals);
+  }
+
+  public RaftServer.Division division() {
+    try {
+      return server.getDivision(groupId);
+    } catch (IOException e) {
+      throw new IllegalStateException("member " + localId + " has no group " + groupId, e);
+    }
+  }
+
+  public boolean isLeader() {
+    return division().getInfo().isLeader();
+  }
+
+  /** The leader this member knows of, if any. */
+  public Optional<RaftPeerId> leaderId() {
+    return Optional.ofNullable(division().getInfo().getLeaderId());
+  }
+
+  public RaftPeerId localId() {
+    return localId;
+  }
+
+  public RaftGroupId groupId() {
+    return groupId;
+  }
+
+  public PensieveStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** Sends a write to the leader, wherever it is; Ratis retries it on leader changes. */
+  public CompletableFuture<RaftClientReply> sendWrite(Message message) {
+    return client.async().send(message);
+  }
+
+  /**
+   * A linearizable read served by this member's state machine after a ReadIndex round with
+   * the leader, with no network hop to reach this member.
+   */
+  public CompletableFuture<RaftClientReply> readLocally(Message query) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(localClientId)
+        .setServerId(localId)
+        .setGroupId(groupId)
+        .setCallId(localCallIds.incrementAndGet())
+        .setMessage(query)
+        .setType(RaftClientRequest.readRequestType())
+        .build();
+    try {
+      return server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  public List<RaftPeer> members() {
+    return List.copyOf(division().getGroup().getPeers());
+  }
+
+  @Override
+  public void close() throws IOException {
+    RaftClient current = client;
+    if (current != null) {
+      current.close();
+    }
+    server.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.pensieve.server.rest;
+
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import io.pensieve.server.kv.KvService;
+import io.pensieve.server.raft.RaftNode;
+import io.pensieve.statemachine.PensieveStateMachine;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Routes each request: the canonical API, then the seed routes, else a JSON 404. */
+final class ApiHandler extends Handler.Abstract.NonBlocking {
+  private static final List<String> GET_ONLY = List.of("GET");
+
+  private final KvService kv;
+  private final RaftNode raft;
+  private final NodeInfo node;
+  private final KvRoutes kvRoutes;
+  private final SeedRoutes seedRoutes;
+  private final ReadinessCheck readiness;
+
+  ApiHandler(KvService kv, RaftNode raft, NodeInfo node) {
+    this.kv = kv;
+    this.raft = raft;
+    this.node = node;
+    PensieveStateMachine stateMachine = raft.stateMachine();
+    BodyLimit bodyLimit = new BodyLimit(stateMachine);
+    this.kvRoutes = new KvRoutes(kv, bodyLimit);
+    this.seedRoutes = new SeedRoutes(kv, bodyLimit);
+    this.readiness = new ReadinessCheck(raft);
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Exchange exchange = new Exchange(request, response, callback);
+    String path = request.getHttpURI().getPath();
+    try {
+      route(exchange, path == null ? "/" : path);
+    } catch (RuntimeException e) {
+      exchange.error(e);
+    }
+    return true;
+  }
+
+  private void route(Exchange exchange, String path) {
+    if (path.equals("/v1/node")) {
+      getOnly(exchange, () -> exchange.json(200, node.json()));
+      return;
+    }
+    if (!raft.joined()) {
+      throw new KvException(ErrorKind.UNAVAILABLE, "this node is still joining its cluster");
+    }
+    if (path.startsWith(KvRoutes.PREFIX)) {
+      kvRoutes.handle(exchange, path.substring(KvRoutes.PREFIX.length()));
+      return;
+    }
+    switch (path) {
+      case "/v1/cluster" -> getOnly(exchange, () -> exchange.json(200,
+          ClusterJson.of(kv.cluster())));
+      case "/v1/stats" -> getOnly(exchange, () -> exchange.json(200,
+          ClusterJson.stats(kv.stats())));
+      case "/health" -> getOnly(exchange, () -> exchange.json(200, Json.object()
+          .put("status", "healthy").put("node_id", node.id())
+          .put("timestamp", Instant.now().toString())));
+      case "/ready" -> getOnly(exchange, () -> readiness.reply(exchange));
+      default -> {
+        if (!seedRoutes.handle(exchange, path)) {
+          throw new KvException(ErrorKind.NOT_FOUND, "no route " + path);
+        }
+      }
+    }
+  }
+
+  private static void getOnly(Exchange exchange, Runnable route) {
+    if (!exchange.method().equals("GET")) {
+      exchange.methodNotAllowed(GET_ONLY);
+      return;
+    }
+    route.run();
+  }
+}

@@ -1,0 +1,154 @@
+package io.pensieve.server.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/** One HTTP request and its response: reading the body within a limit, writing JSON or bytes. */
+final class Exchange {
+  static final String JSON = "application/json";
+  static final String OCTET_STREAM = "application/octet-stream";
+  private static final int RETRY_AFTER_SECONDS = 1;
+
+  final Request request;
+  final Response response;
+  final Callback callback;
+  private Fields query;
+
+  Exchange(Request request, Response response, Callback callback) {
+    this.request = request;
+    this.response = response;
+    this.callback = callback;
+  }
+
+  String method() {
+    return request.getMethod();
+  }
+
+  /** The body, refused with 413 as soon as more than {@code maxBytes} arrive. */
+  CompletableFuture<byte[]> body(int maxBytes) {
+    long declared = request.getLength();
+    if (declared > maxBytes) {
+      return CompletableFuture.failedFuture(tooLarge(declared, maxBytes));
+    }
+    return Content.Source.asByteArrayAsync(request, maxBytes).handle((bytes, failure) -> {
+      if (failure == null) {
+        return bytes;
+      }
+      throw new CompletionException(isSizeLimit(failure) ? tooLarge(-1, maxBytes)
+          : new KvException(ErrorKind.INVALID_ARGUMENT, "could not read the body: " + failure));
+    });
+  }
+
+  private static boolean isSizeLimit(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof IllegalArgumentException || String.valueOf(cause.getMessage())
+        .toLowerCase().contains("too large");
+  }
+
+  private static KvException tooLarge(long declared, int maxBytes) {
+    return new KvException(ErrorKind.BODY_TOO_LARGE, (declared > 0
+        ? "the body is " + declared + " bytes" : "the body is too large")
+        + "; this node accepts at most " + maxBytes);
+  }
+
+  boolean bodyIsOctetStream() {
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    return type != null && type.toLowerCase().startsWith(OCTET_STREAM);
+  }
+
+  boolean acceptsOnlyOctetStream() {
+    String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+    return accept != null && accept.toLowerCase().startsWith(OCTET_STREAM);
+  }
+
+  Optional<String> param(String name) {
+    if (query == null) {
+      try {
+        query = Request.extractQueryParameters(request);
+      } catch (RuntimeException e) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT, "malformed query string");
+      }
+    }
+    Fields.Field field = query.get(name);
+    return field == null ? Optional.empty() : Optional.of(field.getValue());
+  }
+
+  OptionalLong longParam(String name) {
+    Optional<String> text = param(name);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(text.get()));
+    } catch (NumberFormatException e) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "query parameter " + name + " must be a whole number");
+    }
+  }
+
+  boolean flag(String name) {
+    Optional<String> text = param(name);
+    return text.isPresent() && (text.get().isEmpty() || text.get().equals("true"));
+  }
+
+  void json(int status, JsonNode body) {
+    send(status, JSON, Json.bytes(body));
+  }
+
+  void bytes(int status, byte[] body) {
+    send(status, OCTET_STREAM, body);
+  }
+
+  void header(String name, String value) {
+    response.getHeaders().put(name, value);
+  }
+
+  /** Replies with the error model: {@code {"error": {"code": ..., "message": ...}}}. */
+  void error(Throwable failure) {
+    KvException error = KvException.from(failure);
+    ObjectNode body = Json.object();
+    body.putObject("error").put("code", error.kind().code()).put("message", error.getMessage());
+    error(error, body);
+  }
+
+  /** Replies to an error with a body of the caller's shape (the seed routes have their own). */
+  void error(KvException error, JsonNode body) {
+    if (error.kind().retryable()) {
+      header(HttpHeader.RETRY_AFTER.asString(), String.valueOf(RETRY_AFTER_SECONDS));
+    }
+    json(RestStatus.of(error.kind()), body);
+  }
+
+  void methodNotAllowed(List<String> allowed) {
+    header(HttpHeader.ALLOW.asString(), String.join(", ", allowed));
+    error(new KvException(ErrorKind.METHOD_NOT_ALLOWED, method() + " is not allowed here; use "
+        + String.join(" or ", allowed)));
+  }
+
+  private void send(int status, String contentType, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  static int ok() {
+    return HttpStatus.OK_200;
+  }
+}

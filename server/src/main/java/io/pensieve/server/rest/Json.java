@@ -1,0 +1,119 @@
+package io.pensieve.server.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** JSON in and out of the REST API: strict parsing, and the shapes of keys and values. */
+final class Json {
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** Parses a request body that must be one JSON object. Jackson refuses invalid UTF-8. */
+  static ObjectNode parseObject(byte[] body) {
+    if (body.length == 0) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the body must be a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the body must be a JSON object");
+    }
+    return object;
+  }
+
+  static String requiredText(ObjectNode body, String field) {
+    return optionalText(body, field).orElseThrow(() -> new KvException(
+        ErrorKind.INVALID_ARGUMENT, "missing field \"" + field + "\""));
+  }
+
+  static Optional<String> optionalText(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "field \"" + field + "\" must be a string");
+    }
+    return Optional.of(value.textValue());
+  }
+
+  static OptionalLong optionalLong(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "field \"" + field + "\" must be a whole number");
+    }
+    return OptionalLong.of(value.longValue());
+  }
+
+  static boolean optionalBoolean(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "field \"" + field + "\" must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  /** A key-value as JSON; a value that is not UTF-8 text is given as {@code value_base64}. */
+  static ObjectNode keyValue(KeyValue kv) {
+    ObjectNode node = object();
+    node.put("key", kv.getKey().toStringUtf8());
+    putValue(node, kv.getValue());
+    node.put("version", kv.getVersion());
+    node.put("create_revision", kv.getCreateRevision());
+    if (kv.getExpireAtMillis() > 0) {
+      node.put("expire_at_millis", kv.getExpireAtMillis());
+    }
+    return node;
+  }
+
+  static void putValue(ObjectNode node, ByteString value) {
+    if (value.isValidUtf8()) {
+      node.put("value", value.toStringUtf8());
+    } else {
+      node.put("value_base64", Base64.getEncoder().encodeToString(value.toByteArray()));
+    }
+  }
+
+  static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.pensieve.server.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.Condition;
+import io.pensieve.proto.v1.Consistency;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.GetRequest;
+import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import io.pensieve.server.kv.KvService;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The canonical key routes, {@code GET|PUT|DELETE /v1/kv/{key}}.
+ *
+ * <p>A PUT body is JSON ({@code value}, {@code ttl_seconds}, {@code if_version}, {@code
+ * if_value}, {@code if_absent}, {@code prev_kv}), or the raw value with {@code Content-Type:
+ * application/octet-stream} and the options as query parameters. A GET answers JSON, or the raw
+ * value to {@code Accept: application/octet-stream}.
+ */
+final class KvRoutes {
+  static final String PREFIX = "/v1/kv/";
+  private static final List<String> METHODS = List.of("GET", "PUT", "DELETE");
+
+  private final KvService kv;
+  private final BodyLimit bodyLimit;
+
+  KvRoutes(KvService kv, BodyLimit bodyLimit) {
+    this.kv = kv;
+    this.bodyLimit = bodyLimit;
+  }
+
+  void handle(Exchange exchange, String rawKey) {
+    ByteString key = PathKeys.decode(rawKey);
+    switch (exchange.method()) {
+      case "GET" -> get(exchange, key);
+      case "PUT" -> exchange.body(bodyLimit.maxBytes()).thenAccept(body -> put(exchange, key, body))
+          .exceptionally(failure -> fail(exchange, failure));
+      case "DELETE" -> delete(exchange, key);
+      default -> exchange.methodNotAllowed(METHODS);
+    }
+  }
+
+  private void get(Exchange exchange, ByteString key) {
+    Consistency consistency = switch (exchange.param("consistency").orElse("linearizable")) {
+      case "linearizable" -> Consistency.CONSISTENCY_LINEARIZABLE;
+      case "stale" -> Consistency.CONSISTENCY_STALE;
+      default -> throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "consistency must be linearizable or stale");
+    };
+    reply(exchange, kv.get(GetRequest.newBuilder().setKey(key).setConsistency(consistency)
+        .build()), response -> {
+          exchange.header("X-Pensieve-Applied-Index", String.valueOf(response.getAppliedIndex()));
+          if (!response.getFound()) {
+            throw notFound(key);
+          }
+          if (exchange.acceptsOnlyOctetStream()) {
+            exchange.header("X-Pensieve-Version", String.valueOf(response.getKv().getVersion()));
+            exchange.bytes(200, response.getKv().getValue().toByteArray());
+          } else {
+            exchange.json(200, found(response));
+          }
+        });
+  }
+
+  private static ObjectNode found(GetResponse response) {
+    return Json.keyValue(response.getKv()).put("applied_index", response.getAppliedIndex());
+  }
+
+  private void put(Exchange exchange, ByteString key, byte[] body) {
+    WriteOptions options;
+    ByteString value;
+    if (exchange.bodyIsOctetStream()) {
+      value = ByteString.copyFrom(body);
+      options = WriteOptions.fromQuery(exchange);
+    } else {
+      ObjectNode json = Json.parseObject(body);
+      value = ByteString.copyFromUtf8(Json.requiredText(json, "value"));
+      options = WriteOptions.fromBody(json, exchange);
+    }
+    Optional<Condition> condition = options.condition();
+    if (condition.isEmpty()) {
+      PutRequest.Builder put = PutRequest.newBuilder().setKey(key).setValue(value)
+          .setPrevKv(options.prevKv());
+      options.ttlMillis().ifPresent(put::setTtlMillis);
+      reply(exchange, kv.put(put.build()), response -> {
+        ObjectNode json = Json.object().put("key", key.toStringUtf8())
+            .put("version", response.getVersion())
+            .put("create_revision", response.getCreateRevision());
+        if (response.hasPrevKv()) {
+          json.set("prev_kv", Json.keyValue(response.getPrevKv()));
+        }
+        exchange.json(200, json);
+      });
+      return;
+    }
+    CompareAndSetRequest.Builder cas = CompareAndSetRequest.newBuilder().setKey(key)
+        .setValue(value).setCondition(condition.get()).setPrevKv(options.prevKv());
+    options.ttlMillis().ifPresent(cas::setTtlMillis);
+    reply(exchange, kv.compareAndSet(cas.build()), response -> {
+      if (!response.getSucceeded()) {
+        ObjectNode error = compareFailed(response.hasKv()
+            ? Optional.of(Json.keyValue(response.getKv())) : Optional.empty());
+        exchange.error(new KvException(ErrorKind.COMPARE_FAILED, ""), error);
+        return;
+      }
+      ObjectNode json = Json.object().put("key", key.toStringUtf8())
+          .put("version", response.getVersion())
+          .put("create_revision", response.getCreateRevision());
+      if (response.hasKv()) {
+        json.set("prev_kv", Json.keyValue(response.getKv()));
+      }
+      exchange.json(200, json);
+    });
+  }
+
+  private void delete(Exchange exchange, ByteString key) {
+    WriteOptions options = WriteOptions.fromQuery(exchange);
+    if (options.ttlMillis().isPresent()) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT, "a delete takes no ttl");
+    }
+    DeleteRequest.Builder delete = DeleteRequest.newBuilder().setKey(key)
+        .setPrevKv(options.prevKv());
+    options.condition().ifPresent(delete::setCondition);
+    reply(exchange, kv.delete(delete.build()), response -> {
+      if (response.getCompareFailed()) {
+        exchange.error(new KvException(ErrorKind.COMPARE_FAILED, ""), compareFailed(
+            response.hasPrevKv() ? Optional.of(Json.keyValue(response.getPrevKv()))
+                : Optional.empty()));
+        return;
+      }
+      if (!response.getDeleted()) {
+        throw notFound(key);
+      }
+      ObjectNode json = Json.object().put("key", key.toStringUtf8()).put("deleted", true)
+          .put("revision", response.getRevision());
+      if (response.hasPrevKv()) {
+        json.set("prev_kv", Json.keyValue(response.getPrevKv()));
+      }
+      exchange.json(200, json);
+    });
+  }
+
+  private static ObjectNode compareFailed(Optional<ObjectNode> current) {
+    ObjectNode body = Json.object();
+    ObjectNode error = body.putObject("error").put("code", ErrorKind.COMPARE_FAILED.code())
+        .put("message", current.isPresent()
+            ? "the condition did not hold; the key's current state is in \"current\""
+            : "the condition did not hold; the key does not exist");
+    current.ifPresent(kv -> error.set("current", kv));
+    return body;
+  }
+
+  static KvException notFound(ByteString key) {
+    return new KvException(ErrorKind.NOT_FOUND, "key '" + key.toStringUtf8() + "' not found");
+  }
+
+  /** Completes the exchange with the result, or with the error model if anything failed. */
+  static <T> void reply(Exchange exchange, CompletableFuture<T> result, Consumer<T> onSuccess) {
+    result.thenAccept(onSuccess).exceptionally(failure -> fail(exchange, failure));
+  }
+
+  static Void fail(Exchange exchange, Throwable failure) {
+    exchange.error(failure);
+    return null;
+  }
+
+  /** The options of a write, from a JSON body with the query string as fallback. */
+  private record WriteOptions(OptionalLong ttlMillis, Optional<Condition> condition,
+                              boolean prevKv) {
+    static WriteOptions fromQuery(Exchange exchange) {
+      return of(exchange.longParam("ttl_seconds"), exchange.longParam("if_version"),
+          exchange.param("if_value"), exchange.flag("if_absent"), exchange.flag("prev_kv"));
+    }
+
+    static WriteOptions fromBody(ObjectNode json, Exchange exchange) {
+      WriteOptions query = fromQuery(exchange);
+      OptionalLong ttl = Json.optionalLong(json, "ttl_seconds");
+      OptionalLong ifVersion = Json.optionalLong(json, "if_version");
+      Optional<String> ifValue = Json.optionalText(json, "if_value");
+      boolean ifAbsent = Json.optionalBoolean(json, "if_absent");
+      WriteOptions body = of(ttl, ifVersion, ifValue, ifAbsent,
+          Json.optionalBoolean(json, "prev_kv"));
+      return new WriteOptions(
+          body.ttlMillis().isPresent() ? body.ttlMillis() : query.ttlMillis(),
+          body.condition().or(query::condition),
+          body.prevKv() || query.prevKv());
+    }
+
+    private static WriteOptions of(OptionalLong ttlSeconds, OptionalLong ifVersion,
+        Optional<String> ifValue, boolean ifAbsent, boolean prevKv) {
+      int conditions = (ifVersion.isPresent() ? 1 : 0) + (ifValue.isPresent() ? 1 : 0)
+          + (ifAbsent ? 1 : 0);
+      if (conditions > 1) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+            "give at most one of if_version, if_value and if_absent");
+      }
+      if (ifVersion.isPresent() && ifVersion.getAsLong() < 1) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT, "if_version must be at least 1");
+      }
+      Optional<Condition> condition = Optional.empty();
+      if (ifVersion.isPresent()) {
+        condition = Optional.of(Condition.newBuilder().setVersion(ifVersion.getAsLong()).build());
+      } else if (ifValue.isPresent()) {
+        condition = Optional.of(Condition.newBuilder()
+            .setValue(ByteString.copyFromUtf8(ifValue.get())).build());
+      } else if (ifAbsent) {
+        condition = Optional.of(Condition.newBuilder().setAbsent(true).build());
+      }
+      return new WriteOptions(ttlMillis(ttlSeconds), condition, prevKv);
+    }
+
+    private static OptionalLong ttlMillis(OptionalLong ttlSeconds) {
+      if (ttlSeconds.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      long seconds = ttlSeconds.getAsLong();
+      if (seconds < 0 || seconds > io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT, "ttl_seconds must be between 0 and "
+            + io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000);
+      }
+      return OptionalLong.of(seconds * 1000);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.pensieve.server.rest;
+
+import io.pensieve.server.kv.KvService;
+import io.pensieve.server.raft.RaftNode;
+import java.time.Duration;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The REST API on Jetty 12. Binds first ({@link #bind}), so that an ephemeral port is known
+ * before the node advertises it, then starts serving ({@link #start}). Stopping is graceful:
+ * new requests are refused and those in flight finish, up to the grace period.
+ */
+public final class RestServer implements AutoCloseable {
+  /** A client that sends nothing for this long is disconnected (slow bodies included). */
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_THREADS = 200;
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private RestServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  public static RestServer bind(String host, int port) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
+    threads.setName("pensieve-rest");
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    // keys are percent-decoded by PathKeys, which checks them itself
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    server.addConnector(connector);
+    server.setErrorHandler(new JsonErrorHandler());
+    connector.open();
+    return new RestServer(server, connector);
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace)
+      throws Exception {
+    server.setHandler(new GracefulHandler(new ApiHandler(kv, raft, node)));
+    server.setStopTimeout(grace.toMillis());
+    server.start();
+  }
+
+  /** Refuses new requests, waits for those in flight (up to the grace period), then stops. */
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

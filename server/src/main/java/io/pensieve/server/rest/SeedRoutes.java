@@ -1,0 +1,235 @@
+package io.pensieve.server.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.GetRequest;
+import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.server.kv.KvException;
+import io.pensieve.server.kv.KvService;
+import io.pensieve.store.Settings;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The routes of the four READMEs Pensieve grew from, with their request and response shapes,
+ * mapped onto the canonical operations (linearizable reads, replicated writes). Where two seeds
+ * share a route, the response carries the fields of both. Errors other than the documented
+ * not-found shapes are {@code {"error": "<message>", "code": "<code>"}}.
+ *
+ * <pre>
+ * Pensieve         GET /get/{key}, POST /put {"key","val"}, DELETE /delete/{key}
+ * Mini Redis       PUT /set {"key","value","ttl"}, GET /get/{key}, DELETE /del/{key},
+ *                  GET /stats, GET /health
+ * Key-Value-Cache  POST /put {"key","value"}, GET /get?key=
+ * kv-store         POST /login, /set-value, /get-value, /delete-value
+ * </pre>
+ */
+final class SeedRoutes {
+  private final KvService kv;
+  private final BodyLimit bodyLimit;
+
+  SeedRoutes(KvService kv, BodyLimit bodyLimit) {
+    this.kv = kv;
+    this.bodyLimit = bodyLimit;
+  }
+
+  /** Handles the request if its path is a seed route; false otherwise. */
+  boolean handle(Exchange exchange, String path) {
+    if (path.startsWith("/get/")) {
+      only(exchange, "GET", () -> getByPath(exchange, PathKeys.decode(path.substring(5))));
+    } else if (path.startsWith("/delete/")) {
+      only(exchange, "DELETE", () -> delete(exchange, PathKeys.decode(path.substring(8)),
+          (key, deleted) -> exchange.json(200, Json.object().put("status", "ok"))));
+    } else if (path.startsWith("/del/")) {
+      only(exchange, "DELETE", () -> delete(exchange, PathKeys.decode(path.substring(5)),
+          (key, deleted) -> {
+            if (!deleted) {
+              throw notFound(key);
+            }
+            exchange.json(200, Json.object().put("message",
+                "Key '" + key.toStringUtf8() + "' deleted successfully"));
+          }));
+    } else {
+      switch (path) {
+        case "/get" -> only(exchange, "GET", () -> getByQuery(exchange));
+        case "/put" -> only(exchange, "POST", () -> withBody(exchange, this::putFromPost));
+        case "/set" -> only(exchange, "PUT", () -> withBody(exchange, this::set));
+        case "/stats" -> only(exchange, "GET", () -> stats(exchange));
+        case "/login" -> only(exchange, "POST", () -> login(exchange));
+        case "/set-value" -> only(exchange, "POST", () -> withBody(exchange, this::setValue));
+        case "/get-value" -> only(exchange, "POST", () -> withBody(exchange, this::getValue));
+        case "/delete-value" -> only(exchange, "POST",
+            () -> withBody(exchange, this::deleteValue));
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // ---- Pensieve and Mini Redis ----
+
+  private void getByPath(Exchange exchange, ByteString key) {
+    read(exchange, key, response -> {
+      if (!response.getFound()) {
+        exchange.error(notFound(key), Json.object().put("val", "")
+            .put("error", "Key '" + key.toStringUtf8() + "' not found"));
+        return;
+      }
+      String value = response.getKv().getValue().toStringUtf8();
+      exchange.json(200, Json.object().put("key", key.toStringUtf8()).put("value", value)
+          .put("val", value));
+    });
+  }
+
+  /** Pensieve sends {"key","val"}, Key-Value-Cache {"key","value"}; each gets its status. */
+  private void putFromPost(Exchange exchange, ObjectNode body) {
+    ByteString key = key(body);
+    Optional<String> val = Json.optionalText(body, "val");
+    String value = val.isPresent() ? val.get() : Json.requiredText(body, "value");
+    write(exchange, put(key, value, OptionalLong.empty()), done -> exchange.json(200,
+        Json.object().put("status", val.isPresent() ? "ok" : "OK")
+            .put("message", "Key inserted/updated successfully.")));
+  }
+
+  private void set(Exchange exchange, ObjectNode body) {
+    ByteString key = key(body);
+    String value = Json.requiredText(body, "value");
+    OptionalLong ttlSeconds = Json.optionalLong(body, "ttl");
+    long maxSeconds = Settings.TTL_MILLIS_CEILING / 1000;
+    if (ttlSeconds.isPresent()
+        && (ttlSeconds.getAsLong() < 0 || ttlSeconds.getAsLong() > maxSeconds)) {
+      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+          "ttl must be between 0 and " + maxSeconds + " seconds");
+    }
+    write(exchange, put(key, value, ttlSeconds), done -> exchange.json(200, Json.object()
+        .put("message", "Key '" + key.toStringUtf8() + "' stored successfully")));
+  }
+
+  private void stats(Exchange exchange) {
+    StatsResponse stats = kv.stats();
+    long reads = stats.getHits() + stats.getMisses();
+    exchange.json(200, Json.object()
+        .put("hits", stats.getHits())
+        .put("misses", stats.getMisses())
+        .put("evictions", stats.getEvictions())
+        .put("expirations", stats.getExpirations())
+        .put("total_entries", stats.getEntries())
+        .put("bytes", stats.getBytes())
+        .put("hit_rate", reads == 0 ? 0.0 : (double) stats.getHits() / reads));
+  }
+
+  // ---- Key-Value-Cache ----
+
+  private void getByQuery(Exchange exchange) {
+    String keyText = exchange.param("key").orElseThrow(() -> new KvException(
+        ErrorKind.INVALID_ARGUMENT, "missing query parameter key"));
+    ByteString key = ByteString.copyFromUtf8(keyText);
+    read(exchange, key, response -> {
+      if (!response.getFound()) {
+        exchange.error(notFound(key), Json.object().put("status", "ERROR")
+            .put("message", "Key not found."));
+        return;
+      }
+      exchange.json(200, Json.object().put("status", "OK").put("key", keyText)
+          .put("value", response.getKv().getValue().toStringUtf8())
+          .put("message", "Key retrieved successfully."));
+    });
+  }
+
+  // ---- kv-store ----
+
+  private void login(Exchange exchange) {
+    exchange.json(200, Json.object().put("token", "")
+        .put("message", "authentication is off on this node; requests need no token"));
+  }
+
+  private void setValue(Exchange exchange, ObjectNode body) {
+    ByteString key = key(body);
+    String value = Json.requiredText(body, "value");
+    write(exchange, put(key, value, OptionalLong.empty()),
+        done -> exchange.json(200, Json.object().put("status", "Success")));
+  }
+
+  private void getValue(Exchange exchange, ObjectNode body) {
+    ByteString key = key(body);
+    read(exchange, key, response -> {
+      if (!response.getFound()) {
+        exchange.error(notFound(key), Json.object().put("status", "Error")
+            .put("message", "Key not found"));
+        return;
+      }
+      exchange.json(200, Json.object().put("status", "Success")
+          .put("value", response.getKv().getValue().toStringUtf8()));
+    });
+  }
+
+  private void deleteValue(Exchange exchange, ObjectNode body) {
+    delete(exchange, key(body),
+        (key, deleted) -> exchange.json(200, Json.object().put("status", "Success")));
+  }
+
+  // ---- shared ----
+
+  private void only(Exchange exchange, String method, Runnable route) {
+    if (!exchange.method().equals(method)) {
+      exchange.methodNotAllowed(List.of(method));
+      return;
+    }
+    route.run();
+  }
+
+  private void withBody(Exchange exchange, BiConsumer<Exchange, ObjectNode> route) {
+    exchange.body(bodyLimit.maxBytes())
+        .thenAccept(bytes -> route.accept(exchange, Json.parseObject(bytes)))
+        .exceptionally(failure -> fail(exchange, failure));
+  }
+
+  private void read(Exchange exchange, ByteString key, Consumer<GetResponse> onRead) {
+    kv.get(GetRequest.newBuilder().setKey(key).build()).thenAccept(onRead)
+        .exceptionally(failure -> fail(exchange, failure));
+  }
+
+  private void delete(Exchange exchange, ByteString key, BiConsumer<ByteString, Boolean> onDone) {
+    kv.delete(DeleteRequest.newBuilder().setKey(key).build())
+        .thenAccept(response -> onDone.accept(key, response.getDeleted()))
+        .exceptionally(failure -> fail(exchange, failure));
+  }
+
+  private CompletableFuture<?> put(ByteString key, String value, OptionalLong ttlSeconds) {
+    PutRequest.Builder put = PutRequest.newBuilder().setKey(key)
+        .setValue(ByteString.copyFromUtf8(value));
+    ttlSeconds.ifPresent(seconds -> put.setTtlMillis(seconds * 1000));
+    return kv.put(put.build());
+  }
+
+  private static <T> void write(Exchange exchange, CompletableFuture<T> result,
+      Consumer<T> onDone) {
+    result.thenAccept(onDone).exceptionally(failure -> fail(exchange, failure));
+  }
+
+  private static ByteString key(ObjectNode body) {
+    return ByteString.copyFromUtf8(Json.requiredText(body, "key"));
+  }
+
+  private static KvException notFound(ByteString key) {
+    return KvRoutes.notFound(key);
+  }
+
+  /** Seed routes answer errors in the Mini Redis shape, with the canonical code beside it. */
+  private static Void fail(Exchange exchange, Throwable failure) {
+    KvException error = KvException.from(failure);
+    exchange.error(error, Json.object().put("error", error.getMessage())
+        .put("code", error.kind().code()));
+    return null;
+  }
+}

@@ -1,0 +1,137 @@
+package io.pensieve.server.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.pensieve.server.NodeConfig;
+import io.pensieve.server.PensieveNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Real Pensieve nodes in this JVM: Ratis over loopback gRPC, Jetty and gRPC servers on
+ * ephemeral ports, data in a temporary directory. {@code TestCluster.start(dir, 3)} gives a
+ * cluster with a leader.
+ */
+public final class TestCluster implements AutoCloseable {
+  private final Path root;
+  private final Consumer<NodeConfig.Builder> tuning;
+  private final Map<String, NodeConfig> configs = new LinkedHashMap<>();
+  private final Map<String, PensieveNode> running = new LinkedHashMap<>();
+  private List<String> peers = List.of();
+
+  private TestCluster(Path root, Consumer<NodeConfig.Builder> tuning) {
+    this.root = root;
+    this.tuning = tuning;
+  }
+
+  public static TestCluster start(Path root, int size) throws Exception {
+    return start(root, size, builder -> { });
+  }
+
+  /** @param tuning applied to every node's configuration, after the test defaults */
+  public static TestCluster start(Path root, int size, Consumer<NodeConfig.Builder> tuning)
+      throws Exception {
+    TestCluster cluster = new TestCluster(root, tuning);
+    try {
+      cluster.startAll(size);
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private void startAll(int size) throws Exception {
+    for (int i = 1; i <= size; i++) {
+      String id = "n" + i;
+      NodeConfig.Builder builder = NodeConfig.builder(id, root.resolve(id))
+          .listenHost("127.0.0.1")
+          .advertiseHost("127.0.0.1")
+          .ports(0, 0, 0)
+          .electionTimeoutMin(Duration.ofMillis(500))
+          .requestTimeout(Duration.ofSeconds(5))
+          .shutdownGrace(Duration.ofSeconds(5));
+      tuning.accept(builder);
+      PensieveNode node = PensieveNode.open(builder.build());
+      running.put(id, node);
+      // a restart binds the same ports again
+      configs.put(id, builder.ports(node.restPort(), node.grpcPort(), node.raftPort()).build());
+    }
+    peers = running.values().stream()
+        .map(n -> n.info().id() + "=" + n.info().raftAddress())
+        .collect(Collectors.toList());
+    for (PensieveNode node : running.values()) {
+      node.join(peers);
+    }
+    awaitLeader();
+  }
+
+  public PensieveNode node(String id) {
+    PensieveNode node = running.get(id);
+    if (node == null) {
+      throw new IllegalStateException(id + " is not running");
+    }
+    return node;
+  }
+
+  public List<PensieveNode> nodes() {
+    return new ArrayList<>(running.values());
+  }
+
+  /** Waits until every running node agrees on a running leader, and returns it. */
+  public PensieveNode awaitLeader() {
+    return await("a leader all running nodes agree on").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(this::agreedLeader, leader -> leader != null);
+  }
+
+  private PensieveNode agreedLeader() {
+    String leader = null;
+    for (PensieveNode node : running.values()) {
+      String seen = node.raft().leaderId().map(Object::toString).orElse(null);
+      if (seen == null || (leader != null && !leader.equals(seen))) {
+        return null;
+      }
+      leader = seen;
+    }
+    PensieveNode node = running.get(leader);
+    return node != null && node.raft().isLeader() ? node : null;
+  }
+
+  public List<PensieveNode> followers() {
+    PensieveNode leader = awaitLeader();
+    return running.values().stream().filter(n -> n != leader).collect(Collectors.toList());
+  }
+
+  /** Stops a node (its data stays); {@link #restart} brings it back on the same ports. */
+  public void stop(String id) {
+    PensieveNode node = running.remove(id);
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  public PensieveNode restart(String id) throws Exception {
+    if (running.containsKey(id)) {
+      throw new IllegalStateException(id + " is running");
+    }
+    PensieveNode node = PensieveNode.open(configs.get(id));
+    node.join(peers);
+    running.put(id, node);
+    return node;
+  }
+
+  @Override
+  public void close() {
+    for (PensieveNode node : running.values()) {
+      node.close();
+    }
+    running.clear();
+  }
+}
