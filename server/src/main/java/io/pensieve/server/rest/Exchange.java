@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.UrlEncoded;
 
 /** One HTTP request and its response: reading the body within a limit, writing JSON or bytes. */
 final class Exchange {
@@ -45,20 +46,46 @@ final class Exchange {
     if (declared > maxBytes) {
       return CompletableFuture.failedFuture(tooLarge(declared, maxBytes));
     }
-    return Content.Source.asByteArrayAsync(request, maxBytes).handle((bytes, failure) -> {
-      if (failure == null) {
-        return bytes;
-      }
-      throw new CompletionException(isSizeLimit(failure) ? tooLarge(-1, maxBytes)
-          : new KvException(ErrorKind.INVALID_ARGUMENT, "could not read the body: " + failure));
-    });
+    CompletableFuture<byte[]> body = new CompletableFuture<>();
+    readBody(new ByteArrayOutputStream(), maxBytes, body);
+    return body;
   }
 
-  private static boolean isSizeLimit(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    return cause instanceof IllegalArgumentException || String.valueOf(cause.getMessage())
-        .toLowerCase().contains("too large");
+  /**
+   * Reads the chunks that have arrived, then asks Jetty to call again when more do. The bytes
+   * are counted here rather than by Jetty's capped readers, whose overflow is an exception told
+   * from a failed read only by its message.
+   */
+  private void readBody(ByteArrayOutputStream bytes, int maxBytes,
+      CompletableFuture<byte[]> body) {
+    while (true) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        request.demand(() -> readBody(bytes, maxBytes, body));
+        return;
+      }
+      if (Content.Chunk.isFailure(chunk)) {
+        body.completeExceptionally(new KvException(ErrorKind.INVALID_ARGUMENT,
+            "could not read the body: " + chunk.getFailure()));
+        return;
+      }
+      ByteBuffer data = chunk.getByteBuffer();
+      boolean last = chunk.isLast();
+      if (bytes.size() + data.remaining() > maxBytes) {
+        // the rest is never read: Jetty closes the connection after the answer
+        chunk.release();
+        body.completeExceptionally(tooLarge(-1, maxBytes));
+        return;
+      }
+      byte[] copy = new byte[data.remaining()];
+      data.get(copy);
+      bytes.writeBytes(copy);
+      chunk.release();
+      if (last) {
+        body.complete(bytes.toByteArray());
+        return;
+      }
+    }
   }
 
   private static KvException tooLarge(long declared, int maxBytes) {
@@ -79,11 +106,18 @@ final class Exchange {
 
   Optional<String> param(String name) {
     if (query == null) {
+      String raw = request.getHttpURI().getQuery();
+      Fields fields = new Fields();
       try {
-        query = Request.extractQueryParameters(request);
-      } catch (RuntimeException e) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT, "malformed query string");
+        // strictly: Jetty's default decoding turns bad UTF-8 into U+FFFD, another key or value
+        if (raw != null) {
+          UrlEncoded.decodeUtf8To(raw, 0, raw.length(), fields::add, false, false, false);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+            "malformed query string: bad percent-encoding or not UTF-8");
       }
+      query = fields;
     }
     Fields.Field field = query.get(name);
     return field == null ? Optional.empty() : Optional.of(field.getValue());

@@ -189,6 +189,15 @@ final class KvRoutes {
       boolean ifAbsent = Json.optionalBoolean(json, "if_absent");
       WriteOptions body = of(ttl, ifVersion, ifValue, ifAbsent,
           Json.optionalBoolean(json, "prev_kv"));
+      // one from each place would leave one silently unused: a condition the client relies on
+      if (body.condition().isPresent() && query.condition().isPresent()) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+            "give the condition in the body or in the query string, not both");
+      }
+      if (body.ttlMillis().isPresent() && query.ttlMillis().isPresent()) {
+        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+            "give ttl_seconds in the body or in the query string, not both");
+      }
       return new WriteOptions(
           body.ttlMillis().isPresent() ? body.ttlMillis() : query.ttlMillis(),
           body.condition().or(query::condition),

@@ -11,12 +11,12 @@ import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.store.Settings;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The routes of the four READMEs Pensieve grew from, with their request and response shapes,
@@ -52,7 +52,10 @@ final class SeedRoutes {
       only(exchange, "DELETE", () -> delete(exchange, PathKeys.decode(path.substring(5)),
           (key, deleted) -> {
             if (!deleted) {
-              throw notFound(key);
+              // Mini Redis documents this message, capital K; the canonical one is lower case
+              exchange.error(notFound(key), Json.object().put("error", missing(key))
+                  .put("code", ErrorKind.NOT_FOUND.code()));
+              return;
             }
             exchange.json(200, Json.object().put("message",
                 "Key '" + key.toStringUtf8() + "' deleted successfully"));
@@ -81,8 +84,7 @@ final class SeedRoutes {
   private void getByPath(Exchange exchange, ByteString key) {
     read(exchange, key, response -> {
       if (!response.getFound()) {
-        exchange.error(notFound(key), Json.object().put("val", "")
-            .put("error", "Key '" + key.toStringUtf8() + "' not found"));
+        exchange.error(notFound(key), Json.object().put("val", "").put("error", missing(key)));
         return;
       }
       String value = response.getKv().getValue().toStringUtf8();
@@ -180,12 +182,22 @@ final class SeedRoutes {
 
   // ---- shared ----
 
+  /**
+   * Runs the route if the method is its own. A wrong method, or a check the route makes before
+   * it goes async (a path key that is not UTF-8, a missing query parameter), answers in the seed
+   * error shape here; left to {@link ApiHandler} it would get the canonical shape.
+   */
   private void only(Exchange exchange, String method, Runnable route) {
-    if (!exchange.method().equals(method)) {
-      exchange.methodNotAllowed(List.of(method));
-      return;
+    try {
+      if (!exchange.method().equals(method)) {
+        exchange.header(HttpHeader.ALLOW.asString(), method);
+        throw new KvException(ErrorKind.METHOD_NOT_ALLOWED,
+            exchange.method() + " is not allowed here; use " + method);
+      }
+      route.run();
+    } catch (RuntimeException e) {
+      fail(exchange, e);
     }
-    route.run();
   }
 
   private void withBody(Exchange exchange, BiConsumer<Exchange, ObjectNode> route) {
@@ -219,6 +231,11 @@ final class SeedRoutes {
 
   private static ByteString key(ObjectNode body) {
     return ByteString.copyFromUtf8(Json.requiredText(body, "key"));
+  }
+
+  /** The not-found message of Mini Redis's README. */
+  private static String missing(ByteString key) {
+    return "Key '" + key.toStringUtf8() + "' not found";
   }
 
   private static KvException notFound(ByteString key) {

@@ -1,0 +1,59 @@
+package io.pensieve.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pensieve.store.EvictionPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class PensieveMainTest {
+  private static NodeConfig parse(String... args) {
+    PensieveMain main = new PensieveMain();
+    new CommandLine(main).parseArgs(args);
+    return main.config();
+  }
+
+  @Test
+  void flagsBecomeTheNodeConfiguration() {
+    NodeConfig config = parse("--node-id", "n2", "--port", "8002", "--grpc-port", "9002",
+        "--raft-port", "10002", "--peers", "n1=10.0.0.1:10001,n2=10.0.0.2:10002",
+        "--data-dir", "/var/lib/pensieve", "--max-entries", "1000", "--eviction-policy",
+        "noeviction", "--default-ttl", "300", "--request-timeout", "2500");
+
+    assertThat(config.nodeId()).isEqualTo("n2");
+    assertThat(config.restPort()).isEqualTo(8002);
+    assertThat(config.grpcPort()).isEqualTo(9002);
+    assertThat(config.raftPort()).isEqualTo(10002);
+    assertThat(config.peers()).containsExactly("n1=10.0.0.1:10001", "n2=10.0.0.2:10002");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/pensieve"));
+    assertThat(config.initialSettings().maxEntries()).isEqualTo(1000);
+    assertThat(config.initialSettings().evictionPolicy()).isEqualTo(EvictionPolicy.NOEVICTION);
+    assertThat(config.initialSettings().defaultTtlMillis()).isEqualTo(300_000);
+    assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void withoutFlagsTheSeedsDefaultsApply() {
+    NodeConfig config = parse();
+
+    assertThat(config.restPort()).isEqualTo(7878);
+    assertThat(config.grpcPort()).isEqualTo(7879);
+    assertThat(config.raftPort()).isEqualTo(7880);
+    assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+    assertThat(config.dataDir()).isEqualTo(Path.of("data", config.nodeId()));
+  }
+
+  @Test
+  void outOfRangeValuesAreRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> parse("--max-value-bytes", "999999999"))
+        .hasMessageContaining("max_value_bytes");
+    assertThatThrownBy(() -> parse("--eviction-policy", "random"))
+        .hasMessageContaining("lru or noeviction");
+    assertThatThrownBy(() -> parse("--node-id", "bad id"))
+        .hasMessageContaining("node id");
+    assertThatThrownBy(() -> parse("--port", "70000")).hasMessageContaining("REST port");
+  }
+}
