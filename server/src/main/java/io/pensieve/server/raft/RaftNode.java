@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
@@ -21,6 +22,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -49,6 +51,8 @@ public final class RaftNode implements AutoCloseable {
   private final RaftGroupId groupId;
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong localCallIds = new AtomicLong();
+  private final Executor readCallbacks = CallbackThread.named("pensieve-read-callbacks");
+  private final Executor writeCallbacks = CallbackThread.named("pensieve-write-callbacks");
   private volatile RaftClient client;
 
   private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server) {
@@ -155,23 +159,93 @@ public final class RaftNode implements AutoCloseable {
     return stateMachine;
   }
 
-  /** Sends a write to the leader, wherever it is; Ratis retries it on leader changes. */
+  /**
+   * Sends a write to the leader. On the leader itself it goes straight to the local server,
+   * skipping a gRPC round trip to itself; elsewhere, or if leadership moved before the write
+   * was accepted, the embedded client sends it and retries it across leader changes. The reply
+   * is delivered on a {@link CallbackThread}.
+   */
   public CompletableFuture<RaftClientReply> sendWrite(Message message) {
-    return client.async().send(message);
+    CompletableFuture<RaftClientReply> sent = !isLeader()
+        ? client.async().send(message)
+        : submitLocally(message, RaftClientRequest.writeRequestType()).thenCompose(reply ->
+            notAccepted(reply)
+                ? client.async().send(message)
+                : CompletableFuture.completedFuture(reply));
+    return sent.whenCompleteAsync((reply, failure) -> { }, writeCallbacks);
+  }
+
+  /** Whether the local server refused the write before its log: safe to send it elsewhere. */
+  private static boolean notAccepted(RaftClientReply reply) {
+    return reply.getNotLeaderException() != null
+        || reply.getException() instanceof LeaderNotReadyException;
   }
 
   /**
    * A linearizable read served by this member's state machine after a ReadIndex round with
    * the leader, with no network hop to reach this member.
+   *
+   * <p>The returned future completes on a thread of this node's own, never on Ratis' threads:
+   * Ratis completes a leader's ReadIndex while holding its read-index lock, so a caller that
+   * starts its next read from the completion (as the read batcher does) would enter the Ratis
+   * server again and wait for that same lock on another thread. That deadlocked leaders.
+   *
+   * <p>A follower asks the leader for the read index over its own Ratis channel to the leader,
+   * which Ratis leaves as it is when a call on it fails. After the leader was unreachable for a
+   * while, that channel waits out gRPC's reconnect backoff (up to two minutes), failing every
+   * read at once although the leader is back and writes flow. So when a follower's read fails
+   * on its way to the leader, the channel is rebuilt and the read sent once more.
    */
   public CompletableFuture<RaftClientReply> readLocally(Message query) {
+    CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
+    submitRead(query).whenComplete((reply, failure) -> readCallbacks.execute(() -> {
+      if (failure == null) {
+        result.complete(reply);
+      } else {
+        retryAfterReconnecting(query, failure, result);
+      }
+    }));
+    return result;
+  }
+
+  /** Runs on {@link #readCallbacks}: rebuilding a channel waits for the old one to close. */
+  private void retryAfterReconnecting(Message query, Throwable failure,
+      CompletableFuture<RaftClientReply> result) {
+    try {
+      Optional<RaftPeerId> leader = leaderId().filter(id -> !id.equals(localId));
+      if (leader.isEmpty()) {
+        result.completeExceptionally(failure);
+        return;
+      }
+      server.getServerRpc().handleException(leader.get(),
+          failure instanceof Exception e ? e : new IOException(failure), true);
+    } catch (RuntimeException e) {
+      // the member is closing: the read fails as it was going to
+      result.completeExceptionally(failure);
+      return;
+    }
+    submitRead(query).whenComplete((reply, again) -> readCallbacks.execute(() -> {
+      if (again == null) {
+        result.complete(reply);
+      } else {
+        result.completeExceptionally(again);
+      }
+    }));
+  }
+
+  private CompletableFuture<RaftClientReply> submitRead(Message query) {
+    return submitLocally(query, RaftClientRequest.readRequestType());
+  }
+
+  private CompletableFuture<RaftClientReply> submitLocally(
+      Message message, RaftClientRequest.Type type) {
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(localClientId)
         .setServerId(localId)
         .setGroupId(groupId)
         .setCallId(localCallIds.incrementAndGet())
-        .setMessage(query)
-        .setType(RaftClientRequest.readRequestType())
+        .setMessage(message)
+        .setType(type)
         .build();
     try {
       return server.submitClientRequestAsync(request);
