@@ -93,6 +93,9 @@ public final class Housekeeping implements AutoCloseable {
   private void touch() {
     Settings settings = stateMachine.settings();
     kv.touches().enable(settings.maxEntries() > 0 || settings.maxBytes() > 0);
+    if (touching.get()) {
+      return; // the keys read meanwhile wait for the next interval, not dropped
+    }
     List<ByteString> keys = kv.touches().drain();
     if (!keys.isEmpty() && raft.leaderId().isPresent()) {
       propose(touching, Command.newBuilder()

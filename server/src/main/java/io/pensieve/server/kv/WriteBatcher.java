@@ -113,7 +113,7 @@ final class WriteBatcher {
     batch.forEach(p -> entry.addCommands(p.command()));
     CompletableFuture<RaftClientReply> reply;
     try {
-      // a copy, so that the timeout never completes Ratis' own future
+      // a copy, so that the timeout below never completes the sender's own future
       reply = sender.apply(RatisMessages.toMessage(entry.build())).copy();
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);

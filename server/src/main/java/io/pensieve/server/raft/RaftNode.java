@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
 import org.apache.ratis.client.RaftClient;
@@ -23,10 +22,8 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-  /** Ratis' own client retries a write this often before the node gives up on it. */
-  private static final int CLIENT_ATTEMPTS = 100;
-  private static final TimeDuration CLIENT_RETRY_PAUSE = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
   private final NodeConfig config;
   private final PensieveStateMachine stateMachine;
@@ -115,8 +109,7 @@ public final class RaftNode implements AutoCloseable {
     client = RaftClient.newBuilder()
         .setProperties(RaftTuning.clientProperties())
         .setRaftGroup(group)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            CLIENT_ATTEMPTS, CLIENT_RETRY_PAUSE))
+        .setRetryPolicy(RaftTuning.clientRetryPolicy())
         .build();
   }
 

@@ -7,6 +7,8 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -23,6 +25,22 @@ final class RaftTuning {
   private static final SizeInBytes WRITE_BUFFER = SizeInBytes.valueOf("16MB");
   private static final SizeInBytes GRPC_MESSAGE_MAX = SizeInBytes.valueOf("32MB");
   private static final int SNAPSHOTS_RETAINED = 3;
+  /**
+   * The embedded client retries a write with backoff (50 ms doubling to 1 s, each sleep 0.5-1.5
+   * times that) up to 15 times: about 12 s when attempts fail fast (a leader election), which
+   * covers the node's own 10 s request timeout; at most 15 × 3 s + 17 s = 62 s when every
+   * attempt times out.
+   */
+  private static final int CLIENT_ATTEMPTS = 15;
+  private static final TimeDuration CLIENT_FIRST_PAUSE = millis(50);
+  private static final TimeDuration CLIENT_LONGEST_PAUSE = millis(1_000);
+  private static final TimeDuration CLIENT_ATTEMPT_TIMEOUT = millis(3_000);
+  /**
+   * A retried write is recognised, and not applied twice, while its first attempt is in the
+   * retry cache (on every member: followers fill it as they apply). Twice the client's longest
+   * retry window. Each entry holds its batch's results, about 15 bytes per write.
+   */
+  private static final TimeDuration RETRY_CACHE_EXPIRY = millis(120_000);
 
   private RaftTuning() {}
 
@@ -41,6 +59,7 @@ final class RaftTuning {
 
     // ReadIndex on any member: reads served by followers are linearizable too.
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.RetryCache.setExpiryTime(properties, RETRY_CACHE_EXPIRY);
 
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties,
@@ -65,8 +84,16 @@ final class RaftTuning {
     GrpcConfigKeys.setMessageSizeMax(properties, GRPC_MESSAGE_MAX);
     // Past this many requests in flight, Ratis blocks the caller's thread.
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(properties, 1024);
-    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, CLIENT_ATTEMPT_TIMEOUT);
     return properties;
+  }
+
+  static RetryPolicy clientRetryPolicy() {
+    return ExponentialBackoffRetry.newBuilder()
+        .setBaseSleepTime(CLIENT_FIRST_PAUSE)
+        .setMaxSleepTime(CLIENT_LONGEST_PAUSE)
+        .setMaxAttempts(CLIENT_ATTEMPTS)
+        .build();
   }
 
   private static TimeDuration millis(long millis) {
