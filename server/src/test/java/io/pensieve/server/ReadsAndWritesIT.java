@@ -4,28 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.TestCluster;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReadsAndWritesIT {
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3);
   final RestClient rest = new RestClient();
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
 
   @Test
   void aWriteSentToAFollowerIsReadBackLinearizablyFromAnotherFollower() {

@@ -4,50 +4,74 @@ import static org.awaitility.Awaitility.await;
 
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.PensieveNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Real Pensieve nodes in this JVM: Ratis over loopback gRPC, Jetty and gRPC servers on
- * ephemeral ports, data in a temporary directory. {@code TestCluster.start(dir, 3)} gives a
- * cluster with a leader.
+ * ephemeral ports, data in a temporary directory. A test class declares
+ * {@code @RegisterExtension static final TestCluster cluster = TestCluster.perClass(3);}: the
+ * cluster starts, with a leader, before the class's {@code @BeforeAll} methods and closes after
+ * its {@code @AfterAll} ones.
  */
-public final class TestCluster implements AutoCloseable {
-  private final Path root;
+public final class TestCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private Path root;
+  private final int size;
   private final Consumer<NodeConfig.Builder> tuning;
   private final Map<String, NodeConfig> configs = new LinkedHashMap<>();
   private final Map<String, PensieveNode> running = new LinkedHashMap<>();
   private List<String> peers = List.of();
 
-  private TestCluster(Path root, Consumer<NodeConfig.Builder> tuning) {
-    this.root = root;
+  private TestCluster(int size, Consumer<NodeConfig.Builder> tuning) {
+    this.size = size;
     this.tuning = tuning;
   }
 
-  public static TestCluster start(Path root, int size) throws Exception {
-    return start(root, size, builder -> { });
+  /** A cluster started once for a test class, in a temporary directory deleted after it. */
+  public static TestCluster perClass(int size) {
+    return perClass(size, builder -> { });
   }
 
   /** @param tuning applied to every node's configuration, after the test defaults */
-  public static TestCluster start(Path root, int size, Consumer<NodeConfig.Builder> tuning)
-      throws Exception {
-    TestCluster cluster = new TestCluster(root, tuning);
-    try {
-      cluster.startAll(size);
-    } catch (Exception | Error e) {
-      cluster.close();
-      throw e;
-    }
-    return cluster;
+  public static TestCluster perClass(int size, Consumer<NodeConfig.Builder> tuning) {
+    return new TestCluster(size, tuning);
   }
 
-  private void startAll(int size) throws Exception {
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    root = Files.createTempDirectory("pensieve-cluster-");
+    try {
+      startAll();
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    close();
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  private void startAll() throws Exception {
     for (int i = 1; i <= size; i++) {
       String id = "n" + i;
       NodeConfig.Builder builder = NodeConfig.builder(id, root.resolve(id))

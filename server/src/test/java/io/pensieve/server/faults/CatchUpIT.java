@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A follower that was stopped catches up when it restarts: from the leader's log when the log
@@ -36,23 +33,10 @@ class CatchUpIT {
   /** Far more than purging needs; reaching it means the log is not being purged. */
   private static final int MAX_KEYS = 20_000;
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3, builder -> builder
-        .snapshotEveryEntries(50)
-        .logSegmentBytes(16 * 1024));
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3, builder -> builder
+      .snapshotEveryEntries(50)
+      .logSegmentBytes(16 * 1024));
 
   @Test
   @Order(1)

@@ -15,7 +15,6 @@ import io.pensieve.server.grpc.KvClient;
 import io.pensieve.statemachine.RatisMessages;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.Settings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +29,7 @@ import org.apache.ratis.server.raftlog.RaftLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TTL expiry and LRU eviction are replicated decisions: every node stops serving an expired key
@@ -41,18 +40,16 @@ class ExpiryAndEvictionIT {
   private static final int MAX_ENTRIES = 50;
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3, builder -> builder
+      .initialSettings(new Settings(MAX_ENTRIES, 0, EvictionPolicy.LRU, 0, 1024, 1024))
+      .cleanupInterval(Duration.ofMillis(200))
+      .touchInterval(Duration.ofMillis(200)));
   /** One client per node, by node id. */
   static final Map<String, KvClient> clients = new LinkedHashMap<>();
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3, builder -> builder
-        .initialSettings(new Settings(MAX_ENTRIES, 0, EvictionPolicy.LRU, 0, 1024, 1024))
-        .cleanupInterval(Duration.ofMillis(200))
-        .touchInterval(Duration.ofMillis(200)));
+  static void connectClients() throws Exception {
     for (PensieveNode node : cluster.nodes()) {
       clients.put(node.info().id(), KvClient.connect(node));
     }
@@ -63,11 +60,8 @@ class ExpiryAndEvictionIT {
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void closeClients() {
     clients.values().forEach(KvClient::close);
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static StatsResponse stats(KvClient client) {

@@ -11,7 +11,6 @@ import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +18,8 @@ import java.util.Map;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Stopping the leader of a three-node cluster while a writer runs: the other two elect a new
@@ -36,21 +33,8 @@ class FailoverIT {
   private static final Metadata.Key<String> ERROR_CODE =
       Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3);
 
   @Test
   void aStoppedLeaderIsReplacedAndNoAcknowledgedWriteIsLost() throws Exception {

@@ -39,7 +39,6 @@ import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.Settings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code pensieve.v1.KV} gRPC API of a real three-node cluster, through the generated
@@ -67,17 +66,15 @@ class KvGrpcIT {
   private static final Metadata.Key<String> ERROR_CODE =
       Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3, builder -> builder.initialSettings(
+      new Settings(0, 0, EvictionPolicy.LRU, 0, MAX_KEY_BYTES, MAX_VALUE_BYTES)));
   /** One client per node, by node id. */
   static final Map<String, KvClient> clients = new LinkedHashMap<>();
   private static final AtomicInteger keys = new AtomicInteger();
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3, builder -> builder.initialSettings(
-        new Settings(0, 0, EvictionPolicy.LRU, 0, MAX_KEY_BYTES, MAX_VALUE_BYTES)));
+  static void connectClients() throws Exception {
     for (PensieveNode node : cluster.nodes()) {
       clients.put(node.info().id(), KvClient.connect(node));
     }
@@ -90,11 +87,8 @@ class KvGrpcIT {
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void closeClients() {
     clients.values().forEach(KvClient::close);
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** A key no other test uses. */

@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,10 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each bad request gets its status and a JSON error body naming its code, and changes nothing:
@@ -48,15 +46,13 @@ class BadInputIT {
   private static final int MAX_BODY_BYTES = 2 * (MAX_KEY_BYTES + MAX_VALUE_BYTES) + 16 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3, builder -> builder.initialSettings(
+      new Settings(0, 0, EvictionPolicy.LRU, 0, MAX_KEY_BYTES, MAX_VALUE_BYTES)));
   final RestClient rest = new RestClient();
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3, builder -> builder.initialSettings(
-        new Settings(0, 0, EvictionPolicy.LRU, 0, MAX_KEY_BYTES, MAX_VALUE_BYTES)));
+  static void prepareCluster() throws Exception {
     RestClient rest = new RestClient();
     // the first leader proposes the settings and each node its addresses, through the log;
     // wait for both everywhere, so that nothing but the requests below changes the state
@@ -79,11 +75,6 @@ class BadInputIT {
         .pollInterval(Duration.ofMillis(50))
         .until(() -> cluster.nodes().stream()
             .map(node -> node.stateMachine().digest().getSha256()).distinct().count() == 1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
   }
 
   /** The node bad requests go to: a follower when the class starts; any node would do. */

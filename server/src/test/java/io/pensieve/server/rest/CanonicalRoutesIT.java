@@ -9,15 +9,12 @@ import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.RestClient.Reply;
 import io.pensieve.server.cluster.TestCluster;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The canonical REST API, {@code /v1/kv/{key}} and the cluster routes, on a real three-node
@@ -26,20 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CanonicalRoutesIT {
   private static final String OCTET_STREAM = "application/octet-stream";
 
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3);
   final RestClient rest = new RestClient();
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
 
   private PensieveNode follower() {
     return cluster.followers().get(0);

@@ -9,14 +9,11 @@ import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.RestClient.Reply;
 import io.pensieve.server.cluster.TestCluster;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The routes of the four seed READMEs (Pensieve, Mini Redis, Key-Value-Cache, kv-store) answer
@@ -24,20 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * what they write is the same data the canonical API serves.
  */
 class SeedRoutesIT {
-  @TempDir
-  static Path dir;
-  static TestCluster cluster;
+  @RegisterExtension
+  static final TestCluster cluster = TestCluster.perClass(3);
   final RestClient rest = new RestClient();
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = TestCluster.start(dir, 3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    cluster.close();
-  }
 
   private PensieveNode follower() {
     return cluster.followers().get(0);
