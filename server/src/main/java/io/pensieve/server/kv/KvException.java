@@ -1,5 +1,8 @@
 package io.pensieve.server.kv;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
 /** A request that failed in one of the ways {@link ErrorKind} names. */
 public final class KvException extends RuntimeException {
   private final ErrorKind kind;
@@ -15,14 +18,20 @@ public final class KvException extends RuntimeException {
 
   /** The KvException behind an asynchronous failure, or an INTERNAL one wrapping it. */
   public static KvException from(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof java.util.concurrent.CompletionException
-        || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = unwrap(failure);
     if (cause instanceof KvException kv) {
       return kv;
     }
     return new KvException(ErrorKind.INTERNAL, "internal error: " + cause);
+  }
+
+  /** What failed, without the wrappers that futures put around it. */
+  static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 }

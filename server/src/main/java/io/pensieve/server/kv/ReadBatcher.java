@@ -109,10 +109,7 @@ final class ReadBatcher {
   }
 
   private static String describe(Throwable problem) {
-    Throwable cause = problem;
-    while (cause.getCause() != null && cause instanceof java.util.concurrent.CompletionException) {
-      cause = cause.getCause();
-    }
+    Throwable cause = KvException.unwrap(problem);
     return cause.getClass().getSimpleName()
         + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage()));
   }

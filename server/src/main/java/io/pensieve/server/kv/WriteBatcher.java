@@ -151,10 +151,7 @@ final class WriteBatcher {
 
   /** Only a refusal before the log is a definite failure; anything else may have applied. */
   private static KvException classify(Throwable problem) {
-    Throwable cause = problem;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = KvException.unwrap(problem);
     if (cause instanceof StateMachineException && cause.getCause() instanceof InvalidCommandException
         invalid) {
       return new KvException(ErrorKind.INVALID_ARGUMENT, invalid.getMessage());

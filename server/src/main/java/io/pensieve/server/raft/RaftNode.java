@@ -165,7 +165,7 @@ public final class RaftNode implements AutoCloseable {
             notAccepted(reply)
                 ? client.async().send(message)
                 : CompletableFuture.completedFuture(reply));
-    return sent.whenCompleteAsync((reply, failure) -> { }, writeCallbacks);
+    return deliveredOn(writeCallbacks, sent);
   }
 
   /** Whether the local server refused the write before its log: safe to send it elsewhere. */
@@ -190,40 +190,32 @@ public final class RaftNode implements AutoCloseable {
    * on its way to the leader, the channel is rebuilt and the read sent once more.
    */
   public CompletableFuture<RaftClientReply> readLocally(Message query) {
-    CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
-    submitRead(query).whenComplete((reply, failure) -> readCallbacks.execute(() -> {
-      if (failure == null) {
-        result.complete(reply);
-      } else {
-        retryAfterReconnecting(query, failure, result);
-      }
-    }));
-    return result;
+    return deliveredOn(readCallbacks, submitRead(query))
+        .exceptionallyComposeAsync(failure -> retryAfterReconnecting(query, failure),
+            readCallbacks);
   }
 
   /** Runs on {@link #readCallbacks}: rebuilding a channel waits for the old one to close. */
-  private void retryAfterReconnecting(Message query, Throwable failure,
-      CompletableFuture<RaftClientReply> result) {
+  private CompletableFuture<RaftClientReply> retryAfterReconnecting(Message query,
+      Throwable failure) {
     try {
       Optional<RaftPeerId> leader = leaderId().filter(id -> !id.equals(localId));
       if (leader.isEmpty()) {
-        result.completeExceptionally(failure);
-        return;
+        return CompletableFuture.failedFuture(failure);
       }
       server.getServerRpc().handleException(leader.get(),
           failure instanceof Exception e ? e : new IOException(failure), true);
     } catch (RuntimeException e) {
       // the member is closing: the read fails as it was going to
-      result.completeExceptionally(failure);
-      return;
+      return CompletableFuture.failedFuture(failure);
     }
-    submitRead(query).whenComplete((reply, again) -> readCallbacks.execute(() -> {
-      if (again == null) {
-        result.complete(reply);
-      } else {
-        result.completeExceptionally(again);
-      }
-    }));
+    return deliveredOn(readCallbacks, submitRead(query));
+  }
+
+  /** The same outcome, completed on {@code callbacks} rather than the thread Ratis uses. */
+  private static CompletableFuture<RaftClientReply> deliveredOn(Executor callbacks,
+      CompletableFuture<RaftClientReply> reply) {
+    return reply.whenCompleteAsync((result, failure) -> { }, callbacks);
   }
 
   private CompletableFuture<RaftClientReply> submitRead(Message query) {
