@@ -133,6 +133,11 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
     return running.values().stream().filter(n -> n != leader).collect(Collectors.toList());
   }
 
+  /** A node that is not the leader. */
+  public PensieveNode follower() {
+    return followers().get(0);
+  }
+
   /** Stops a node (its data stays); {@link #restart} brings it back on the same ports. */
   public void stop(String id) {
     PensieveNode node = running.remove(id);

@@ -5,27 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pensieve.server.PensieveMain;
 import io.pensieve.server.grpc.KvClient;
+import io.pensieve.server.process.NodeProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,7 +153,7 @@ class ProcessKillIT {
     private final Path dataDir;
     private final Path log;
     private List<String> peers = List.of();
-    private Process process;
+    private NodeProcess process;
 
     Node(String id, Set<Integer> taken, Path root) {
       this.id = id;
@@ -170,15 +165,10 @@ class ProcessKillIT {
     }
 
     void start() throws IOException {
-      if (process != null && process.isAlive()) {
+      if (alive()) {
         throw new IllegalStateException(id + " is running");
       }
-      List<String> command = new ArrayList<>(List.of(
-          ProcessHandle.current().info().command().orElse("java"),
-          // a small heap and the quick JIT: four JVMs share two cores
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"),
-          PensieveMain.class.getName(),
+      process = NodeProcess.start(List.of(
           "--node-id", id,
           "--listen-host", "127.0.0.1",
           "--advertise-host", "127.0.0.1",
@@ -186,52 +176,32 @@ class ProcessKillIT {
           "--grpc-port", String.valueOf(grpcPort),
           "--raft-port", String.valueOf(raftPort),
           "--peers", String.join(",", peers),
-          "--data-dir", dataDir.toString()));
-      Files.writeString(log, "---- " + String.join(" ", command) + System.lineSeparator(),
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+          "--data-dir", dataDir.toString()), Map.of(), log);
     }
 
     boolean alive() {
-      return process != null && process.isAlive();
+      return process != null && process.alive();
     }
 
     /** SIGKILL, and waits until the process is gone. */
     void kill() throws InterruptedException {
-      process.destroyForcibly();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(id + " survived SIGKILL");
+      if (process != null) {
+        process.kill();
       }
     }
 
     /** SIGTERM; the exit code if the process ended within {@code grace}, else empty. */
     Optional<Integer> terminate(Duration grace) throws InterruptedException {
-      process.destroy();
-      return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)
-          ? Optional.of(process.exitValue()) : Optional.empty();
+      return process.terminate(grace);
     }
 
     String logTail() {
-      try {
-        List<String> lines = Files.readAllLines(log);
-        return String.join(System.lineSeparator(),
-            lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-      } catch (IOException e) {
-        return "(no output: " + e + ")";
-      }
+      return process == null ? "(not started)" : process.logTail();
     }
 
     private static int freePort(Set<Integer> taken) {
       while (true) {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-          port = socket.getLocalPort();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
+        int port = NodeProcess.freePort();
         if (taken.add(port)) {
           return port;
         }
@@ -368,17 +338,10 @@ class ProcessKillIT {
     @Override
     public void close() {
       for (Node node : nodes) {
-        if (node.process != null) {
-          node.process.destroyForcibly();
-        }
-      }
-      for (Node node : nodes) {
-        if (node.process != null) {
-          try {
-            node.process.waitFor(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+        try {
+          node.kill();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
     }

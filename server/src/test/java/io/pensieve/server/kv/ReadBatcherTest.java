@@ -13,11 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.Test;
 
 /** The rules of ReadIndex rounds, with the replica played by futures the test completes. */
@@ -78,13 +75,6 @@ class ReadBatcherTest {
     for (long index : appliedIndexes) {
       results.addResults(GetResponse.newBuilder().setFound(true).setAppliedIndex(index));
     }
-    return RaftClientReply.newBuilder()
-        .setClientId(ClientId.randomId())
-        .setServerId(RaftPeerId.valueOf("n1"))
-        .setGroupId(RaftGroupId.randomId())
-        .setCallId(1)
-        .setSuccess()
-        .setMessage(RatisMessages.toMessage(QueryResult.newBuilder().setGet(results).build()))
-        .build();
+    return Replies.carrying(QueryResult.newBuilder().setGet(results).build());
   }
 }

@@ -16,11 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.junit.jupiter.api.Test;
 
@@ -136,13 +133,6 @@ class WriteBatcherTest {
       results.addResults(CommandResult.newBuilder()
           .setPut(PutResponse.newBuilder().setVersion(version)));
     }
-    return RaftClientReply.newBuilder()
-        .setClientId(ClientId.randomId())
-        .setServerId(RaftPeerId.valueOf("n1"))
-        .setGroupId(RaftGroupId.randomId())
-        .setCallId(1)
-        .setSuccess()
-        .setMessage(RatisMessages.toMessage(results.build()))
-        .build();
+    return Replies.carrying(results.build());
   }
 }

@@ -6,9 +6,13 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** A {@code pensieve} node in a JVM of its own, started from the test's class path. */
 public final class NodeProcess implements AutoCloseable {
@@ -20,16 +24,21 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code pensieve} with these flags and environment variables; output goes to log. */
+  /**
+   * Starts {@code pensieve} with these flags and environment variables; the command line and
+   * the node's output are appended to {@code log}.
+   */
   public static NodeProcess start(List<String> flags, Map<String, String> env, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(PensieveMain.class.getName());
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        // a small heap and the quick JIT: several JVMs share two cores
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"),
+        PensieveMain.class.getName()));
     command.addAll(flags);
+    Files.writeString(log, "---- " + String.join(" ", command) + System.lineSeparator(),
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -46,23 +55,34 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  public Process process() {
-    return process;
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, with no shutdown hook run, and waits until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the node survived SIGKILL");
+    }
+  }
+
+  /** SIGTERM; the exit code if the process ended within {@code grace}, else empty. */
+  public Optional<Integer> terminate(Duration grace) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)
+        ? Optional.of(process.exitValue()) : Optional.empty();
   }
 
   /** The last lines the node printed, for failure messages. */
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join(System.lineSeparator(),
+          lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     } catch (IOException e) {
-      return "(no log: " + e + ")";
+      return "(no output: " + e + ")";
     }
-  }
-
-  /** SIGKILL: no shutdown hook runs. */
-  public void kill() {
-    process.destroyForcibly();
   }
 
   @Override

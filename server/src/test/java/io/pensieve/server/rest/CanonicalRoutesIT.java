@@ -27,10 +27,6 @@ class CanonicalRoutesIT {
   static final TestCluster cluster = TestCluster.perClass(3);
   final RestClient rest = new RestClient();
 
-  private PensieveNode follower() {
-    return cluster.followers().get(0);
-  }
-
   // ---- put, get, delete ----
 
   @Test
@@ -62,7 +58,7 @@ class CanonicalRoutesIT {
 
   @Test
   void aDeleteAnswersItsRevisionThenTheKeyIsGone() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long version = rest.put(node, "/v1/kv/gone", "{\"value\":\"x\"}").json().path("version")
         .asLong();
 
@@ -80,7 +76,7 @@ class CanonicalRoutesIT {
 
   @Test
   void aRecreatedKeyStartsANewCreateRevision() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long first = rest.put(node, "/v1/kv/reborn", "{\"value\":\"a\"}").json()
         .path("create_revision").asLong();
     rest.delete(node, "/v1/kv/reborn");
@@ -93,7 +89,7 @@ class CanonicalRoutesIT {
 
   @Test
   void ttlSecondsMakesTheKeyExpire() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long before = System.currentTimeMillis();
 
     Reply put = rest.put(node, "/v1/kv/short-lived", "{\"value\":\"x\",\"ttl_seconds\":1}");
@@ -110,7 +106,7 @@ class CanonicalRoutesIT {
 
   @Test
   void ttlSecondsAsAQueryParameterAppliesToARawPut() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply put = rest.send(HttpRequest.newBuilder(
             RestClient.uri(node, "/v1/kv/raw-short-lived?ttl_seconds=1"))
@@ -128,7 +124,7 @@ class CanonicalRoutesIT {
 
   @Test
   void ifVersionSucceedsOnTheCurrentVersionAndAnswers409WithTheCurrentKeyOtherwise() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long v1 = rest.put(node, "/v1/kv/cas-version", "{\"value\":\"a\"}").json().path("version")
         .asLong();
 
@@ -151,16 +147,16 @@ class CanonicalRoutesIT {
 
   @Test
   void ifVersionOnAMissingKeyAnswers409WithoutCurrent() {
-    Reply reply = rest.put(follower(), "/v1/kv/cas-missing", "{\"value\":\"a\",\"if_version\":1}");
+    Reply reply = rest.put(cluster.follower(), "/v1/kv/cas-missing", "{\"value\":\"a\",\"if_version\":1}");
 
     assertError(reply, 409, "compare_failed");
     assertThat(reply.json().path("error").has("current")).isFalse();
-    assertThat(rest.get(follower(), "/v1/kv/cas-missing").status()).isEqualTo(404);
+    assertThat(rest.get(cluster.follower(), "/v1/kv/cas-missing").status()).isEqualTo(404);
   }
 
   @Test
   void ifValueSucceedsOnTheCurrentValueAndAnswers409WithTheCurrentKeyOtherwise() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     rest.put(node, "/v1/kv/cas-value", "{\"value\":\"red\"}");
 
     Reply swapped = rest.put(node, "/v1/kv/cas-value",
@@ -180,7 +176,7 @@ class CanonicalRoutesIT {
 
   @Test
   void ifAbsentCreatesOnceThenAnswers409WithTheCurrentKey() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply created = rest.put(node, "/v1/kv/cas-absent", "{\"value\":\"first\",\"if_absent\":true}");
     Reply refused = rest.put(node, "/v1/kv/cas-absent",
@@ -198,7 +194,7 @@ class CanonicalRoutesIT {
 
   @Test
   void aConditionalDeleteAnswers409WithTheCurrentKeyWhenItsVersionIsStale() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long v1 = rest.put(node, "/v1/kv/cas-delete", "{\"value\":\"a\"}").json().path("version")
         .asLong();
     long v2 = rest.put(node, "/v1/kv/cas-delete", "{\"value\":\"b\"}").json().path("version")
@@ -219,7 +215,7 @@ class CanonicalRoutesIT {
 
   @Test
   void prevKvReturnsTheOverwrittenAndTheDeletedKey() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     long v1 = rest.put(node, "/v1/kv/with-prev", "{\"value\":\"old\"}").json().path("version")
         .asLong();
 
@@ -241,7 +237,7 @@ class CanonicalRoutesIT {
 
   @Test
   void prevKvOfACreateIsAbsent() {
-    Reply put = rest.put(follower(), "/v1/kv/fresh-prev", "{\"value\":\"v\",\"prev_kv\":true}");
+    Reply put = rest.put(cluster.follower(), "/v1/kv/fresh-prev", "{\"value\":\"v\",\"prev_kv\":true}");
 
     assertThat(put.status()).isEqualTo(200);
     assertThat(put.json().has("prev_kv")).isFalse();
@@ -302,7 +298,7 @@ class CanonicalRoutesIT {
 
   @Test
   void anEmptyRawValueIsStoredAndReadBackEmpty() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply put = rest.send(HttpRequest.newBuilder(RestClient.uri(node, "/v1/kv/raw-empty"))
         .header("Content-Type", OCTET_STREAM)
@@ -318,7 +314,7 @@ class CanonicalRoutesIT {
 
   @Test
   void aUtf8ValueWrittenAsJsonIsReadBackRawAsItsUtf8Bytes() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     rest.put(node, "/v1/kv/text", "{\"value\":\"h\u00e9llo \u2603\"}");
 
     Reply raw = rest.send(HttpRequest.newBuilder(RestClient.uri(node, "/v1/kv/text"))
@@ -349,7 +345,7 @@ class CanonicalRoutesIT {
 
   @Test
   void aPercentEncodedUtf8KeyIsDecodedToItsText() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply put = rest.put(node, "/v1/kv/caf%C3%A9%20%E2%98%83", "{\"value\":\"warm\"}");
     Reply get = rest.get(node, "/v1/kv/caf%C3%A9%20%E2%98%83");
@@ -367,7 +363,7 @@ class CanonicalRoutesIT {
     // each node advertises its REST address through the log shortly after it joins
     JsonNode body = await("every member's rest_address is known").atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> rest.get(follower(), "/v1/cluster").json(), json -> {
+        .until(() -> rest.get(cluster.follower(), "/v1/cluster").json(), json -> {
           for (JsonNode member : json.path("members")) {
             if (member.path("rest_address").asText().isEmpty()) {
               return false;

@@ -25,15 +25,11 @@ class SeedRoutesIT {
   static final TestCluster cluster = TestCluster.perClass(3);
   final RestClient rest = new RestClient();
 
-  private PensieveNode follower() {
-    return cluster.followers().get(0);
-  }
-
   // ---- Pensieve ----
 
   @Test
   void pensievePutThenGetAnswersValWithMiniRedisKeyAndValueBeside() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply put = rest.post(node, "/put", "{\"key\":\"foo\",\"val\":\"bar\"}");
     Reply get = rest.get(node, "/get/foo");
@@ -48,7 +44,7 @@ class SeedRoutesIT {
 
   @Test
   void getOfAMissingKeyAnswers404WithEmptyValAndMiniRedisError() {
-    Reply get = rest.get(follower(), "/get/never-written");
+    Reply get = rest.get(cluster.follower(), "/get/never-written");
 
     assertThat(get.status()).isEqualTo(404);
     assertThat(get.json().get("val").isTextual()).isTrue();
@@ -58,7 +54,7 @@ class SeedRoutesIT {
 
   @Test
   void pensieveDeleteAnswersStatusOkAndRemovesTheKey() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     rest.post(node, "/put", "{\"key\":\"doomed\",\"val\":\"x\"}");
 
     Reply delete = rest.delete(node, "/delete/doomed");
@@ -73,7 +69,7 @@ class SeedRoutesIT {
 
   @Test
   void miniRedisSetAnswersItsMessageAndStoresTheValue() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply set = rest.put(node, "/set",
         "{\"key\":\"user:123\",\"value\":\"John Doe\",\"ttl\":3600}");
@@ -89,7 +85,7 @@ class SeedRoutesIT {
 
   @Test
   void miniRedisSetWithoutTtlStoresAKeyThatDoesNotExpire() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply set = rest.put(node, "/set", "{\"key\":\"forever\",\"value\":\"v\"}");
     Reply canonical = rest.get(node, "/v1/kv/forever");
@@ -101,7 +97,7 @@ class SeedRoutesIT {
 
   @Test
   void miniRedisTtlMakesTheKeyExpire() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply set = rest.put(node, "/set", "{\"key\":\"session:abc\",\"value\":\"data\",\"ttl\":1}");
     Reply canonical = rest.get(node, "/v1/kv/session:abc");
@@ -118,7 +114,7 @@ class SeedRoutesIT {
 
   @Test
   void miniRedisDelAnswersItsMessageThen404WithItsErrorShape() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     rest.put(node, "/set", "{\"key\":\"k\",\"value\":\"v\"}");
 
     Reply first = rest.delete(node, "/del/k");
@@ -163,7 +159,7 @@ class SeedRoutesIT {
   void miniRedisHealthAnswersHealthyWithAnIsoTimestamp() {
     Instant before = Instant.now();
 
-    Reply health = rest.get(follower(), "/health");
+    Reply health = rest.get(cluster.follower(), "/health");
 
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().path("status").asText()).isEqualTo("healthy");
@@ -175,7 +171,7 @@ class SeedRoutesIT {
 
   @Test
   void keyValueCachePutAndGetByQueryAnswerTheirShapes() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply put = rest.post(node, "/put", "{\"key\":\"user:1234\",\"value\":\"John Doe\"}");
     Reply get = rest.get(node, "/get?key=user:1234");
@@ -192,7 +188,7 @@ class SeedRoutesIT {
 
   @Test
   void keyValueCacheGetOfAMissingKeyAnswers404WithItsErrorShape() {
-    Reply get = rest.get(follower(), "/get?key=nobody");
+    Reply get = rest.get(cluster.follower(), "/get?key=nobody");
 
     assertThat(get.status()).isEqualTo(404);
     assertThat(get.json().path("status").asText()).isEqualTo("ERROR");
@@ -201,7 +197,7 @@ class SeedRoutesIT {
 
   @Test
   void keyValueCacheQueryKeyIsPercentDecoded() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     rest.post(node, "/put", "{\"key\":\"a b&c\u00e9\",\"value\":\"spaced\"}");
 
     Reply get = rest.get(node, "/get?key=a%20b%26c%C3%A9");
@@ -215,7 +211,7 @@ class SeedRoutesIT {
 
   @Test
   void kvStoreLoginAnswersATokenBecauseAuthIsOff() {
-    Reply login = rest.post(follower(), "/login", "{\"email\":\"user@example.com\"}");
+    Reply login = rest.post(cluster.follower(), "/login", "{\"email\":\"user@example.com\"}");
 
     assertThat(login.status()).isEqualTo(200);
     assertThat(login.json().has("token")).isTrue();
@@ -224,7 +220,7 @@ class SeedRoutesIT {
 
   @Test
   void kvStoreSetGetDeleteAnswerStatusSuccess() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     Reply set = rest.post(node, "/set-value", "{\"key\":\"foo\",\"value\":\"bar\"}");
     Reply get = rest.post(node, "/get-value", "{\"key\":\"foo\"}");
@@ -244,7 +240,7 @@ class SeedRoutesIT {
 
   @Test
   void kvStoreRoutesIgnoreABearerToken() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
     String token = rest.post(node, "/login", "{}").json().path("token").asText();
 
     Reply set = rest.send(HttpRequest.newBuilder(RestClient.uri(node, "/set-value"))
@@ -299,14 +295,14 @@ class SeedRoutesIT {
 
   @Test
   void aMalformedSeedBodyAnswers400InTheSeedErrorShape() {
-    Reply set = rest.put(follower(), "/set", "{\"key\":\"k\",\"value\":");
+    Reply set = rest.put(cluster.follower(), "/set", "{\"key\":\"k\",\"value\":");
 
     assertSeedError(set, 400, "invalid_argument");
   }
 
   @Test
   void aSeedBodyMissingItsValueAnswers400InTheSeedErrorShape() {
-    PensieveNode node = follower();
+    PensieveNode node = cluster.follower();
 
     assertSeedError(rest.post(node, "/put", "{\"key\":\"k\"}"), 400, "invalid_argument");
     assertSeedError(rest.post(node, "/set-value", "{\"value\":\"v\"}"), 400, "invalid_argument");
@@ -316,17 +312,17 @@ class SeedRoutesIT {
 
   @Test
   void aSeedGetWithoutItsQueryKeyAnswers400InTheSeedErrorShape() {
-    assertSeedError(rest.get(follower(), "/get"), 400, "invalid_argument");
+    assertSeedError(rest.get(cluster.follower(), "/get"), 400, "invalid_argument");
   }
 
   @Test
   void aSeedPathKeyThatIsNotUtf8Answers400InTheSeedErrorShape() {
-    assertSeedError(rest.get(follower(), "/get/%FF"), 400, "invalid_argument");
+    assertSeedError(rest.get(cluster.follower(), "/get/%FF"), 400, "invalid_argument");
   }
 
   @Test
   void aSeedRouteCalledWithTheWrongMethodAnswers405WithAllow() {
-    Reply reply = rest.send(follower(), "POST", "/get/foo", "{}");
+    Reply reply = rest.send(cluster.follower(), "POST", "/get/foo", "{}");
 
     assertSeedError(reply, 405, "method_not_allowed");
     assertThat(reply.headers().firstValue("Allow")).hasValue("GET");
