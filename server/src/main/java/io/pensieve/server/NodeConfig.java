@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param raftPort Raft peer port; 0 binds an ephemeral port
  * @param peers the members to form a cluster with: {@code id=host:raftPort} entries, or the REST
  *     URLs of the other nodes (asked for their ids and Raft addresses); empty = single member
+ * @param join start as no cluster's member and wait to be added to a running one (by {@code
+ *     pvctl member add}); {@code peers} must then be empty. A restart recovers the membership.
  * @param dataDir where the Raft log and snapshots live
  * @param clusterName names the Raft group; nodes with different names never join each other
  * @param initialSettings the cluster settings the first leader proposes, if none were ever set
@@ -38,6 +40,7 @@ public record NodeConfig(
     int grpcPort,
     int raftPort,
     List<String> peers,
+    boolean join,
     Path dataDir,
     String clusterName,
     Settings initialSettings,
@@ -58,6 +61,10 @@ public record NodeConfig(
     Objects.requireNonNull(dataDir, "data dir");
     Objects.requireNonNull(initialSettings, "initial settings");
     peers = List.copyOf(peers);
+    if (join && !peers.isEmpty()) {
+      throw new IllegalArgumentException("a joining node waits to be added to a running cluster;"
+          + " give it no peers");
+    }
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new IllegalArgumentException("node id must be 1 to 63 letters, digits, '.', '_' or "
           + "'-', starting with a letter or digit; got '" + nodeId + "'");
@@ -97,6 +104,7 @@ public record NodeConfig(
     private int grpcPort = DEFAULT_GRPC_PORT;
     private int raftPort = DEFAULT_RAFT_PORT;
     private List<String> peers = List.of();
+    private boolean join;
     private String clusterName = "pensieve";
     private Settings initialSettings = Settings.DEFAULTS;
     private Duration requestTimeout = Duration.ofSeconds(10);
@@ -126,6 +134,11 @@ public record NodeConfig(
       this.restPort = rest;
       this.grpcPort = grpc;
       this.raftPort = raft;
+      return this;
+    }
+
+    public Builder join(boolean join) {
+      this.join = join;
       return this;
     }
 
@@ -181,7 +194,7 @@ public record NodeConfig(
 
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
-          peers, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
+          peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
           touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin,
           shutdownGrace);
     }

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
     footer = {"", "Examples:",
         "  pensieve --node-id n1 --peers n1=127.0.0.1:10001,n2=127.0.0.1:10002,n3=127.0.0.1:10003 \\",
         "           --port 8001 --grpc-port 9001 --raft-port 10001 --data-dir data/n1",
-        "  NODE_ID=1 PORT=8001 PEERS=http://node2:8002,http://node3:8003 pensieve"})
+        "  NODE_ID=1 PORT=8001 PEERS=http://node2:8002,http://node3:8003 pensieve",
+        "  pensieve --node-id n4 --join --port 8004 --grpc-port 9004 --raft-port 10004 \\",
+        "           --data-dir data/n4   # then: pvctl member add n4 127.0.0.1:10004"})
 public final class PensieveMain implements Callable<Integer> {
 
   @Option(names = "--node-id", paramLabel = "ID",
@@ -63,6 +65,12 @@ public final class PensieveMain implements Callable<Integer> {
       description = "Comma-separated members: id=host:raftPort, or other nodes' REST URLs "
           + "(http://host:port) (env PENSIEVE_PEERS or PEERS). Empty: a one-node cluster.")
   String peers;
+
+  @Option(names = "--join", negatable = true, paramLabel = "BOOLEAN",
+      defaultValue = "${env:PENSIEVE_JOIN:-false}", fallbackValue = "true",
+      description = "Start as no cluster's member and wait to be added to a running one "
+          + "(pvctl member add ID HOST:RAFT_PORT); give no --peers (env PENSIEVE_JOIN).")
+  boolean join;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       defaultValue = "${env:PENSIEVE_DATA_DIR:-}",
@@ -163,6 +171,7 @@ public final class PensieveMain implements Callable<Integer> {
         .advertiseHost(advertiseHost)
         .ports(restPort, grpcPort, raftPort)
         .peers(peerList)
+        .join(join)
         .clusterName(clusterName)
         .initialSettings(settings)
         .requestTimeout(Duration.ofMillis(requestTimeoutMillis))
