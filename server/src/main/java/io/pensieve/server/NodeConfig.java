@@ -65,7 +65,7 @@ public record NodeConfig(
       throw new IllegalArgumentException("a joining node waits to be added to a running cluster;"
           + " give it no peers");
     }
-    if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+    if (!isValidNodeId(nodeId)) {
       throw new IllegalArgumentException("node id must be 1 to 63 letters, digits, '.', '_' or "
           + "'-', starting with a letter or digit; got '" + nodeId + "'");
     }
@@ -88,6 +88,11 @@ public record NodeConfig(
       throw new IllegalArgumentException("log segments must be at least 16 KiB, got "
           + logSegmentBytes);
     }
+  }
+
+  /** Whether {@code id} can name a member: letters, digits, '.', '_', '-', at most 63. */
+  public static boolean isValidNodeId(String id) {
+    return id != null && NODE_ID.matcher(id).matches();
   }
 
   public static Builder builder(String nodeId, Path dataDir) {

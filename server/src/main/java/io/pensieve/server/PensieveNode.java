@@ -1,6 +1,6 @@
 package io.pensieve.server;
 
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.server.admin.AdminService;
 import io.pensieve.server.grpc.GrpcServer;
 import io.pensieve.server.kv.Housekeeping;
 import io.pensieve.server.kv.KvService;
@@ -10,6 +10,9 @@ import io.pensieve.server.rest.RestServer;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -26,21 +29,30 @@ import org.slf4j.LoggerFactory;
 public final class PensieveNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PensieveNode.class);
   private static final long IDLE_POLL_NANOS = 10_000_000;
+  private static final Duration MEMBERSHIP_POLL = Duration.ofMillis(100);
 
   private final NodeConfig config;
   private final RaftNode raft;
   private final KvService kv;
+  private final AdminService admin;
   private final GrpcServer grpc;
   private final RestServer rest;
   private final NodeInfo info;
 
+  private final ScheduledExecutorService membershipWatch =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pensieve-membership-watch");
+        thread.setDaemon(true);
+        return thread;
+      });
   private volatile Housekeeping housekeeping;
 
-  private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, GrpcServer grpc,
-      RestServer rest, NodeInfo info) {
+  private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, AdminService admin,
+      GrpcServer grpc, RestServer rest, NodeInfo info) {
     this.config = config;
     this.raft = raft;
     this.kv = kv;
+    this.admin = admin;
     this.grpc = grpc;
     this.rest = rest;
     this.info = info;
@@ -65,23 +77,26 @@ public final class PensieveNode implements AutoCloseable {
   public static PensieveNode open(NodeConfig config) throws Exception {
     PensieveStateMachine stateMachine = new PensieveStateMachine();
     RaftNode raft = RaftNode.start(config, stateMachine);
-    AtomicReference<MemberAddresses> self = new AtomicReference<>();
-    KvService kv = new KvService(raft, self::get, config.requestTimeout());
+    AtomicReference<NodeInfo> self = new AtomicReference<>();
+    KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout());
+    AdminService admin = new AdminService(raft, kv, config.requestTimeout(),
+        config.electionTimeoutMin());
     GrpcServer grpc = null;
     RestServer rest = null;
     try {
-      grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, raft,
-          config.shutdownGrace());
+      grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
+          config.dataDir().resolve("restore"), config.shutdownGrace());
       rest = RestServer.bind(config.listenHost(), config.restPort());
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
-      self.set(info.addresses());
+      self.set(info);
       rest.start(kv, raft, info, config.shutdownGrace());
-      return new PensieveNode(config, raft, kv, grpc, rest, info);
+      return new PensieveNode(config, raft, kv, admin, grpc, rest, info);
     } catch (Exception | Error e) {
       closeQuietly(rest);
       closeQuietly(grpc);
+      closeQuietly(admin);
       closeQuietly(raft);
       throw e;
     }
@@ -89,10 +104,29 @@ public final class PensieveNode implements AutoCloseable {
 
   /**
    * Forms the Raft group with {@code peers} (see {@link NodeConfig#peers}), or recovers the one
-   * in the data directory, then starts serving and proposing this node's own commands.
+   * in the data directory, then starts serving and proposing this node's own commands. A
+   * joining node ({@link NodeConfig#join}) returns at once and starts serving once a leader
+   * has added it.
    */
   public void join(List<String> peers) throws Exception {
-    raft.formGroup(peers);
+    raft.formGroup(peers, config.join());
+    if (raft.isMember()) {
+      serve();
+      return;
+    }
+    membershipWatch.scheduleWithFixedDelay(() -> {
+      if (housekeeping == null && raft.isMember()) {
+        LOG.info("Node {} was added to the cluster", info.id());
+        serve();
+      }
+    }, MEMBERSHIP_POLL.toMillis(), MEMBERSHIP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void serve() {
+    if (housekeeping != null) {
+      return;
+    }
+    raft.connect();
     Housekeeping started = new Housekeeping(kv, raft, info.addresses(),
         config.initialSettings());
     started.start(config.touchInterval(), config.cleanupInterval());
@@ -133,9 +167,11 @@ public final class PensieveNode implements AutoCloseable {
   public void close() {
     LOG.info("Node {} stopping", info.id());
     long startNanos = System.nanoTime();
+    membershipWatch.shutdownNow();
     closeQuietly(rest);
     closeQuietly(grpc);
     kv.close();
+    closeQuietly(admin);
     closeQuietly(housekeeping);
     Duration grace = config.shutdownGrace();
     long deadline = startNanos + grace.toNanos();

@@ -3,10 +3,14 @@ package io.pensieve.server;
 import picocli.CommandLine.IVersionProvider;
 
 /** The version from the jar's manifest, or "development" when run from classes. */
-final class Version implements IVersionProvider {
+public final class Version implements IVersionProvider {
+  public static String current() {
+    String version = Version.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
+  }
+
   @Override
   public String[] getVersion() {
-    String version = Version.class.getPackage().getImplementationVersion();
-    return new String[] {"pensieve " + (version == null ? "development" : version)};
+    return new String[] {"pensieve " + current()};
   }
 }

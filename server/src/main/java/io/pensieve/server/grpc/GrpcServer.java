@@ -5,7 +5,13 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
+import io.grpc.ServerInterceptors;
+import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.server.admin.AdminService;
+import io.pensieve.server.rest.NodeInfo;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
 import java.io.IOException;
@@ -23,26 +29,37 @@ public final class GrpcServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health;
+  private final LeaderForwarding forwarding;
   private final Duration grace;
 
-  private GrpcServer(Server server, HealthStatusManager health, Duration grace) {
+  private GrpcServer(Server server, HealthStatusManager health, LeaderForwarding forwarding,
+      Duration grace) {
     this.server = server;
     this.health = health;
+    this.forwarding = forwarding;
     this.grace = grace;
   }
 
-  public static GrpcServer start(String host, int port, KvService kv, RaftNode raft,
-      Duration grace) throws IOException {
+  /**
+   * @param info this node's id and addresses, known once every port is bound
+   * @param scratch where snapshot uploads are spooled
+   */
+  public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
+      RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
+    LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString());
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .addService(new KvGrpcService(kv, raft))
+        .addService(ServerInterceptors.intercept(
+            new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .build()
         .start();
     health.setStatus(KVGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    return new GrpcServer(server, health, grace);
+    health.setStatus(AdminGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    return new GrpcServer(server, health, forwarding, grace);
   }
 
   public int port() {
@@ -57,5 +74,6 @@ public final class GrpcServer implements AutoCloseable {
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
     }
+    forwarding.close();
   }
 }

@@ -14,10 +14,10 @@ import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -66,24 +66,8 @@ final class KvGrpcService extends KVGrpc.KVImplBase {
   }
 
   private <T> void reply(Supplier<CompletableFuture<T>> call, StreamObserver<T> observer) {
-    CompletableFuture<T> result;
-    if (!raft.joined()) {
-      result = CompletableFuture.failedFuture(
-          new KvException(ErrorKind.UNAVAILABLE, "this node is still joining its cluster"));
-    } else {
-      try {
-        result = call.get();
-      } catch (RuntimeException e) {
-        result = CompletableFuture.failedFuture(e);
-      }
-    }
-    result.whenComplete((response, failure) -> {
-      if (failure != null) {
-        observer.onError(GrpcStatus.of(failure));
-      } else {
-        observer.onNext(response);
-        observer.onCompleted();
-      }
-    });
+    UnaryReply.send(
+        () -> raft.joined() ? Optional.empty() : Optional.of(KvException.notMember()),
+        call, observer);
   }
 }

@@ -9,6 +9,10 @@ public enum ErrorKind {
   INVALID_ARGUMENT("invalid_argument"),
   /** The key, or the route, does not exist. */
   NOT_FOUND("not_found"),
+  /** The thing to create exists already (an admin request). Nothing was changed. */
+  ALREADY_EXISTS("already_exists"),
+  /** The cluster's state forbids the request (an admin request). Nothing was changed. */
+  FAILED_PRECONDITION("failed_precondition"),
   /** A condition on the key's current state did not hold. Nothing was applied. */
   COMPARE_FAILED("compare_failed"),
   KEY_TOO_LARGE("key_too_large"),

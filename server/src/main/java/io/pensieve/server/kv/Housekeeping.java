@@ -69,7 +69,9 @@ public final class Housekeeping implements AutoCloseable {
   private void schedule(Runnable task, Duration period) {
     timer.scheduleWithFixedDelay(() -> {
       try {
-        task.run();
+        if (raft.joined()) { // not once the node is removed from the cluster
+          task.run();
+        }
       } catch (RuntimeException e) {
         LOG.warn("Housekeeping task failed; it runs again next period", e);
       }

@@ -12,6 +12,12 @@ public final class KvException extends RuntimeException {
     this.kind = kind;
   }
 
+  /** The answer of a node that is not a cluster member: it waits to be added, or was removed. */
+  public static KvException notMember() {
+    return new KvException(ErrorKind.UNAVAILABLE,
+        "this node is not serving: it is joining its cluster or was removed from it");
+  }
+
   public ErrorKind kind() {
     return kind;
   }

@@ -8,6 +8,8 @@ import io.pensieve.proto.v1.CommandResult;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.CompareAndSetResponse;
 import io.pensieve.proto.v1.Condition;
+import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
@@ -105,6 +107,11 @@ public final class KvService {
       }
       return response;
     });
+  }
+
+  /** Changes the replicated settings through the log; out-of-range values change nothing. */
+  public CompletableFuture<ConfigureResult> configure(ConfigureCommand changes) {
+    return write(Command.newBuilder().setConfigure(changes).build(), CommandResult::getConfigure);
   }
 
   public StatsResponse stats() {

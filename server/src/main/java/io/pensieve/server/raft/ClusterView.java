@@ -27,7 +27,7 @@ public final class ClusterView {
     Optional<RaftPeerId> leader = Optional.ofNullable(info.getLeaderId());
     Map<String, MemberAddresses> advertised = raft.stateMachine().memberAddresses();
     advertised.put(self.getMemberId(), self);
-    Set<RaftPeerId> listeners = division.getRaftConf().getAllPeers(RaftPeerRole.LISTENER)
+    Set<RaftPeerId> listeners = division.getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER)
         .stream().map(RaftPeer::getId).collect(Collectors.toSet());
 
     ClusterResponse.Builder cluster = ClusterResponse.newBuilder()

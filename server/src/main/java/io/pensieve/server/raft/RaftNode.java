@@ -4,6 +4,8 @@ import io.pensieve.server.NodeConfig;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -21,9 +24,14 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,34 +96,63 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * Joins the group of {@code peers} (see {@link NodeConfig#peers}), unless the data directory
-   * already held it. Then builds the client that forwards writes.
+   * already held it. A joining node ({@link NodeConfig#join}) creates the group with no members
+   * instead: it then waits, taking no part in elections, until a leader adds it.
    */
-  public void formGroup(List<String> peers) throws IOException, InterruptedException {
-    RaftGroup group;
+  public void formGroup(List<String> peers, boolean join) throws IOException,
+      InterruptedException {
     if (hasGroup()) {
-      group = server.getDivision(groupId).getGroup();
       LOG.info("Recovered member {} of group {} with peers {}", localId, groupId,
-          group.getPeers());
+          division().getGroup().getPeers());
+      return;
+    }
+    RaftGroup group = join
+        ? RaftGroup.valueOf(groupId)
+        : RaftGroup.valueOf(groupId, PeerResolver.resolve(peers, self()));
+    RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
+        localClientId, localId, localCallIds.incrementAndGet(), group, true));
+    if (!reply.isSuccess()) {
+      throw new IOException("could not create group " + groupId + ": " + reply.getException());
+    }
+    if (join) {
+      LOG.info("Node {} waits to be added to cluster {}: pvctl member add {} {}", localId,
+          config.clusterName(), localId, self().getAddress());
     } else {
-      group = RaftGroup.valueOf(groupId, PeerResolver.resolve(peers, self()));
-      RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
-          localClientId, localId, localCallIds.incrementAndGet(), group, true));
-      if (!reply.isSuccess()) {
-        throw new IOException("could not create group " + groupId + ": " + reply.getException());
-      }
       LOG.info("Formed member {} of new group {} with peers {}", localId, groupId,
           group.getPeers());
     }
+  }
+
+  /**
+   * Whether this node is in the cluster's current configuration, as a voter or a learner:
+   * false while a joining node waits to be added, and once it has been removed.
+   */
+  public boolean isMember() {
+    return currentDivision().map(d -> d.getRaftConf()
+        .getPeer(localId, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null).orElse(false);
+  }
+
+  /** Builds the client that forwards writes to the leader, once this node is a member. */
+  public void connect() {
+    if (client != null) {
+      return;
+    }
+    RaftConfiguration conf = division().getRaftConf();
+    List<RaftPeer> peers = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
     client = RaftClient.newBuilder()
         .setProperties(RaftTuning.clientProperties())
-        .setRaftGroup(group)
+        .setRaftGroup(RaftGroup.valueOf(groupId, peers))
         .setRetryPolicy(RaftTuning.clientRetryPolicy())
         .build();
   }
 
-  /** Whether this node has formed or recovered its group and can serve requests. */
+  /**
+   * Whether this node is a member and can serve requests. A newly added member starts running
+   * at the leader's first append after staging, a moment after it enters the configuration.
+   */
   public boolean joined() {
-    return client != null;
+    return client != null && isMember() && currentDivision()
+        .map(d -> d.getInfo().getLifeCycleState() == LifeCycle.State.RUNNING).orElse(false);
   }
 
   private boolean hasGroup() {
@@ -132,12 +169,20 @@ public final class RaftNode implements AutoCloseable {
   }
 
   public boolean isLeader() {
-    return division().getInfo().isLeader();
+    return currentDivision().map(d -> d.getInfo().isLeader()).orElse(false);
   }
 
-  /** The leader this member knows of, if any. */
+  /** The leader this member knows of, if any; none once the node is removed. */
   public Optional<RaftPeerId> leaderId() {
-    return Optional.ofNullable(division().getInfo().getLeaderId());
+    return currentDivision().map(d -> d.getInfo().getLeaderId());
+  }
+
+  private Optional<RaftServer.Division> currentDivision() {
+    try {
+      return Optional.of(server.getDivision(groupId));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   public RaftPeerId localId() {
@@ -239,8 +284,53 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /** Changes the membership; only the leader accepts it. */
+  public CompletableFuture<RaftClientReply> setConfiguration(
+      SetConfigurationRequest.Arguments arguments) {
+    try {
+      return server.setConfigurationAsync(new SetConfigurationRequest(localClientId, localId,
+          groupId, localCallIds.incrementAndGet(), arguments));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Hands leadership to {@code newLeader}; only the leader accepts it. */
+  public CompletableFuture<RaftClientReply> transferLeadership(RaftPeerId newLeader,
+      Duration timeout) {
+    try {
+      return server.transferLeadershipAsync(new TransferLeadershipRequest(localClientId, localId,
+          groupId, localCallIds.incrementAndGet(), newLeader, timeout.toMillis()));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Takes a snapshot of this member's state machine, unless the latest one already covers
+   * every applied entry; the reply's log index is the snapshot's.
+   */
+  public CompletableFuture<RaftClientReply> takeSnapshot(Duration timeout) {
+    return server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(localClientId,
+        localId, groupId, localCallIds.incrementAndGet(), timeout.toMillis(), 1));
+  }
+
+  /** The Raft configuration this member knows (the voters and learners). */
+  public RaftConfiguration configuration() {
+    return division().getRaftConf();
+  }
+
+  /** A member's Raft port, reached with its own short-lived client. */
+  public RemotePeer remote(RaftPeer peer) {
+    return new RemotePeer(peer, groupId);
+  }
+
+  /** Voters, then learners, of the configuration this member knows. */
   public List<RaftPeer> members() {
-    return List.copyOf(division().getGroup().getPeers());
+    RaftConfiguration conf = configuration();
+    List<RaftPeer> members = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+    members.addAll(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+    return members;
   }
 
   @Override

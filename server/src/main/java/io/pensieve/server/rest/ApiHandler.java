@@ -52,7 +52,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       return;
     }
     if (!raft.joined()) {
-      throw new KvException(ErrorKind.UNAVAILABLE, "this node is still joining its cluster");
+      throw KvException.notMember();
     }
     if (path.startsWith(KvRoutes.PREFIX)) {
       kvRoutes.handle(exchange, path.substring(KvRoutes.PREFIX.length()));

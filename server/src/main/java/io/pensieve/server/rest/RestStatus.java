@@ -11,7 +11,7 @@ final class RestStatus {
       case INVALID_ARGUMENT -> 400;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
-      case COMPARE_FAILED -> 409;
+      case COMPARE_FAILED, ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
       case KEY_TOO_LARGE, VALUE_TOO_LARGE, BODY_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case NO_SPACE -> 507;

@@ -73,19 +73,7 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
 
   private void startAll() throws Exception {
     for (int i = 1; i <= size; i++) {
-      String id = "n" + i;
-      NodeConfig.Builder builder = NodeConfig.builder(id, root.resolve(id))
-          .listenHost("127.0.0.1")
-          .advertiseHost("127.0.0.1")
-          .ports(0, 0, 0)
-          .electionTimeoutMin(Duration.ofMillis(500))
-          .requestTimeout(Duration.ofSeconds(5))
-          .shutdownGrace(Duration.ofSeconds(5));
-      tuning.accept(builder);
-      PensieveNode node = PensieveNode.open(builder.build());
-      running.put(id, node);
-      // a restart binds the same ports again
-      configs.put(id, builder.ports(node.restPort(), node.grpcPort(), node.raftPort()).build());
+      open(configFor("n" + i));
     }
     peers = running.values().stream()
         .map(n -> n.info().id() + "=" + n.info().raftAddress())
@@ -94,6 +82,41 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
       node.join(peers);
     }
     awaitLeader();
+  }
+
+  private NodeConfig.Builder configFor(String id) {
+    NodeConfig.Builder builder = NodeConfig.builder(id, root.resolve(id))
+        .listenHost("127.0.0.1")
+        .advertiseHost("127.0.0.1")
+        .ports(0, 0, 0)
+        .electionTimeoutMin(Duration.ofMillis(500))
+        .requestTimeout(Duration.ofSeconds(5))
+        .shutdownGrace(Duration.ofSeconds(5));
+    tuning.accept(builder);
+    return builder;
+  }
+
+  private PensieveNode open(NodeConfig.Builder builder) throws Exception {
+    NodeConfig config = builder.build();
+    PensieveNode node = PensieveNode.open(config);
+    running.put(config.nodeId(), node);
+    // a restart binds the same ports again
+    configs.put(config.nodeId(),
+        builder.ports(node.restPort(), node.grpcPort(), node.raftPort()).build());
+    return node;
+  }
+
+  /**
+   * Starts a node as {@code pensieve --join} does: a member of nothing, waiting for a leader to
+   * add it ({@code Admin.AddMember} with its {@code info().raftAddress()}).
+   */
+  public PensieveNode startJoining(String id) throws Exception {
+    if (running.containsKey(id) || configs.containsKey(id)) {
+      throw new IllegalStateException(id + " exists already");
+    }
+    PensieveNode node = open(configFor(id).join(true));
+    node.join(List.of());
+    return node;
   }
 
   public PensieveNode node(String id) {
@@ -115,9 +138,10 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
         .until(this::agreedLeader, leader -> leader != null);
   }
 
+  /** The leader that every running member names; nodes waiting to join or removed aside. */
   private PensieveNode agreedLeader() {
     String leader = null;
-    for (PensieveNode node : running.values()) {
+    for (PensieveNode node : members()) {
       String seen = node.raft().leaderId().map(Object::toString).orElse(null);
       if (seen == null || (leader != null && !leader.equals(seen))) {
         return null;
@@ -128,9 +152,15 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
     return node != null && node.raft().isLeader() ? node : null;
   }
 
+  /** The running nodes that are in the cluster's configuration. */
+  public List<PensieveNode> members() {
+    return running.values().stream().filter(n -> n.raft().isMember())
+        .collect(Collectors.toList());
+  }
+
   public List<PensieveNode> followers() {
     PensieveNode leader = awaitLeader();
-    return running.values().stream().filter(n -> n != leader).collect(Collectors.toList());
+    return members().stream().filter(n -> n != leader).collect(Collectors.toList());
   }
 
   /** A node that is not the leader. */

@@ -7,6 +7,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
@@ -51,6 +52,16 @@ public final class KvClient implements AutoCloseable {
   public KVGrpc.KVBlockingStub kv() {
     return KVGrpc.newBlockingStub(channel)
         .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** An Admin stub whose next call must finish within {@code deadline}. */
+  public AdminGrpc.AdminBlockingStub admin(Duration deadline) {
+    return AdminGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public AdminGrpc.AdminBlockingStub admin() {
+    return admin(CALL_DEADLINE);
   }
 
   public PutResponse put(String key, String value) {

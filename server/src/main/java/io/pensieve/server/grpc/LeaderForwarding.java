@@ -1,0 +1,69 @@
+package io.pensieve.server.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.pensieve.proto.v1.AdminGrpc;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Admin calls that must run on the leader, sent there from whichever node received them. A
+ * forwarded call carries a header, and a node that receives one but does not lead refuses it
+ * rather than forwarding again: two nodes that each believe the other leads cannot bounce a
+ * call between them.
+ */
+final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
+  private static final Metadata.Key<String> FORWARDED =
+      Metadata.Key.of("pensieve-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Context.Key<String> FORWARDED_BY = Context.key("pensieve-forwarded-by");
+  /** When the caller set no deadline: past the longest a membership change may wait. */
+  private static final long DEFAULT_DEADLINE_MINUTES = 6;
+
+  private final String selfId;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  LeaderForwarding(String selfId) {
+    this.selfId = selfId;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    String forwardedBy = headers.get(FORWARDED);
+    if (forwardedBy == null) {
+      return next.startCall(call, headers);
+    }
+    return Contexts.interceptCall(Context.current().withValue(FORWARDED_BY, forwardedBy), call,
+        headers, next);
+  }
+
+  /** Whether the call being served was forwarded by another node. */
+  static boolean forwarded() {
+    return FORWARDED_BY.get() != null;
+  }
+
+  /** A stub for the leader's Admin service at {@code grpcAddress}, marking calls forwarded. */
+  AdminGrpc.AdminStub leader(String grpcAddress) {
+    ManagedChannel channel = channels.computeIfAbsent(grpcAddress,
+        address -> NettyChannelBuilder.forTarget(address).usePlaintext().build());
+    Metadata headers = new Metadata();
+    headers.put(FORWARDED, selfId);
+    AdminGrpc.AdminStub stub = AdminGrpc.newStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return Context.current().getDeadline() != null
+        ? stub : stub.withDeadlineAfter(DEFAULT_DEADLINE_MINUTES, TimeUnit.MINUTES);
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+  }
+}
