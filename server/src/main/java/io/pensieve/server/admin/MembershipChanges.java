@@ -191,7 +191,7 @@ final class MembershipChanges {
     RemotePeer.Hosting hosting;
     try {
       hosting = raft.remote(peer).hosting();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) { // Ratis reports some failures unchecked
       throw new KvException(ErrorKind.FAILED_PRECONDITION, "cannot reach " + peer.getId()
           + " at " + peer.getAddress() + " (" + e.getMessage() + "); start it with "
           + "`pensieve --join` and give its Raft address");

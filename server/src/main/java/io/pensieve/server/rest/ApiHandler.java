@@ -51,6 +51,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       getOnly(exchange, () -> exchange.json(200, node.json()));
       return;
     }
+    if (path.equals("/health")) { // the process is alive, member or not (a joiner waits)
+      getOnly(exchange, () -> exchange.json(200, Json.object()
+          .put("status", "healthy").put("node_id", node.id())
+          .put("member", raft.joined())
+          .put("timestamp", Instant.now().toString())));
+      return;
+    }
     if (!raft.joined()) {
       throw KvException.notMember();
     }
@@ -63,9 +70,6 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
           ClusterJson.of(kv.cluster())));
       case "/v1/stats" -> getOnly(exchange, () -> exchange.json(200,
           ClusterJson.stats(kv.stats())));
-      case "/health" -> getOnly(exchange, () -> exchange.json(200, Json.object()
-          .put("status", "healthy").put("node_id", node.id())
-          .put("timestamp", Instant.now().toString())));
       case "/ready" -> getOnly(exchange, () -> readiness.reply(exchange));
       default -> {
         if (!seedRoutes.handle(exchange, path)) {
