@@ -1,0 +1,114 @@
+package io.pensieve.cli;
+
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The nodes pvctl talks to, over plaintext gRPC. A call goes to the endpoints in order until one
+ * answers (see {@link GrpcErrors#tryNextEndpoint}); a call to one member's address goes there
+ * only. Channels are opened on first use and closed with this.
+ */
+final class Cluster implements AutoCloseable {
+  /** Room for a value at the ceiling (4 MiB) with its key and framing, as the node allows. */
+  static final int MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
+
+  private final List<Endpoint> endpoints;
+  private final Duration timeout;
+  private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+  Cluster(List<Endpoint> endpoints, Duration timeout) {
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("no endpoint");
+    }
+    this.endpoints = List.copyOf(endpoints);
+    this.timeout = timeout;
+  }
+
+  /** One gRPC call, through stubs bound to one node and the call's deadline. */
+  @FunctionalInterface
+  interface Rpc<T> {
+    T call(Stubs stubs);
+  }
+
+  /** A call's answer and the address that gave it. */
+  record Answer<T>(String address, T value) {}
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  /** Sends the call to the endpoints in order until one answers; see {@link RequestKind}. */
+  <T> T call(RequestKind kind, Rpc<T> rpc) {
+    return answer(kind, rpc).value();
+  }
+
+  /** Like {@link #call}, and says which endpoint answered. */
+  <T> Answer<T> answer(RequestKind kind, Rpc<T> rpc) {
+    List<String> tried = new ArrayList<>();
+    for (Endpoint endpoint : endpoints) {
+      String address = endpoint.toString();
+      try {
+        return new Answer<>(address, rpc.call(stubs(address, timeout)));
+      } catch (StatusRuntimeException e) {
+        if (!GrpcErrors.tryNextEndpoint(e, kind)) {
+          throw GrpcErrors.toCliError(e, kind, address, timeout);
+        }
+        tried.add(address + " (" + GrpcErrors.describe(e) + ")");
+      }
+    }
+    throw CliError.unavailable("no endpoint answered: " + String.join(", ", tried));
+  }
+
+  /** Sends the call to one address, with its own deadline; failures are the caller's. */
+  <T> T callAt(String address, Duration deadline, Rpc<T> rpc) {
+    return rpc.call(stubs(address, deadline));
+  }
+
+  /** The call to one address, failures as pvctl reports them. */
+  <T> T callOrFail(String address, RequestKind kind, Rpc<T> rpc) {
+    try {
+      return callAt(address, timeout, rpc);
+    } catch (StatusRuntimeException e) {
+      throw GrpcErrors.toCliError(e, kind, address, timeout);
+    }
+  }
+
+  private Stubs stubs(String address, Duration deadline) {
+    return new Stubs(channel(address),
+        Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  synchronized ManagedChannel channel(String address) {
+    return channels.computeIfAbsent(address, a -> {
+      Endpoint endpoint = Endpoint.parse(a);
+      return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
+          .usePlaintext()
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+          .build();
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    for (ManagedChannel channel : channels.values()) {
+      channel.shutdownNow();
+    }
+    for (ManagedChannel channel : channels.values()) {
+      try {
+        channel.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    channels.clear();
+  }
+}

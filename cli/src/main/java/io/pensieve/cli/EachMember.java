@@ -1,0 +1,79 @@
+package io.pensieve.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.StatusRuntimeException;
+import io.pensieve.proto.v1.ClusterResponse;
+import io.pensieve.proto.v1.Member;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One call to every member's own gRPC address, all at once, each with a short deadline: a member
+ * that is down costs one deadline, not one per member.
+ */
+final class EachMember {
+  private static final int MAX_THREADS = 16;
+
+  private EachMember() {}
+
+  /** A member's answer, or why it gave none. */
+  record Reply<T>(Member member, Optional<T> value, String errorCode, String errorMessage) {
+    boolean answered() {
+      return value.isPresent();
+    }
+
+    T get() {
+      return value.orElseThrow();
+    }
+
+    /** For a table cell: {@code unreachable (...)}, or the error and its code. */
+    String errorCell() {
+      boolean unreachable = errorCode.equals("unavailable") || errorCode.equals("deadline_exceeded");
+      return unreachable ? "unreachable (" + errorMessage + ")"
+          : "error (" + errorMessage + ", " + errorCode + ")";
+    }
+
+    ObjectNode errorJson() {
+      return ProtoJson.object().put("code", errorCode).put("message", errorMessage);
+    }
+  }
+
+  static <T> List<Reply<T>> call(Cluster cluster, ClusterResponse members, Cluster.Rpc<T> rpc) {
+    Duration deadline = Members.perMemberDeadline(cluster);
+    int threads = Math.max(1, Math.min(MAX_THREADS, members.getMembersCount()));
+    ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "pvctl-member-call");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<CompletableFuture<Reply<T>>> futures = new ArrayList<>();
+      for (Member member : members.getMembersList()) {
+        futures.add(CompletableFuture.supplyAsync(
+            () -> callOne(cluster, member, deadline, rpc), executor));
+      }
+      return futures.stream().map(CompletableFuture::join).toList();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private static <T> Reply<T> callOne(Cluster cluster, Member member, Duration deadline,
+      Cluster.Rpc<T> rpc) {
+    if (member.getGrpcAddress().isEmpty()) {
+      return new Reply<>(member, Optional.empty(), "unavailable",
+          "has not advertised its gRPC address");
+    }
+    try {
+      return new Reply<>(member, Optional.of(cluster.callAt(member.getGrpcAddress(), deadline, rpc)),
+          "", "");
+    } catch (StatusRuntimeException e) {
+      return new Reply<>(member, Optional.empty(), GrpcErrors.code(e), GrpcErrors.describe(e));
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.pensieve.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pvctl}, the Pensieve admin CLI. It talks to the nodes over gRPC only: the {@code KV}
+ * service for keys, {@code Admin} for the rest, and the standard health service.
+ */
+@Command(name = "pvctl",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = Pvctl.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = "The Pensieve admin CLI: keys, members, leadership, status, snapshots and"
+        + " settings of a cluster, over gRPC.",
+    subcommands = {
+        GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class,
+        MemberCommand.class, LeaderCommand.class, StatusCommand.class, StatsCommand.class,
+        HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
+        CompletionCommand.class},
+    footerHeading = "%nExit codes: 0 ok; 1 not found, compare failed or refused by the cluster;"
+        + " 2 usage; 3 cluster unavailable or outcome unknown.%n%nExamples:%n",
+    footer = {
+        "  pvctl put greeting hello",
+        "  pvctl get greeting -o json",
+        "  pvctl --endpoints 10.0.0.1:7879,10.0.0.2:7879 member list",
+        "  PENSIEVE_ENDPOINTS=127.0.0.1:9002 pvctl status"})
+public final class Pvctl implements Callable<Integer>, AutoCloseable {
+  static final String DEFAULT_ENDPOINTS = "127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003";
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--endpoints", split = ",", paramLabel = "HOST:PORT",
+      converter = EndpointConverter.class, scope = ScopeType.INHERIT,
+      defaultValue = "${env:PENSIEVE_ENDPOINTS:-" + DEFAULT_ENDPOINTS + "}",
+      description = "Nodes' gRPC addresses, tried in order (env PENSIEVE_ENDPOINTS;"
+          + " default ${DEFAULT-VALUE}).")
+  private List<Endpoint> endpoints;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      completionCandidates = OutputFormat.Names.class, scope = ScopeType.INHERIT,
+      description = "table or json (default ${DEFAULT-VALUE}).")
+  private OutputFormat output;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = Durations.class, scope = ScopeType.INHERIT,
+      description = "Deadline of each call, like 10s, 500ms, 2m (default ${DEFAULT-VALUE}).")
+  private Duration timeout;
+
+  private Session session;
+
+  /** The command line, with pvctl's error handling, printing to {@code out} and {@code err}. */
+  static CommandLine commandLine(Pvctl pvctl, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(pvctl);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(Pvctl::usageError);
+    cli.setExecutionExceptionHandler((e, failed, parsed) -> failure(e, failed));
+    return cli;
+  }
+
+  /** Runs pvctl with these arguments and returns its exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    try (Pvctl pvctl = new Pvctl()) {
+      return commandLine(pvctl, out, err).execute(args);
+    }
+  }
+
+  public static void main(String[] args) {
+    quietJavaLogging();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(
+        new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(
+        new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+    int code = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** gRPC logs through java.util.logging: the CLI prints nothing but its output. */
+  private static void quietJavaLogging() {
+    LogManager.getLogManager().reset();
+    Logger.getLogger("").setLevel(Level.OFF);
+  }
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing a command");
+  }
+
+  /** The connections and the output of the command being run, opened on first use. */
+  Session session(CommandSpec command) {
+    if (session == null) {
+      session = new Session(new Cluster(endpoints, timeout),
+          new Output(output, command.commandLine().getOut()));
+    }
+    return session;
+  }
+
+  /** The session of a command: its root is always a {@link Pvctl}. */
+  static Session sessionOf(CommandSpec command) {
+    return ((Pvctl) command.root().userObject()).session(command);
+  }
+
+  @Override
+  public void close() {
+    if (session != null) {
+      session.cluster().close();
+      session = null;
+    }
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    String command = cli.getCommandSpec().qualifiedName();
+    String message = e.getMessage().startsWith("Error: ")
+        ? e.getMessage().substring("Error: ".length())
+        : e.getMessage();
+    err.println("pvctl: " + message + " (see '" + command + " --help')");
+    err.flush();
+    return ExitCode.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine failed) {
+    PrintWriter err = failed.getErr();
+    int code;
+    if (e instanceof CliError error) {
+      err.println("pvctl: " + error.getMessage());
+      code = error.exitCode();
+    } else {
+      err.println("pvctl: unexpected failure: " + e);
+      code = ExitCode.FAILED;
+    }
+    err.flush();
+    return code;
+  }
+
+  /** {@code --version}: the version this jar was built as. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Pvctl.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"pvctl " + properties.getProperty("version", "(unknown version)")
+          + " (Java " + Runtime.version() + ")"};
+    }
+  }
+
+  /** {@code --endpoints} items, {@code host:port}. */
+  static final class EndpointConverter implements CommandLine.ITypeConverter<Endpoint> {
+    @Override
+    public Endpoint convert(String text) {
+      try {
+        return Endpoint.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}
