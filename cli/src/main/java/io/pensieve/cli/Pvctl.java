@@ -113,6 +113,18 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
     throw new ParameterException(spec.commandLine(), "missing a command");
   }
 
+  List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  OutputFormat output() {
+    return output;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
   /** The connections and the output of the command being run, opened on first use. */
   Session session(CommandSpec command) {
     if (session == null) {

@@ -25,23 +25,19 @@ final class SnapshotUpload implements ClientResponseObserver<SnapshotChunk, Rest
   private final Path file;
   private final CompletableFuture<RestoreSnapshotResponse> result = new CompletableFuture<>();
   private ClientCallStreamObserver<SnapshotChunk> requests;
-  private InputStream in;
+  private final InputStream in;
   private boolean sent;
   private volatile IOException readFailure;
 
-  private SnapshotUpload(Path file) {
+  private SnapshotUpload(Path file, InputStream in) {
     this.file = file;
+    this.in = in;
   }
 
   /** Sends the whole file and waits for the node's answer, under the stubs' deadline. */
   static RestoreSnapshotResponse send(Stubs stubs, Path file) {
-    SnapshotUpload upload = new SnapshotUpload(file);
-    try {
-      upload.in = Files.newInputStream(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try (InputStream closing = upload.in) {
+    try (InputStream in = Files.newInputStream(file)) {
+      SnapshotUpload upload = new SnapshotUpload(file, in);
       stubs.adminAsync().restoreSnapshot(upload);
       return upload.await();
     } catch (IOException e) {

@@ -1,0 +1,85 @@
+package io.pensieve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class GrpcErrorsTest {
+  private static final String NODE = "127.0.0.1:9001";
+
+  private static StatusRuntimeException failure(String code, String serverCode, String message) {
+    Metadata trailers = new Metadata();
+    if (serverCode != null) {
+      trailers.put(GrpcErrors.ERROR_CODE, serverCode);
+    }
+    return Status.Code.valueOf(code).toStatus().withDescription(message)
+        .asRuntimeException(trailers);
+  }
+
+  @ParameterizedTest(name = "{0} {1} on a {2} exits {3}")
+  @CsvSource(delimiter = '|', value = {
+      // status              | trailer          | kind  | exit | message
+      "NOT_FOUND             | not_found        | WRITE | 1 | no member n9 (not_found)",
+      "ALREADY_EXISTS        | already_exists   | WRITE | 1 | no member n9 (already_exists)",
+      "FAILED_PRECONDITION   | failed_precondition | WRITE | 1 | no member n9 (failed_precondition)",
+      "RESOURCE_EXHAUSTED    | value_too_large  | WRITE | 1 | no member n9 (value_too_large)",
+      "UNIMPLEMENTED         |                  | READ  | 1 | the node at 127.0.0.1:9001 does not serve this request",
+      "INTERNAL              | internal         | READ  | 1 | no member n9 (internal)",
+      "INVALID_ARGUMENT      | invalid_argument | WRITE | 2 | no member n9 (invalid_argument)",
+      "OUT_OF_RANGE          |                  | READ  | 2 | no member n9 (out_of_range)",
+      "UNAVAILABLE           | no_leader        | WRITE | 3 | 127.0.0.1:9001: no member n9 (no_leader)",
+      "UNAVAILABLE           |                  | READ  | 3 | 127.0.0.1:9001: no member n9 (unavailable)",
+      "UNAVAILABLE           |                  | WRITE | 3 | may or may not have been applied (unknown_outcome)",
+      "DEADLINE_EXCEEDED     | unknown_outcome  | WRITE | 3 | no member n9 (unknown_outcome)",
+      "DEADLINE_EXCEEDED     |                  | WRITE | 3 | 127.0.0.1:9001 did not answer within 10s: the request may or may not have been applied (unknown_outcome)",
+      "DEADLINE_EXCEEDED     |                  | READ  | 3 | 127.0.0.1:9001 did not answer within 10s (deadline_exceeded)"})
+  void eachStatusHasItsExitCodeAndMessage(String code, String serverCode, RequestKind kind,
+      int exitCode, String message) {
+    CliError error = GrpcErrors.toCliError(failure(code, serverCode, "no member n9"), kind, NODE,
+        Duration.ofSeconds(10));
+
+    assertThat(error.exitCode()).isEqualTo(exitCode);
+    assertThat(error.getMessage()).contains(message);
+  }
+
+  @ParameterizedTest(name = "{0} {1} on a {2}: next endpoint {3}")
+  @CsvSource(delimiter = '|', value = {
+      "UNAVAILABLE        | no_leader       | READ  | true",
+      "UNAVAILABLE        | no_leader       | WRITE | true",
+      "UNAVAILABLE        | unavailable     | WRITE | true",
+      "UNAVAILABLE        |                 | READ  | true",
+      "UNAVAILABLE        |                 | WRITE | false",
+      "DEADLINE_EXCEEDED  |                 | READ  | false",
+      "DEADLINE_EXCEEDED  | unknown_outcome | WRITE | false",
+      "NOT_FOUND          | not_found       | READ  | false",
+      "FAILED_PRECONDITION | failed_precondition | WRITE | false",
+      "INVALID_ARGUMENT   | invalid_argument | WRITE | false"})
+  void onlyWhatCertainlyDidNotApplyGoesToTheNextEndpoint(String code, String serverCode,
+      RequestKind kind, boolean next) {
+    assertThat(GrpcErrors.tryNextEndpoint(failure(code, serverCode, "x"), kind)).isEqualTo(next);
+  }
+
+  @Test
+  void aWriteThatNeverConnectedGoesToTheNextEndpoint() {
+    StatusRuntimeException refused = Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new ConnectException("Connection refused: /127.0.0.1:9001"))
+        .asRuntimeException();
+
+    assertThat(GrpcErrors.tryNextEndpoint(refused, RequestKind.WRITE)).isTrue();
+    assertThat(GrpcErrors.describe(refused)).isEqualTo("connection refused");
+  }
+
+  @Test
+  void theCodeIsTheTrailerOrTheStatusInSnakeCase() {
+    assertThat(GrpcErrors.code(failure("UNAVAILABLE", "no_leader", "x"))).isEqualTo("no_leader");
+    assertThat(GrpcErrors.code(failure("DEADLINE_EXCEEDED", null, "x")))
+        .isEqualTo("deadline_exceeded");
+  }
+}

@@ -1,0 +1,124 @@
+package io.pensieve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class PvctlOptionsTest {
+
+  private static Pvctl parse(String... args) {
+    Pvctl pvctl = new Pvctl();
+    CommandLine cli = Pvctl.commandLine(pvctl, new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()));
+    cli.parseArgs(args);
+    return pvctl;
+  }
+
+  @Test
+  void defaultsToTheLocalClusterTableOutputAndTenSeconds() {
+    assumeTrue(System.getenv("PENSIEVE_ENDPOINTS") == null, "PENSIEVE_ENDPOINTS is set");
+
+    Pvctl pvctl = parse("get", "greeting");
+
+    assertThat(pvctl.endpoints()).containsExactly(new Endpoint("127.0.0.1", 9001),
+        new Endpoint("127.0.0.1", 9002), new Endpoint("127.0.0.1", 9003));
+    assertThat(pvctl.output()).isEqualTo(OutputFormat.TABLE);
+    assertThat(pvctl.timeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void globalOptionsGoBeforeOrAfterTheCommand() {
+    Pvctl before = parse("--endpoints", "10.0.0.1:7879,[::1]:7000", "-o", "json",
+        "--timeout", "500ms", "member", "list");
+    Pvctl after = parse("member", "list", "--endpoints", "10.0.0.1:7879,[::1]:7000",
+        "--output=JSON", "--timeout=500ms");
+
+    for (Pvctl pvctl : List.of(before, after)) {
+      assertThat(pvctl.endpoints()).containsExactly(new Endpoint("10.0.0.1", 7879),
+          new Endpoint("::1", 7000));
+      assertThat(pvctl.output()).isEqualTo(OutputFormat.JSON);
+      assertThat(pvctl.timeout()).isEqualTo(Duration.ofMillis(500));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"10s, 10000", "500ms, 500", "2m, 120000", "1.5, 1500", "0.25s, 250"})
+  void timeoutsTakeAUnitOrSeconds(String text, long millis) {
+    assertThat(parse("--timeout", text, "status").timeout()).isEqualTo(Duration.ofMillis(millis));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "get                                    | Missing required parameter: 'KEY'",
+      "get k --timeout soon                   | 'soon' is not a duration",
+      "get k --timeout 0s                     | not between 1ms and 24h",
+      "get k -o yaml                          | Invalid value for option '--output'",
+      "get k --endpoints localhost            | 'localhost' is not host:port",
+      "get k --endpoints 127.0.0.1:99999      | port 99999 is not in 1-65535",
+      "frobnicate                             | Unmatched argument at index 0: 'frobnicate'",
+      "put k                                  | Missing required parameter: 'VALUE'",
+      "cas k v                                | Missing required argument (specify one of these)",
+      "cas k v --if-version 1 --if-absent     | mutually exclusive",
+      "del k --if-version x                   | Invalid value for option '--if-version'",
+      "member add n4 nohost                   | 'nohost' is not host:port",
+      "config set                             | Missing required parameter: 'NAME=VALUE'",
+      "config set max-entries=-1              | max-entries must be 0 or more",
+      "completion fish                        | Invalid value for positional parameter",
+      "                                       | missing a command"})
+  void usageErrorsExitTwoWithOneLine(String args, String message) {
+    PvctlRun run = PvctlRun.of(args == null ? new String[0] : args.trim().split("\\s+"));
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("pvctl: ").contains(message).endsWith("--help')\n");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void versionNamesTheBuild() {
+    PvctlRun run = PvctlRun.of("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("pvctl 0.").doesNotContain("${");
+  }
+
+  @Test
+  void everyCommandAndSubcommandHasHelpWithExamples() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Pvctl.commandLine(new Pvctl(), new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter())), new ArrayList<>(), paths);
+    assertThat(paths).hasSizeGreaterThan(20);
+
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      PvctlRun run = PvctlRun.of(args.toArray(String[]::new));
+
+      String command = String.join(" ", path);
+      assertThat(run.exitCode()).as(command).isZero();
+      assertThat(run.out()).as(command)
+          .startsWith(("Usage: pvctl " + command).trim())
+          .contains("Examples:")
+          .contains("--endpoints=HOST:PORT");
+    }
+  }
+
+  private static void collect(CommandLine command, List<String> path, List<List<String>> paths) {
+    paths.add(List.copyOf(path));
+    for (Map.Entry<String, CommandLine> sub : command.getSubcommands().entrySet()) {
+      List<String> subPath = new ArrayList<>(path);
+      subPath.add(sub.getKey());
+      collect(sub.getValue(), subPath, paths);
+    }
+  }
+}
