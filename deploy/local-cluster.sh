@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# deploy/local-cluster.sh up|down|status|logs [n1|n2|n3]
+# deploy/local-cluster.sh up|down|status|logs [n1|n2|n3] | join n4..n9
 # A local 3-node Pensieve cluster on this machine: REST 8001-8003, gRPC 9001-9003,
 # Raft 10001-10003, data and logs under ./data/. Builds the jars first if they are missing.
+# `join nK` starts one more node (REST 800K, gRPC 900K, Raft 1000K) waiting to be added:
+# then `./pvctl member add nK 127.0.0.1:1000K`.
 # Knobs: PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
 # node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
 set -euo pipefail
@@ -51,6 +53,30 @@ cluster_json() {
 
 leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
 
+start_node() {  # id rest grpc raft [flags...]
+  local n=$1 rest=$2 grpc=$3 raft=$4
+  shift 4
+  # shellcheck disable=SC2086
+  nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError ${PENSIEVE_JAVA_OPTS:-} \
+    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
+    --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
+    --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "$@" \
+    >>"$DATA/$n.log" 2>&1 &
+  echo $! >"$(pid_file "$n")"
+  say "Started $n (pid $!): REST 127.0.0.1:$rest, gRPC 127.0.0.1:$grpc, Raft 127.0.0.1:$raft, log $DATA/$n.log"
+}
+
+join() {
+  local n=${1:-}
+  if [[ ! $n =~ ^n[4-9]$ ]]; then say "usage: $0 join n4..n9"; exit 2; fi
+  if running_pid "$n" >/dev/null; then say "$n is already running"; return 0; fi
+  build_if_missing
+  mkdir -p "$DATA"
+  local k=${n#n}
+  start_node "$n" "800$k" "900$k" "1000$k" --join
+  say "$n waits to be added: ./pvctl member add $n 127.0.0.1:1000$k"
+}
+
 up() {
   local alive=() n
   for n in "${NODES[@]}"; do running_pid "$n" >/dev/null && alive+=("$n"); done
@@ -64,14 +90,7 @@ up() {
   for i in "${!NODES[@]}"; do
     n=${NODES[$i]}
     if running_pid "$n" >/dev/null; then say "$n is already running"; continue; fi
-    # shellcheck disable=SC2086
-    nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError ${PENSIEVE_JAVA_OPTS:-} \
-      -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
-      --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
-      --port "${REST_PORTS[$i]}" --grpc-port "${GRPC_PORTS[$i]}" --raft-port "${RAFT_PORTS[$i]}" \
-      --peers "$(peers)" --data-dir "$DATA/$n" >>"$DATA/$n.log" 2>&1 &
-    echo $! >"$(pid_file "$n")"
-    say "Started $n (pid $!): REST 127.0.0.1:${REST_PORTS[$i]}, gRPC 127.0.0.1:${GRPC_PORTS[$i]}, log $DATA/$n.log"
+    start_node "$n" "${REST_PORTS[$i]}" "${GRPC_PORTS[$i]}" "${RAFT_PORTS[$i]}" --peers "$(peers)"
   done
   local deadline=$((SECONDS + WAIT_SECONDS)) leader=""
   while ((SECONDS < deadline)); do
@@ -99,8 +118,10 @@ TRY
 }
 
 down() {
-  local n pid stopped=0
-  for n in "${NODES[@]}"; do
+  local n pid stopped=0 file
+  for file in "$DATA"/*.pid; do
+    [[ -e $file ]] || continue
+    n=$(basename "$file" .pid)
     if pid=$(running_pid "$n"); then
       kill -TERM "$pid"
       for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -146,5 +167,6 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   logs) shift; logs "$@" ;;
-  *) say "usage: $0 up|down|status|logs [node...]"; exit 2 ;;
+  join) shift; join "$@" ;;
+  *) say "usage: $0 up|down|status|logs [node...]|join n4..n9"; exit 2 ;;
 esac

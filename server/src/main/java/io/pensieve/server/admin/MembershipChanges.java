@@ -3,6 +3,7 @@ package io.pensieve.server.admin;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.Member;
+import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.Role;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.kv.ErrorKind;
@@ -274,16 +275,19 @@ final class MembershipChanges {
   }
 
   /** What a removed leader answers: it no longer knows roles, the others elect a leader. */
-  private static ClusterResponse membersOnly(List<RaftPeer> voters, List<RaftPeer> learners) {
+  private ClusterResponse membersOnly(List<RaftPeer> voters, List<RaftPeer> learners) {
     ClusterResponse.Builder cluster = ClusterResponse.newBuilder();
     voters.forEach(peer -> cluster.addMembers(member(peer, Role.ROLE_FOLLOWER)));
     learners.forEach(peer -> cluster.addMembers(member(peer, Role.ROLE_LEARNER)));
     return cluster.build();
   }
 
-  private static Member member(RaftPeer peer, Role role) {
+  private Member member(RaftPeer peer, Role role) {
+    MemberAddresses addresses = raft.stateMachine().memberAddresses()
+        .getOrDefault(peer.getId().toString(), MemberAddresses.getDefaultInstance());
     return Member.newBuilder().setId(peer.getId().toString()).setRole(role)
-        .setRaftAddress(peer.getAddress()).build();
+        .setRaftAddress(peer.getAddress()).setRestAddress(addresses.getRestAddress())
+        .setGrpcAddress(addresses.getGrpcAddress()).build();
   }
 
   private static Collection<RaftPeer> voters(RaftConfiguration conf) {
