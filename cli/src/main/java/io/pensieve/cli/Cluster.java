@@ -38,25 +38,17 @@ final class Cluster implements AutoCloseable {
     T call(Stubs stubs);
   }
 
-  /** A call's answer and the address that gave it. */
-  record Answer<T>(String address, T value) {}
-
   Duration timeout() {
     return timeout;
   }
 
   /** Sends the call to the endpoints in order until one answers; see {@link RequestKind}. */
   <T> T call(RequestKind kind, Rpc<T> rpc) {
-    return answer(kind, rpc).value();
-  }
-
-  /** Like {@link #call}, and says which endpoint answered. */
-  <T> Answer<T> answer(RequestKind kind, Rpc<T> rpc) {
     List<String> tried = new ArrayList<>();
     for (Endpoint endpoint : endpoints) {
       String address = endpoint.toString();
       try {
-        return new Answer<>(address, rpc.call(stubs(address, timeout)));
+        return rpc.call(stubs(address, timeout));
       } catch (StatusRuntimeException e) {
         if (!GrpcErrors.tryNextEndpoint(e, kind)) {
           throw GrpcErrors.toCliError(e, kind, address, timeout);

@@ -11,11 +11,13 @@ import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +142,7 @@ class PvctlLauncherIT {
         List.of("config", "get"),
         List.of("config", "set", "eviction-policy=lru"));
     for (List<String> command : commands) {
-      String[] args = java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of("-o", "json"))
+      String[] args = Stream.concat(command.stream(), Stream.of("-o", "json"))
           .toArray(String[]::new);
 
       JsonNode document = json(ok(pvctl.run(args)));
@@ -266,9 +268,7 @@ class PvctlLauncherIT {
     Result saved = ok(pvctl.run("snapshot", "save", file.toString()));
     assertThat(saved.out()).startsWith("file: " + file + "\n");
     assertThat(Files.size(file)).isPositive();
-    byte[] head = new byte[4];
-    System.arraycopy(Files.readAllBytes(file), 0, head, 0, 4);
-    assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PVSN");
+    assertThat(Files.readAllBytes(file)).startsWith("PVSN".getBytes(StandardCharsets.US_ASCII));
     assertThat(dir.resolve("backup.pvsn.part")).doesNotExist();
 
     ok(pvctl.run("del", "snapshotted"));
@@ -316,8 +316,13 @@ class PvctlLauncherIT {
 
   @Test
   void addingAMemberThatCannotBeReachedIsRefused() throws IOException {
-    fails(pvctl.run("member", "add", "n5", "127.0.0.1:" + freePort()), 1,
-        "(failed_precondition)");
+    String address = "127.0.0.1:" + freePort();
+
+    Result refused = pvctl.run("member", "add", "n5", address);
+
+    fails(refused, 1, "(failed_precondition)");
+    assertThat(refused.err()).contains("cannot reach n5 at " + address);
+    assertThat(ok(pvctl.run("member", "list")).out()).doesNotContain("n5");
   }
 
   @Test
