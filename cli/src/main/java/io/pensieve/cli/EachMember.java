@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
  */
 final class EachMember {
   private static final int MAX_THREADS = 16;
+  /** The code of a member that has not yet told the others its gRPC address (just added). */
+  static final String NOT_ADVERTISED = "not_advertised";
 
   private EachMember() {}
 
@@ -31,11 +33,13 @@ final class EachMember {
       return value.orElseThrow();
     }
 
-    /** For a table cell: {@code unreachable (...)}, or the error and its code. */
+    /** For a table cell: {@code unreachable (...)}, no address yet, or the error and its code. */
     String errorCell() {
-      boolean unreachable = errorCode.equals("unavailable") || errorCode.equals("deadline_exceeded");
-      return unreachable ? "unreachable (" + errorMessage + ")"
-          : "error (" + errorMessage + ", " + errorCode + ")";
+      return switch (errorCode) {
+        case "unavailable", "deadline_exceeded" -> "unreachable (" + errorMessage + ")";
+        case NOT_ADVERTISED -> "no gRPC address yet";
+        default -> "error (" + errorMessage + ", " + errorCode + ")";
+      };
     }
 
     ObjectNode errorJson() {
@@ -66,8 +70,8 @@ final class EachMember {
   private static <T> Reply<T> callOne(Cluster cluster, Member member, Duration deadline,
       Cluster.Rpc<T> rpc) {
     if (member.getGrpcAddress().isEmpty()) {
-      return new Reply<>(member, Optional.empty(), "unavailable",
-          "has not advertised its gRPC address");
+      return new Reply<>(member, Optional.empty(), NOT_ADVERTISED,
+          "has not advertised its gRPC address yet");
     }
     try {
       return new Reply<>(member, Optional.of(cluster.callAt(member.getGrpcAddress(), deadline, rpc)),

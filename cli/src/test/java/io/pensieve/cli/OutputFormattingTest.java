@@ -13,6 +13,7 @@ import io.pensieve.proto.v1.Role;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OutputFormattingTest {
@@ -88,6 +89,18 @@ class OutputFormattingTest {
 
     assertThat(new ObjectMapper().readTree(json.toString()).get("leader").asText()).isEqualTo("n2");
     assertThat(text.toString()).isEqualTo("leader: n2\n");
+  }
+
+  @Test
+  void aMemberThatGaveNoAnswerSaysWhyInItsRow() {
+    Member n3 = Member.newBuilder().setId("n3").build();
+
+    assertThat(new EachMember.Reply<String>(n3, Optional.empty(), "unavailable",
+        "connection refused").errorCell()).isEqualTo("unreachable (connection refused)");
+    assertThat(new EachMember.Reply<String>(n3, Optional.empty(), EachMember.NOT_ADVERTISED,
+        "has not advertised its gRPC address yet").errorCell()).isEqualTo("no gRPC address yet");
+    assertThat(new EachMember.Reply<String>(n3, Optional.empty(), "unimplemented",
+        "Method not found").errorCell()).isEqualTo("error (Method not found, unimplemented)");
   }
 
   @Test
