@@ -48,14 +48,15 @@ public final class AdminService implements AutoCloseable {
 
   /**
    * @param electionTimeoutMin the cluster's shortest election timeout: a follower silent for
-   *     twice that long is counted as down when a removal is checked against quorum
+   *     that long (two heartbeat periods) is counted as down when a removal is checked
+   *     against quorum; erring towards "down" only ever refuses a removal
    */
   public AdminService(RaftNode raft, KvService kv, Duration requestTimeout,
       Duration electionTimeoutMin) {
     this.raft = raft;
     this.kv = kv;
     this.requestTimeout = requestTimeout;
-    this.membership = new MembershipChanges(raft, electionTimeoutMin.multipliedBy(2),
+    this.membership = new MembershipChanges(raft, electionTimeoutMin,
         kv::cluster);
     this.restore = new SnapshotRestore(kv, System::currentTimeMillis);
   }

@@ -15,6 +15,7 @@ import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.PromoteMemberRequest;
 import io.pensieve.proto.v1.RemoveMemberRequest;
 import io.pensieve.proto.v1.Settings;
+import io.pensieve.proto.v1.StatusRequest;
 import io.pensieve.proto.v1.TransferLeaderRequest;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.PensieveNode;
@@ -114,12 +115,17 @@ class AdminRefusalsIT {
     String down = followers.get(0).info().id();
     String alive = followers.get(1).info().id();
     cluster.stop(down);
-    try (KvClient viaAlive = KvClient.connect(followers.get(1))) {
-      // once the leader counts the stopped follower as down, removing the other one would
-      // leave one live voter of two
-      await("the leader refuses to remove " + alive).atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> refused(() -> viaAlive.admin().removeMember(remove(alive)),
-              Status.Code.FAILED_PRECONDITION, "short of a majority"));
+    try (KvClient viaAlive = KvClient.connect(followers.get(1));
+        KvClient viaLeader = KvClient.connect(cluster.awaitLeader())) {
+      // once the leader has not heard from the stopped follower for longer than the liveness
+      // window (the election timeout, 500 ms here), removing the other one would leave one
+      // live voter of two
+      await(down + " silent on the leader").atMost(Duration.ofSeconds(30))
+          .until(() -> viaLeader.admin().status(StatusRequest.getDefaultInstance())
+              .getFollowersList().stream()
+              .anyMatch(f -> f.getId().equals(down) && f.getContactMillisAgo() > 2_000));
+      refused(() -> viaAlive.admin().removeMember(remove(alive)),
+          Status.Code.FAILED_PRECONDITION, "short of a majority");
     } finally {
       cluster.restart(down);
       cluster.awaitLeader();
