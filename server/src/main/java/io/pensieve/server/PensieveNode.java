@@ -115,9 +115,10 @@ public final class PensieveNode implements AutoCloseable {
       return;
     }
     membershipWatch.scheduleWithFixedDelay(() -> {
-      if (housekeeping == null && raft.isMember()) {
+      if (raft.isMember()) {
         LOG.info("Node {} was added to the cluster", info.id());
         serve();
+        membershipWatch.shutdown(); // no further polls once the node serves
       }
     }, MEMBERSHIP_POLL.toMillis(), MEMBERSHIP_POLL.toMillis(), TimeUnit.MILLISECONDS);
   }

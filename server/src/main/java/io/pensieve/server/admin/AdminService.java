@@ -99,7 +99,7 @@ public final class AdminService implements AutoCloseable {
   }
 
   /** The newest snapshot this node holds. */
-  public TakeSnapshotResponse latestSnapshot() {
+  private TakeSnapshotResponse latestSnapshot() {
     SingleFileSnapshotInfo latest = raft.stateMachine().getStateMachineStorage()
         .getLatestSnapshot();
     if (latest == null) {

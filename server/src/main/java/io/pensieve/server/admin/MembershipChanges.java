@@ -2,12 +2,12 @@ package io.pensieve.server.admin;
 
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterResponse;
-import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.Role;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
+import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.raft.RemotePeer;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -276,18 +277,13 @@ final class MembershipChanges {
 
   /** What a removed leader answers: it no longer knows roles, the others elect a leader. */
   private ClusterResponse membersOnly(List<RaftPeer> voters, List<RaftPeer> learners) {
+    Map<String, MemberAddresses> advertised = raft.stateMachine().memberAddresses();
     ClusterResponse.Builder cluster = ClusterResponse.newBuilder();
-    voters.forEach(peer -> cluster.addMembers(member(peer, Role.ROLE_FOLLOWER)));
-    learners.forEach(peer -> cluster.addMembers(member(peer, Role.ROLE_LEARNER)));
+    voters.forEach(peer -> cluster.addMembers(
+        ClusterView.member(peer, Role.ROLE_FOLLOWER, advertised)));
+    learners.forEach(peer -> cluster.addMembers(
+        ClusterView.member(peer, Role.ROLE_LEARNER, advertised)));
     return cluster.build();
-  }
-
-  private Member member(RaftPeer peer, Role role) {
-    MemberAddresses addresses = raft.stateMachine().memberAddresses()
-        .getOrDefault(peer.getId().toString(), MemberAddresses.getDefaultInstance());
-    return Member.newBuilder().setId(peer.getId().toString()).setRole(role)
-        .setRaftAddress(peer.getAddress()).setRestAddress(addresses.getRestAddress())
-        .setGrpcAddress(addresses.getGrpcAddress()).build();
   }
 
   private static Collection<RaftPeer> voters(RaftConfiguration conf) {

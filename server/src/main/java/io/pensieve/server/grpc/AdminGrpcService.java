@@ -131,7 +131,7 @@ final class AdminGrpcService extends AdminGrpc.AdminImplBase {
   }
 
   private Optional<KvException> memberOnly() {
-    return raft.joined() ? Optional.empty() : Optional.of(KvException.notMember());
+    return UnaryReply.unlessMember(raft);
   }
 
   /** Runs a change here if this node leads, or relays it to the leader and its answer back. */

@@ -14,10 +14,8 @@ import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
-import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -66,8 +64,6 @@ final class KvGrpcService extends KVGrpc.KVImplBase {
   }
 
   private <T> void reply(Supplier<CompletableFuture<T>> call, StreamObserver<T> observer) {
-    UnaryReply.send(
-        () -> raft.joined() ? Optional.empty() : Optional.of(KvException.notMember()),
-        call, observer);
+    UnaryReply.send(() -> UnaryReply.unlessMember(raft), call, observer);
   }
 }

@@ -2,6 +2,7 @@ package io.pensieve.server.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.pensieve.server.kv.KvException;
+import io.pensieve.server.raft.RaftNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -9,6 +10,11 @@ import java.util.function.Supplier;
 /** Answers a unary call with the outcome of an operation, or refuses it before it starts. */
 final class UnaryReply {
   private UnaryReply() {}
+
+  /** The refusal of a node that is not serving as a member, if it is not. */
+  static Optional<KvException> unlessMember(RaftNode raft) {
+    return raft.joined() ? Optional.empty() : Optional.of(KvException.notMember());
+  }
 
   static <T> void send(Supplier<Optional<KvException>> refusal,
       Supplier<CompletableFuture<T>> operation, StreamObserver<T> observer) {

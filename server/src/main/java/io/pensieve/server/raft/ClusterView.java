@@ -34,17 +34,23 @@ public final class ClusterView {
         .setLeaderId(leader.map(RaftPeerId::toString).orElse(""))
         .setTerm(info.getCurrentTerm());
     for (RaftPeer peer : raft.members()) {
-      String id = peer.getId().toString();
-      MemberAddresses addresses =
-          advertised.getOrDefault(id, MemberAddresses.getDefaultInstance());
-      cluster.addMembers(Member.newBuilder()
-          .setId(id)
-          .setRole(roleOf(peer.getId(), raft.localId(), info, leader, listeners))
-          .setRaftAddress(peer.getAddress())
-          .setRestAddress(addresses.getRestAddress())
-          .setGrpcAddress(addresses.getGrpcAddress()));
+      cluster.addMembers(member(peer,
+          roleOf(peer.getId(), raft.localId(), info, leader, listeners), advertised));
     }
     return cluster.build();
+  }
+
+  /** A member with the addresses it advertised (none yet for a member just added). */
+  public static Member member(RaftPeer peer, Role role, Map<String, MemberAddresses> advertised) {
+    MemberAddresses addresses = advertised.getOrDefault(peer.getId().toString(),
+        MemberAddresses.getDefaultInstance());
+    return Member.newBuilder()
+        .setId(peer.getId().toString())
+        .setRole(role)
+        .setRaftAddress(peer.getAddress())
+        .setRestAddress(addresses.getRestAddress())
+        .setGrpcAddress(addresses.getGrpcAddress())
+        .build();
   }
 
   private static Role roleOf(RaftPeerId peer, RaftPeerId self, DivisionInfo info,

@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.StreamSupport;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -101,7 +100,7 @@ public final class RaftNode implements AutoCloseable {
    */
   public void formGroup(List<String> peers, boolean join) throws IOException,
       InterruptedException {
-    if (hasGroup()) {
+    if (currentDivision().isPresent()) {
       LOG.info("Recovered member {} of group {} with peers {}", localId, groupId,
           division().getGroup().getPeers());
       return;
@@ -155,17 +154,10 @@ public final class RaftNode implements AutoCloseable {
         .map(d -> d.getInfo().getLifeCycleState() == LifeCycle.State.RUNNING).orElse(false);
   }
 
-  private boolean hasGroup() {
-    return StreamSupport.stream(server.getGroupIds().spliterator(), false)
-        .anyMatch(groupId::equals);
-  }
 
   public RaftServer.Division division() {
-    try {
-      return server.getDivision(groupId);
-    } catch (IOException e) {
-      throw new IllegalStateException("member " + localId + " has no group " + groupId, e);
-    }
+    return currentDivision().orElseThrow(() -> new IllegalStateException(
+        "member " + localId + " has no group " + groupId));
   }
 
   public boolean isLeader() {
@@ -177,6 +169,7 @@ public final class RaftNode implements AutoCloseable {
     return currentDivision().map(d -> d.getInfo().getLeaderId());
   }
 
+  /** The group's division on this server; none before the group is formed or once removed. */
   private Optional<RaftServer.Division> currentDivision() {
     try {
       return Optional.of(server.getDivision(groupId));
