@@ -5,6 +5,8 @@ import io.grpc.stub.StreamObserver;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ClusterRequest;
+import io.pensieve.proto.v1.DigestRequest;
+import io.pensieve.proto.v1.DigestResult;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.GetSettingsRequest;
@@ -128,6 +130,12 @@ final class AdminGrpcService extends AdminGrpc.AdminImplBase {
   public void status(StatusRequest request, StreamObserver<NodeStatus> observer) {
     UnaryReply.send(Optional::empty,
         () -> CompletableFuture.completedFuture(NodeStatusView.of(raft, info.get())), observer);
+  }
+
+  @Override
+  public void digest(DigestRequest request, StreamObserver<DigestResult> observer) {
+    UnaryReply.send(Optional::empty,
+        () -> CompletableFuture.supplyAsync(raft.stateMachine()::digest), observer);
   }
 
   private Optional<KvException> memberOnly() {

@@ -1,6 +1,7 @@
 package io.pensieve.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
@@ -8,6 +9,8 @@ import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.DigestRequest;
+import io.pensieve.proto.v1.DigestResult;
 import io.pensieve.proto.v1.GetSettingsRequest;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
@@ -25,8 +28,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +57,29 @@ class AdminOperationsIT {
       assertThat(follower.admin().getSettings(GetSettingsRequest.getDefaultInstance())
           .getDefaultTtlMillis()).isZero();
     }
+  }
+
+  @Test
+  void everyReplicaReportsTheSameDigestOnceItHasAppliedTheSameLog() {
+    try (KvClient client = KvClient.connect(cluster.awaitLeader())) {
+      client.put("digest", "x");
+    }
+    List<DigestResult> digests = await("every replica at the same applied index")
+        .atMost(Duration.ofSeconds(30)).until(AdminOperationsIT::digests,
+            all -> all.stream().map(DigestResult::getAppliedIndex).distinct().count() == 1);
+    assertThat(digests).allSatisfy(d -> {
+      assertThat(d).isEqualTo(digests.get(0));
+      assertThat(d.getSha256().size()).isEqualTo(32);
+      assertThat(d.getEntries()).isPositive();
+    });
+  }
+
+  private static List<DigestResult> digests() {
+    return cluster.nodes().stream().map(node -> {
+      try (KvClient client = KvClient.connect(node)) {
+        return client.admin().digest(DigestRequest.getDefaultInstance());
+      }
+    }).toList();
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.pensieve.jepsen;
+
+import io.pensieve.jepsen.checker.CheckReport;
+import io.pensieve.jepsen.nemesis.Nemeses;
+import io.pensieve.jepsen.report.Reports;
+import io.pensieve.jepsen.run.RunDirectory;
+import io.pensieve.jepsen.run.RunOptions;
+import io.pensieve.jepsen.run.RunResult;
+import io.pensieve.jepsen.run.TestRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jepsen-lite run|check}: exits 0 when the history is valid, 1 when not, 2 on usage. */
+@Command(name = "jepsen-lite", mixinStandardHelpOptions = true,
+    description = "Runs a Pensieve cluster under faults and checks that it stays linearizable "
+        + "and loses nothing.",
+    subcommands = {JepsenLite.Run.class, JepsenLite.Check.class})
+public final class JepsenLite {
+  /** Exit code of a run whose history is not valid, or could not be decided. */
+  static final int NOT_VALID = 1;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new JepsenLite()).execute(args));
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Starts a fresh cluster, runs the workload under the nemeses, checks the "
+          + "history and writes the report under --store/<timestamp>/.",
+      footer = {"", "Examples:",
+          "  jepsen-lite run --nodes 5 --time 300 --nemesis partition,kill --seed 42",
+          "  jepsen-lite run --time 60 --nemesis all",
+          "  jepsen-lite run --time 30 --nemesis partition --stale-reads   # must be caught"})
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "Cluster size. Default: 3")
+    int nodes;
+
+    @Option(names = "--time", defaultValue = "60", paramLabel = "SECONDS",
+        description = "How long the workload runs under faults. Default: ${DEFAULT-VALUE}")
+    long seconds;
+
+    @Option(names = "--nemesis", split = ",", defaultValue = "kill,partition",
+        description = "Faults: kill, pause, partition, transfer, member, clock, or all. "
+            + "Default: ${DEFAULT-VALUE}")
+    List<String> nemeses;
+
+    @Option(names = "--interval", defaultValue = "10", paramLabel = "SECONDS",
+        description = "Quiet time before each fault, and each fault's length. "
+            + "Default: ${DEFAULT-VALUE}")
+    double interval;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds every random choice. "
+        + "Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--clients", defaultValue = "10",
+        description = "Concurrent clients. Default: ${DEFAULT-VALUE}")
+    int clients;
+
+    @Option(names = "--keys", defaultValue = "8", description = "Keys. Default: ${DEFAULT-VALUE}")
+    int keys;
+
+    @Option(names = "--rate", defaultValue = "200",
+        description = "Operations per second, all clients together. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = "--stale-reads",
+        description = "Read at consistency=stale: not linearizable; the checker must say so")
+    boolean staleReads;
+
+    @Option(names = "--store", defaultValue = "jepsen-lite/store",
+        description = "Where run directories go. Default: ${DEFAULT-VALUE}")
+    Path store;
+
+    @Option(names = "--check-budget", defaultValue = "60", paramLabel = "SECONDS",
+        description = "Checker time per key before it answers 'unknown'. "
+            + "Default: ${DEFAULT-VALUE}")
+    long checkBudget;
+
+    @Override
+    public Integer call() throws Exception {
+      if (nodes < 1 || clients < 1 || keys < 1 || rate <= 0 || seconds < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--nodes, --clients, --keys, --rate and --time must be positive");
+      }
+      Nemeses.named(nemeses, null);
+      Duration each = Duration.ofMillis((long) (interval * 1000));
+      RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
+          nemeses, each, each, seed, clients, keys, rate, staleReads, store,
+          System.getProperty("pensieve.node.classpath", System.getProperty("java.class.path")),
+          Duration.ofSeconds(checkBudget))).run();
+      System.out.println(Reports.oneLine(result.report()));
+      System.out.println("Report: " + result.directory().resolve("timeline.html"));
+      return result.report().valid() ? 0 : NOT_VALID;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Checks a run's directory again and rewrites its report.")
+  static final class Check implements Callable<Integer> {
+    @Parameters(paramLabel = "RUN_DIR", description = "A run's directory, under the store")
+    Path dir;
+
+    @Option(names = "--check-budget", defaultValue = "60", paramLabel = "SECONDS",
+        description = "Checker time per key. Default: ${DEFAULT-VALUE}")
+    long checkBudget;
+
+    @Override
+    public Integer call() throws Exception {
+      CheckReport report = new RunDirectory(dir).check(Duration.ofSeconds(checkBudget));
+      System.out.println(Reports.oneLine(report));
+      System.out.println("Report: " + dir.resolve("timeline.html"));
+      return report.valid() ? 0 : NOT_VALID;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.pensieve.jepsen.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Appends events to a JSON-lines file and keeps them for the checker. Each event gets its
+ * index and time under one lock, so the file's order is the order of the times.
+ */
+public final class HistoryRecorder implements AutoCloseable {
+  private static final ObjectWriter JSON = new ObjectMapper().writer();
+
+  private final long startNanos;
+  private final BufferedWriter out;
+  private final List<Event> events = new ArrayList<>();
+
+  public HistoryRecorder(Path file, long startNanos) throws IOException {
+    this.startNanos = startNanos;
+    this.out = Files.newBufferedWriter(file);
+  }
+
+  /** Records an invoke and returns it. */
+  public Event invoke(int process, OpKind f, String key, String value, String expected,
+                      String node, String api) {
+    return append(EventType.INVOKE, process, f, key, value, expected, node, api, null);
+  }
+
+  /** Records the completion of {@code invoke}. */
+  public Event complete(Event invoke, EventType type, String value, String error) {
+    return append(type, invoke.process(), invoke.f(), invoke.key(),
+        type == EventType.OK && invoke.f() == OpKind.READ ? value : invoke.value(),
+        invoke.expected(), invoke.node(), invoke.api(), error);
+  }
+
+  private synchronized Event append(EventType type, int process, OpKind f, String key,
+                                    String value, String expected, String node, String api,
+                                    String error) {
+    Event event = new Event(events.size(), type, process, f, key, value, expected,
+        System.nanoTime() - startNanos, node, api, error);
+    events.add(event);
+    try {
+      out.write(JSON.writeValueAsString(event));
+      out.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return event;
+  }
+
+  /** Nanoseconds since the run began, on the history's clock. */
+  public long now() {
+    return System.nanoTime() - startNanos;
+  }
+
+  public synchronized List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    out.close();
+  }
+}

@@ -1,0 +1,63 @@
+package io.pensieve.jepsen.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pensieve.jepsen.checker.CheckReport;
+import io.pensieve.jepsen.checker.HistoryFile;
+import io.pensieve.jepsen.checker.KeyResult;
+import io.pensieve.jepsen.checker.Operation;
+import io.pensieve.jepsen.checker.Verdict;
+import io.pensieve.jepsen.history.Event;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes a run's report files: check.json, summary.txt, summary.json and timeline.html. */
+public final class Reports {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Reports() {}
+
+  /**
+   * @param recovery how long the cluster took to be healthy again once the faults were healed;
+   *     null if it never was
+   */
+  public static void write(Path dir, List<Event> history, List<NemesisEvent> nemesis,
+                           CheckReport report, Duration recovery) throws IOException {
+    List<Operation> operations = HistoryFile.pair(history);
+    Summary summary = Summary.of(operations, nemesis, report);
+    JSON.writeValue(dir.resolve("check.json").toFile(), report);
+    Files.writeString(dir.resolve("summary.json"), summary.json(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("summary.txt"), summary.text()
+        + (recovery == null ? "Recovery: the cluster was NOT healthy after the faults healed\n"
+            : "Recovery: healthy " + recovery.toMillis() + " ms after the faults healed\n")
+        + oneLine(report) + "\n", StandardCharsets.UTF_8);
+    HtmlTimeline.write(dir.resolve("timeline.html"), "jepsen-lite " + dir.getFileName(),
+        operations, nemesis, report);
+  }
+
+  /** The verdict in one line, for a terminal. */
+  public static String oneLine(CheckReport report) {
+    long linearizable = report.keys().stream()
+        .filter(k -> k.verdict() == Verdict.LINEARIZABLE).count();
+    List<String> bad = report.keys().stream().filter(k -> k.verdict() != Verdict.LINEARIZABLE)
+        .map(k -> k.key() + " " + k.verdict()).toList();
+    return String.format(Locale.ROOT, "%s: %d operations; linearizable on %d of %d keys%s; "
+            + "%d lost writes of %d acknowledged; replicas %s; checked in %d ms",
+        report.validity(), report.operations(), linearizable, report.keys().size(),
+        bad.isEmpty() ? "" : " " + bad, report.lostWrites().lost().size(),
+        report.lostWrites().acknowledgedWrites(),
+        report.convergence().converged() ? "converged" : "DIFFER", report.checkerMillis());
+  }
+
+  /** The keys found not linearizable. */
+  public static List<String> nonLinearizableKeys(CheckReport report) {
+    return report.keys().stream().filter(k -> k.verdict() == Verdict.NOT_LINEARIZABLE)
+        .map(KeyResult::key).toList();
+  }
+}

@@ -1,0 +1,94 @@
+package io.pensieve.jepsen.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pensieve.jepsen.checker.CheckReport;
+import io.pensieve.jepsen.checker.Checker;
+import io.pensieve.jepsen.checker.HistoryFile;
+import io.pensieve.jepsen.checker.NodeDigest;
+import io.pensieve.jepsen.history.Event;
+import io.pensieve.jepsen.history.EventType;
+import io.pensieve.jepsen.report.NemesisEvent;
+import io.pensieve.jepsen.report.Reports;
+import io.pensieve.jepsen.workload.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's directory: what the run recorded (history, nemesis events, replica digests, how
+ * long recovery took) and what the checker made of it (the report). Checking reads only the
+ * files, so a run can be checked again later, or on another machine.
+ */
+public final class RunDirectory {
+  static final String HISTORY = "history.jsonl";
+  static final String NEMESIS = "nemesis.jsonl";
+  private static final String DIGESTS = "digests.json";
+  private static final String RECOVERY = "recovery.json";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+
+  public RunDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  void recordDigests(Map<String, NodeDigest> digests) throws IOException {
+    JSON.writeValue(dir.resolve(DIGESTS).toFile(), digests);
+  }
+
+  /** How long the cluster took to be healthy after the faults were healed; -1: it never was. */
+  void recordRecovery(long millis) throws IOException {
+    JSON.writeValue(dir.resolve(RECOVERY).toFile(), Map.of("recovery_millis", millis));
+  }
+
+  /** Checks what the run recorded and writes the report next to it. */
+  public CheckReport check(Duration perKeyBudget) throws IOException {
+    List<Event> events = HistoryFile.read(dir.resolve(HISTORY));
+    Map<String, NodeDigest> digests = Files.exists(dir.resolve(DIGESTS))
+        ? JSON.readValue(dir.resolve(DIGESTS).toFile(),
+            new TypeReference<LinkedHashMap<String, NodeDigest>>() {})
+        : Map.of();
+    long recoveryMillis = Files.exists(dir.resolve(RECOVERY))
+        ? JSON.readTree(dir.resolve(RECOVERY).toFile()).path("recovery_millis").asLong(-1) : -1;
+    CheckReport report = Checker.check(events, finalValues(events), digests, perKeyBudget);
+    Reports.write(dir, events, nemesisEvents(), report,
+        recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis));
+    return report;
+  }
+
+  /** Each key's value as the first successful final read saw it. */
+  static Map<String, String> finalValues(List<Event> events) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Event event : events) {
+      if (event.process() >= Workload.FINAL_READ_PROCESS && event.type() == EventType.OK
+          && !values.containsKey(event.key())) {
+        values.put(event.key(), event.value());
+      }
+    }
+    return values;
+  }
+
+  List<NemesisEvent> nemesisEvents() throws IOException {
+    List<NemesisEvent> events = new ArrayList<>();
+    if (Files.exists(dir.resolve(NEMESIS))) {
+      for (String line : Files.readAllLines(dir.resolve(NEMESIS))) {
+        if (!line.isBlank()) {
+          events.add(JSON.readValue(line, NemesisEvent.class));
+        }
+      }
+    }
+    return events;
+  }
+}

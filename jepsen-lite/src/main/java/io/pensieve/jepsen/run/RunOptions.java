@@ -1,0 +1,49 @@
+package io.pensieve.jepsen.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run does.
+ *
+ * @param nodes cluster size (3 or 5)
+ * @param time how long the workload runs under faults
+ * @param nemeses nemesis names, or "all"; empty for none
+ * @param quiet undisturbed time before each fault
+ * @param fault how long each fault lasts
+ * @param clients concurrent clients
+ * @param keys registers
+ * @param rate operations per second across all clients
+ * @param staleReads reads at {@code consistency=stale}: not linearizable, to show the checker
+ *     catches it
+ * @param store where run directories are created
+ * @param nodeClasspath the node's jars
+ * @param checkBudget the checker's time bound per key
+ */
+public record RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
+                         Duration fault, long seed, int clients, int keys, double rate,
+                         boolean staleReads, Path store, String nodeClasspath,
+                         Duration checkBudget) {
+  /** Each operation's client-side deadline: past the node's own request timeout. */
+  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(12);
+
+  /** The options as the run's directory records them, and as the command line takes them. */
+  public Map<String, Object> describe() {
+    Map<String, Object> described = new LinkedHashMap<>();
+    described.put("nodes", nodes);
+    described.put("time_seconds", time.toSeconds());
+    described.put("nemesis", String.join(",", nemeses));
+    described.put("quiet_seconds", quiet.toMillis() / 1000.0);
+    described.put("fault_seconds", fault.toMillis() / 1000.0);
+    described.put("seed", seed);
+    described.put("clients", clients);
+    described.put("keys", keys);
+    described.put("rate", rate);
+    described.put("stale_reads", staleReads);
+    described.put("check_budget_seconds", checkBudget.toSeconds());
+    return described;
+  }
+}

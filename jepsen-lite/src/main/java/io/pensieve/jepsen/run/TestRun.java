@@ -1,0 +1,138 @@
+package io.pensieve.jepsen.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.grpc.StatusRuntimeException;
+import io.pensieve.jepsen.checker.CheckReport;
+import io.pensieve.jepsen.checker.NodeDigest;
+import io.pensieve.jepsen.cluster.ClockSkew;
+import io.pensieve.jepsen.cluster.LocalCluster;
+import io.pensieve.jepsen.cluster.NodeProcess;
+import io.pensieve.jepsen.cluster.Poll;
+import io.pensieve.jepsen.history.HistoryRecorder;
+import io.pensieve.jepsen.nemesis.NemesisSchedule;
+import io.pensieve.jepsen.nemesis.Nemeses;
+import io.pensieve.jepsen.report.NemesisEvent;
+import io.pensieve.jepsen.workload.Workload;
+import io.pensieve.proto.v1.DigestRequest;
+import io.pensieve.proto.v1.DigestResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run: a fresh cluster, the workload under the nemeses for the run's time, then every
+ * fault healed, a wait for the cluster to recover, final reads, replica digests, the checker,
+ * and the report, all under {@code <store>/<timestamp>/}.
+ */
+public final class TestRun {
+  private static final Logger LOG = LoggerFactory.getLogger(TestRun.class);
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+  private static final Duration RECOVERY = Duration.ofSeconds(90);
+  private static final Duration CONVERGENCE = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final RunOptions options;
+
+  public TestRun(RunOptions options) {
+    this.options = options;
+  }
+
+  public RunResult run() throws Exception {
+    Path dir = options.store().resolve(
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")));
+    Files.createDirectories(dir);
+    JSON.writeValue(dir.resolve("options.json").toFile(), options.describe());
+    Optional<Path> faketime = Optional.empty();
+    if (Nemeses.skewClocks(options.nemeses())) {
+      faketime = Optional.of(ClockSkew.installedLibrary().orElseThrow(() ->
+          new IllegalStateException("the clock nemesis needs libfaketime: run "
+              + "jepsen-lite/scripts/install-faketime.sh")));
+    }
+    long startNanos = System.nanoTime();
+    try (LocalCluster cluster = LocalCluster.start(options.nodes(), dir.resolve("nodes"),
+        options.nodeClasspath(), faketime);
+        HistoryRecorder history = new HistoryRecorder(dir.resolve(RunDirectory.HISTORY), startNanos);
+        BufferedWriter nemesisLog = Files.newBufferedWriter(dir.resolve(RunDirectory.NEMESIS))) {
+      LOG.info("Run {}: {} nodes, nemeses {}, {} s", dir, options.nodes(), options.nemeses(),
+          options.time().toSeconds());
+      if (!Poll.until(STARTUP, cluster::healthy)) {
+        throw new IllegalStateException("the cluster did not start; see " + dir + "/nodes");
+      }
+      Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
+          options.keys(), options.rate(), options.staleReads(), options.seed(),
+          RunOptions.OPERATION_TIMEOUT));
+      NemesisSchedule schedule = new NemesisSchedule(
+          Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
+          options.seed(), history, event -> log(nemesisLog, event));
+      workload.start();
+      schedule.start();
+      Thread.sleep(options.time().toMillis());
+      schedule.stop();
+      long healed = history.now();
+      boolean recovered = Poll.until(RECOVERY, cluster::healthy);
+      Duration recovery = Duration.ofNanos(history.now() - healed);
+      LOG.info("Faults healed; cluster {} after {} ms", recovered ? "recovered" : "NOT recovered",
+          recovery.toMillis());
+      workload.stop();
+      workload.finalReads();
+      RunDirectory files = new RunDirectory(dir);
+      files.recordRecovery(recovered ? recovery.toMillis() : -1);
+      files.recordDigests(digests(cluster));
+      history.close();
+      cluster.close();
+      CheckReport report = files.check(options.checkBudget());
+      LOG.info("Run {}: {}", dir, report.valid() ? "VALID" : "NOT VALID");
+      return new RunResult(dir, report);
+    }
+  }
+
+  /**
+   * Every node's digest, once all have applied the same index (or, past the deadline, as they
+   * are: the convergence check then reports them unequal).
+   */
+  private static Map<String, NodeDigest> digests(LocalCluster cluster)
+      throws InterruptedException {
+    Map<String, NodeDigest> latest = new LinkedHashMap<>();
+    Poll.until(CONVERGENCE, () -> {
+      latest.clear();
+      for (NodeProcess node : cluster.nodes()) {
+        try {
+          DigestResult digest = cluster.admin(node).digest(DigestRequest.getDefaultInstance());
+          latest.put(node.id(), new NodeDigest(
+              HexFormat.of().formatHex(digest.getSha256().toByteArray()),
+              digest.getAppliedIndex()));
+        } catch (StatusRuntimeException e) {
+          latest.put(node.id(), new NodeDigest("unavailable: " + e.getStatus(), -1));
+        }
+      }
+      return latest.values().stream().distinct().count() == 1;
+    });
+    return latest;
+  }
+
+  private static void log(BufferedWriter out, NemesisEvent event) {
+    try {
+      synchronized (out) {
+        out.write(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(event));
+        out.write('\n');
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
