@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code jepsen-lite run|check}: exits 0 when the history is valid, 1 when not, 2 on usage. */
 @Command(name = "jepsen-lite", mixinStandardHelpOptions = true,
@@ -37,6 +39,9 @@ public final class JepsenLite {
           "  jepsen-lite run --time 60 --nemesis all",
           "  jepsen-lite run --time 30 --nemesis partition --stale-reads   # must be caught"})
   static final class Run implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--nodes", defaultValue = "3", description = "Cluster size. Default: 3")
     int nodes;
 
@@ -45,7 +50,8 @@ public final class JepsenLite {
     long seconds;
 
     @Option(names = "--nemesis", split = ",", defaultValue = "kill,partition",
-        description = "Faults: kill, pause, partition, transfer, member, clock, or all. "
+        description = "Faults: kill, pause, partition (or one shape: partition-leader, "
+            + "partition-halves, partition-bridge), transfer, member, clock, or all. "
             + "Default: ${DEFAULT-VALUE}")
     List<String> nemeses;
 
@@ -85,10 +91,14 @@ public final class JepsenLite {
     @Override
     public Integer call() throws Exception {
       if (nodes < 1 || clients < 1 || keys < 1 || rate <= 0 || seconds < 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "--nodes, --clients, --keys, --rate and --time must be positive");
       }
-      Nemeses.named(nemeses, null);
+      try {
+        Nemeses.validate(nemeses);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       Duration each = Duration.ofMillis((long) (interval * 1000));
       RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
           nemeses, each, each, seed, clients, keys, rate, staleReads, store,

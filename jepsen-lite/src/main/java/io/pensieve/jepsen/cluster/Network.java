@@ -10,8 +10,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The links between nodes, each a proxy that can be cut. Node {@code i} reaches node
@@ -22,7 +20,6 @@ import java.util.TreeSet;
 public final class Network implements AutoCloseable {
   private final List<NodeProcess> nodes;
   private final Map<String, List<LinkProxy>> linksByPair = new LinkedHashMap<>();
-  private final Set<String> cutPairs = new TreeSet<>();
 
   private Network(List<NodeProcess> nodes) {
     this.nodes = nodes;
@@ -68,7 +65,6 @@ public final class Network implements AutoCloseable {
       for (NodeProcess b : nodes) {
         if (a.id().compareTo(b.id()) < 0 && groups.stream()
             .noneMatch(g -> g.contains(a.id()) && g.contains(b.id()))) {
-          cutPairs.add(pair(a.id(), b.id()));
           linksByPair.get(pair(a.id(), b.id())).forEach(LinkProxy::cut);
           linksByPair.get(pair(b.id(), a.id())).forEach(LinkProxy::cut);
         }
@@ -79,12 +75,6 @@ public final class Network implements AutoCloseable {
   /** Every link carries traffic again. */
   public synchronized void heal() {
     linksByPair.values().forEach(proxies -> proxies.forEach(LinkProxy::heal));
-    cutPairs.clear();
-  }
-
-  /** The pairs cut now, as "a-b". */
-  public synchronized Set<String> cut() {
-    return Set.copyOf(cutPairs);
   }
 
   private static String pair(String from, String to) {

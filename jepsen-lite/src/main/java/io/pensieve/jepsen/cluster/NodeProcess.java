@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One node of the cluster under test: a {@code pensieve} JVM of its own, started from the
@@ -152,13 +154,11 @@ public final class NodeProcess {
     if (alive()) {
       throw new IllegalStateException(id + " is running");
     }
-    Files.walk(dataDir()).sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-      try {
-        Files.delete(p);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+    try (Stream<Path> files = Files.walk(dataDir())) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
       }
-    });
+    }
   }
 
   private void signal(String name) throws IOException, InterruptedException {

@@ -28,11 +28,20 @@ public final class Nemeses {
         case "transfer" -> new TransferNemesis(cluster);
         case "member" -> new MembershipNemesis(cluster);
         case "clock" -> new ClockNemesis(cluster);
-        default -> throw new IllegalArgumentException("no nemesis '" + name + "'; choose from "
-            + NAMES + ", " + PARTITION_SHAPES + " or all");
+        default -> throw new IllegalArgumentException("no nemesis '" + name + "'");
       });
     }
     return nemeses;
+  }
+
+  /** Fails on a name that is no nemesis's, before anything starts. */
+  public static void validate(List<String> names) {
+    for (String name : names) {
+      if (!name.equals("all") && !NAMES.contains(name) && !PARTITION_SHAPES.contains(name)) {
+        throw new IllegalArgumentException("no nemesis '" + name + "'; choose from " + NAMES
+            + ", " + PARTITION_SHAPES + " or all");
+      }
+    }
   }
 
   /** Whether the nemeses named need libfaketime in the nodes. */

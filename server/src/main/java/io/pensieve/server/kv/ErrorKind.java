@@ -21,7 +21,10 @@ public enum ErrorKind {
   BODY_TOO_LARGE("body_too_large"),
   /** The store is full and its eviction policy forbids making room. Nothing was applied. */
   NO_SPACE("no_space"),
-  /** No leader is known, so the write was not sent. Nothing was applied: retry later. */
+  /**
+   * No leader is known, so the write was not sent, or the leader refused it while handing over
+   * to another member. Nothing was applied: retry later.
+   */
   NO_LEADER("no_leader"),
   /** The node cannot serve the request now (a read failed, overload, shutting down). */
   UNAVAILABLE("unavailable"),

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 
 /**
@@ -155,6 +156,11 @@ final class WriteBatcher {
     if (cause instanceof StateMachineException && cause.getCause() instanceof InvalidCommandException
         invalid) {
       return new KvException(ErrorKind.INVALID_ARGUMENT, invalid.getMessage());
+    }
+    if (cause instanceof LeaderSteppingDownException) {
+      // refused before the log while leadership moves to another member
+      return new KvException(ErrorKind.NO_LEADER, "leadership is being transferred; not "
+          + "applied, retry");
     }
     if (cause instanceof TimeoutException) {
       return new KvException(ErrorKind.UNKNOWN_OUTCOME, "the write was sent but not confirmed "

@@ -27,6 +27,7 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -206,10 +207,14 @@ public final class RaftNode implements AutoCloseable {
     return deliveredOn(writeCallbacks, sent);
   }
 
-  /** Whether the local server refused the write before its log: safe to send it elsewhere. */
+  /**
+   * Whether the local server refused the write before its log: safe to send it elsewhere. A
+   * leader handing over to another member refuses writes until the transfer ends.
+   */
   private static boolean notAccepted(RaftClientReply reply) {
     return reply.getNotLeaderException() != null
-        || reply.getException() instanceof LeaderNotReadyException;
+        || reply.getException() instanceof LeaderNotReadyException
+        || reply.getException() instanceof LeaderSteppingDownException;
   }
 
   /**

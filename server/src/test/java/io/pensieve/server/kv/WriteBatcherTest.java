@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,15 @@ class WriteBatcherTest {
         new InvalidCommandException("bad")));
 
     assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void aLeaderHandingOverRefusesBeforeTheLogSoTheWriteCertainlyFailed() {
+    CompletableFuture<CommandResult> write = batcher.submit(put("a"));
+
+    replies.get(0).completeExceptionally(new LeaderSteppingDownException("n1 is stepping down"));
+
+    assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.NO_LEADER);
   }
 
   @Test
