@@ -37,7 +37,8 @@ public final class JepsenLite {
       footer = {"", "Examples:",
           "  jepsen-lite run --nodes 5 --time 300 --nemesis partition,kill --seed 42",
           "  jepsen-lite run --time 60 --nemesis all",
-          "  jepsen-lite run --time 30 --nemesis partition --stale-reads   # must be caught"})
+          "  jepsen-lite run --time 30 --nemesis partition-leader --stale-reads --op-timeout 1",
+          "      (must be reported not linearizable)"})
   static final class Run implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -79,6 +80,11 @@ public final class JepsenLite {
         description = "Read at consistency=stale: not linearizable; the checker must say so")
     boolean staleReads;
 
+    @Option(names = "--op-timeout", defaultValue = "12", paramLabel = "SECONDS",
+        description = "Each operation's deadline in the client; past the node's own request "
+            + "timeout (10 s), so that nodes answer for themselves. Default: ${DEFAULT-VALUE}")
+    double opTimeout;
+
     @Option(names = "--store", defaultValue = "jepsen-lite/store",
         description = "Where run directories go. Default: ${DEFAULT-VALUE}")
     Path store;
@@ -90,9 +96,9 @@ public final class JepsenLite {
 
     @Override
     public Integer call() throws Exception {
-      if (nodes < 1 || clients < 1 || keys < 1 || rate <= 0 || seconds < 1) {
+      if (nodes < 1 || clients < 1 || keys < 1 || rate <= 0 || seconds < 1 || opTimeout <= 0) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "--nodes, --clients, --keys, --rate and --time must be positive");
+            "--nodes, --clients, --keys, --rate, --time and --op-timeout must be positive");
       }
       try {
         Nemeses.validate(nemeses);
@@ -101,7 +107,8 @@ public final class JepsenLite {
       }
       Duration each = Duration.ofMillis((long) (interval * 1000));
       RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
-          nemeses, each, each, seed, clients, keys, rate, staleReads, store,
+          nemeses, each, each, seed, clients, keys, rate, staleReads,
+          Duration.ofMillis((long) (opTimeout * 1000)), store,
           System.getProperty("pensieve.node.classpath", System.getProperty("java.class.path")),
           Duration.ofSeconds(checkBudget))).run();
       System.out.println(Reports.oneLine(result.report()));

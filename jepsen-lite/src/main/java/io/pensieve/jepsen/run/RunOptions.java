@@ -19,16 +19,15 @@ import java.util.Map;
  * @param rate operations per second across all clients
  * @param staleReads reads at {@code consistency=stale}: not linearizable, to show the checker
  *     catches it
+ * @param operationTimeout each operation's client-side deadline
  * @param store where run directories are created
  * @param nodeClasspath the node's jars
  * @param checkBudget the checker's time bound per key
  */
 public record RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
                          Duration fault, long seed, int clients, int keys, double rate,
-                         boolean staleReads, Path store, String nodeClasspath,
-                         Duration checkBudget) {
-  /** Each operation's client-side deadline: past the node's own request timeout. */
-  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(12);
+                         boolean staleReads, Duration operationTimeout, Path store,
+                         String nodeClasspath, Duration checkBudget) {
 
   /** The options as the run's directory records them, and as the command line takes them. */
   public Map<String, Object> describe() {
@@ -43,6 +42,7 @@ public record RunOptions(int nodes, Duration time, List<String> nemeses, Duratio
     described.put("keys", keys);
     described.put("rate", rate);
     described.put("stale_reads", staleReads);
+    described.put("op_timeout_seconds", operationTimeout.toMillis() / 1000.0);
     described.put("check_budget_seconds", checkBudget.toSeconds());
     return described;
   }

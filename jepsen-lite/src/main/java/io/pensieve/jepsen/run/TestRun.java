@@ -73,7 +73,7 @@ public final class TestRun {
       }
       Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
           options.keys(), options.rate(), options.staleReads(), options.seed(),
-          RunOptions.OPERATION_TIMEOUT));
+          options.operationTimeout()));
       NemesisSchedule schedule = new NemesisSchedule(
           Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
           options.seed(), history, event -> log(nemesisLog, event));

@@ -6,11 +6,29 @@ import java.util.List;
 
 /** Short runs for the build: small, quick faults, on the test's own class path. */
 final class Runs {
+  private static final Duration CHECK_BUDGET = Duration.ofSeconds(30);
+
   private Runs() {}
 
-  static RunOptions shortRun(Path store, List<String> nemeses, boolean staleReads) {
+  /** 30 s of kill and partition, each fault 4 s after 4 quiet ones. */
+  static RunOptions smoke(Path store) {
     Duration each = Duration.ofSeconds(4);
-    return new RunOptions(3, Duration.ofSeconds(30), nemeses, each, each, 42, 10, 8, 150,
-        staleReads, store, System.getProperty("java.class.path"), Duration.ofSeconds(30));
+    return new RunOptions(3, Duration.ofSeconds(30), List.of("kill", "partition"), each, each,
+        42, 10, 8, 150, false, Duration.ofSeconds(12), store, classpath(), CHECK_BUDGET);
+  }
+
+  /**
+   * 30 s of the leader cut off for 8 s at a time, reads at consistency=stale. Clients give up on
+   * an operation after 1 s, so that those of the cut-off node, whose writes hang, go on reading
+   * from it while the majority writes.
+   */
+  static RunOptions staleReadsUnderPartition(Path store) {
+    return new RunOptions(3, Duration.ofSeconds(30), List.of("partition-leader"),
+        Duration.ofSeconds(3), Duration.ofSeconds(8), 42, 10, 8, 150, true,
+        Duration.ofSeconds(1), store, classpath(), CHECK_BUDGET);
+  }
+
+  private static String classpath() {
+    return System.getProperty("java.class.path");
   }
 }

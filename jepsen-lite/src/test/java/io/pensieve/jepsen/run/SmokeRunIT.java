@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pensieve.jepsen.report.Reports;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SmokeRunIT {
   @Test
   void killsAndPartitionsLeaveAValidHistory(@TempDir Path store) throws Exception {
-    RunResult result = new TestRun(Runs.shortRun(store, List.of("kill", "partition"), false))
+    RunResult result = new TestRun(Runs.smoke(store))
         .run();
 
     assertThat(result.report().valid()).as(Reports.oneLine(result.report())).isTrue();
