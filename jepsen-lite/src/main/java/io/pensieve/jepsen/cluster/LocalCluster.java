@@ -142,28 +142,29 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Whether every node runs, is a member, follows one leader, and has applied all it knows
-   * committed.
+   * Whether every node runs, is a member, follows one leader, and has applied at least what
+   * that leader had committed when asked first. (A node's own commit index is not enough: a
+   * follower the leader cannot append to believes itself up to date.)
    */
   public boolean healthy() {
-    String leader = null;
-    for (NodeProcess node : nodes) {
-      if (!node.alive()) {
-        return false;
-      }
-      try {
+    Optional<String> leader = leader();
+    if (leader.isEmpty() || nodes.stream().anyMatch(n -> !n.alive())) {
+      return false;
+    }
+    try {
+      long committed = admin(node(leader.get())).status(StatusRequest.getDefaultInstance())
+          .getCommitIndex();
+      for (NodeProcess node : nodes) {
         NodeStatus status = admin(node).status(StatusRequest.getDefaultInstance());
-        if (!status.getMember() || status.getLeaderId().isEmpty()
-            || status.getAppliedIndex() < status.getCommitIndex()
-            || (leader != null && !leader.equals(status.getLeaderId()))) {
+        if (!status.getMember() || !leader.get().equals(status.getLeaderId())
+            || status.getAppliedIndex() < committed) {
           return false;
         }
-        leader = status.getLeaderId();
-      } catch (StatusRuntimeException e) {
-        return false;
       }
+      return true;
+    } catch (StatusRuntimeException e) {
+      return false;
     }
-    return true;
   }
 
   @Override
