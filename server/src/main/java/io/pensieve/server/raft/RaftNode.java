@@ -26,8 +26,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -192,29 +190,18 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Sends a write to the leader. On the leader itself it goes straight to the local server,
-   * skipping a gRPC round trip to itself; elsewhere, or if leadership moved before the write
-   * was accepted, the embedded client sends it and retries it across leader changes. The reply
-   * is delivered on a {@link CallbackThread}.
+   * Sends a write to the leader through the embedded client, which retries it across leader
+   * changes under the same call id, so that the retry cache recognises a write the old leader
+   * had already logged. The reply is delivered on a {@link CallbackThread}.
+   *
+   * <p>Even on the leader the write takes the client's loopback hop. Submitting it straight
+   * to the local server and, when that answered "not leader", sending it again through the
+   * client applied writes twice: a leader that steps down answers "not leader" to writes it
+   * had already logged, and those may still commit. The second copy, under another client id,
+   * was then applied after later writes (jepsen-lite caught it removing the leader).
    */
   public CompletableFuture<RaftClientReply> sendWrite(Message message) {
-    CompletableFuture<RaftClientReply> sent = !isLeader()
-        ? client.async().send(message)
-        : submitLocally(message, RaftClientRequest.writeRequestType()).thenCompose(reply ->
-            notAccepted(reply)
-                ? client.async().send(message)
-                : CompletableFuture.completedFuture(reply));
-    return deliveredOn(writeCallbacks, sent);
-  }
-
-  /**
-   * Whether the local server refused the write before its log: safe to send it elsewhere. A
-   * leader handing over to another member refuses writes until the transfer ends.
-   */
-  private static boolean notAccepted(RaftClientReply reply) {
-    return reply.getNotLeaderException() != null
-        || reply.getException() instanceof LeaderNotReadyException
-        || reply.getException() instanceof LeaderSteppingDownException;
+    return deliveredOn(writeCallbacks, client.async().send(message));
   }
 
   /**
