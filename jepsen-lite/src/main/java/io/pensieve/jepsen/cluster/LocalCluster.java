@@ -126,21 +126,6 @@ public final class LocalCluster implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** The members' ids, as some running node sees them. */
-  public Optional<List<String>> members() {
-    for (NodeProcess node : nodes) {
-      try {
-        if (node.alive()) {
-          return Optional.of(admin(node).listMembers(ClusterRequest.getDefaultInstance())
-              .getMembersList().stream().map(m -> m.getId()).toList());
-        }
-      } catch (StatusRuntimeException e) {
-        // ask another
-      }
-    }
-    return Optional.empty();
-  }
-
   /**
    * Whether every node runs, is a member, follows one leader, and has applied at least what
    * that leader had committed when asked first. (A node's own commit index is not enough: a

@@ -7,19 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Appends events to a JSON-lines file and keeps them for the checker. Each event gets its
- * index and time under one lock, so the file's order is the order of the times.
+ * Appends events to a JSON-lines file. Each event gets its index and time under one lock, so
+ * the file's order is the order of the times.
  */
 public final class HistoryRecorder implements AutoCloseable {
   private static final ObjectWriter JSON = new ObjectMapper().writer();
 
   private final long startNanos;
   private final BufferedWriter out;
-  private final List<Event> events = new ArrayList<>();
+  private long nextIndex;
 
   public HistoryRecorder(Path file, long startNanos) throws IOException {
     this.startNanos = startNanos;
@@ -42,9 +40,8 @@ public final class HistoryRecorder implements AutoCloseable {
   private synchronized Event append(EventType type, int process, OpKind f, String key,
                                     String value, String expected, String node, String api,
                                     String error) {
-    Event event = new Event(events.size(), type, process, f, key, value, expected,
+    Event event = new Event(nextIndex++, type, process, f, key, value, expected,
         System.nanoTime() - startNanos, node, api, error);
-    events.add(event);
     try {
       out.write(JSON.writeValueAsString(event));
       out.write('\n');
@@ -57,10 +54,6 @@ public final class HistoryRecorder implements AutoCloseable {
   /** Nanoseconds since the run began, on the history's clock. */
   public long now() {
     return System.nanoTime() - startNanos;
-  }
-
-  public synchronized List<Event> events() {
-    return List.copyOf(events);
   }
 
   @Override

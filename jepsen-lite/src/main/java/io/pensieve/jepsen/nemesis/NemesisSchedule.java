@@ -3,7 +3,6 @@ package io.pensieve.jepsen.nemesis;
 import io.pensieve.jepsen.history.HistoryRecorder;
 import io.pensieve.jepsen.report.NemesisEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -24,7 +23,6 @@ public final class NemesisSchedule {
   private final Random random;
   private final HistoryRecorder clock;
   private final Consumer<NemesisEvent> sink;
-  private final List<NemesisEvent> events = new ArrayList<>();
   private Thread thread;
   private volatile boolean running;
 
@@ -57,10 +55,6 @@ public final class NemesisSchedule {
     thread.join();
   }
 
-  public synchronized List<NemesisEvent> events() {
-    return List.copyOf(events);
-  }
-
   private void loop() {
     try {
       while (running && sleep(quiet)) {
@@ -76,9 +70,6 @@ public final class NemesisSchedule {
         LOG.info("nemesis {}: {}", nemesis.name(), healed);
         NemesisEvent event = new NemesisEvent(start, clock.now(), nemesis.name(),
             injected + "; " + healed);
-        synchronized (this) {
-          events.add(event);
-        }
         sink.accept(event);
       }
     } catch (InterruptedException e) {

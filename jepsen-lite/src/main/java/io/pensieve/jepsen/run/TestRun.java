@@ -1,6 +1,7 @@
 package io.pensieve.jepsen.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.jepsen.checker.CheckReport;
@@ -43,6 +44,8 @@ public final class TestRun {
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
+  /** One event per line in nemesis.jsonl. */
+  private static final ObjectWriter JSON_LINE = new ObjectMapper().writer();
 
   private final RunOptions options;
 
@@ -126,8 +129,7 @@ public final class TestRun {
   private static void log(BufferedWriter out, NemesisEvent event) {
     try {
       synchronized (out) {
-        out.write(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(event));
+        out.write(JSON_LINE.writeValueAsString(event));
         out.write('\n');
         out.flush();
       }
