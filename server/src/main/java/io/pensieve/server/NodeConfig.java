@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param logSegmentBytes size at which a log segment is closed (only closed ones are purged)
  * @param electionTimeoutMin the shortest election timeout; the longest is twice this
  * @param shutdownGrace how long a stopping node waits for in-flight requests
+ * @param maxConcurrentRequests REST and gRPC requests served at once; more are refused (503)
  */
 public record NodeConfig(
     String nodeId,
@@ -50,11 +51,13 @@ public record NodeConfig(
     long snapshotEveryEntries,
     long logSegmentBytes,
     Duration electionTimeoutMin,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    int maxConcurrentRequests) {
 
   public static final int DEFAULT_REST_PORT = 7878;
   public static final int DEFAULT_GRPC_PORT = 7879;
   public static final int DEFAULT_RAFT_PORT = 7880;
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   public NodeConfig {
@@ -80,6 +83,10 @@ public record NodeConfig(
     requirePositive("touch interval", touchInterval);
     requirePositive("election timeout", electionTimeoutMin);
     requirePositive("shutdown grace", shutdownGrace);
+    if (maxConcurrentRequests < 1) {
+      throw new IllegalArgumentException("max concurrent requests must be at least 1, got "
+          + maxConcurrentRequests);
+    }
     if (snapshotEveryEntries < 1) {
       throw new IllegalArgumentException("snapshot interval must be at least 1 entry, got "
           + snapshotEveryEntries);
@@ -119,6 +126,7 @@ public record NodeConfig(
     private long logSegmentBytes = 32L * 1024 * 1024;
     private Duration electionTimeoutMin = Duration.ofSeconds(1);
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
     private Builder(String nodeId, Path dataDir) {
       this.nodeId = nodeId;
@@ -197,11 +205,16 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder maxConcurrentRequests(int max) {
+      this.maxConcurrentRequests = max;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
           peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
           touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin,
-          shutdownGrace);
+          shutdownGrace, maxConcurrentRequests);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pensieve.server;
 
+import io.pensieve.server.logging.LogOptions;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
@@ -148,8 +149,27 @@ public final class PensieveMain implements Callable<Integer> {
           + "(env PENSIEVE_ELECTION_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
   long electionTimeoutMillis;
 
+  @Option(names = "--max-concurrent-requests", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_CONCURRENT_REQUESTS:-1024}",
+      description = "REST and gRPC requests served at once; more are refused with 503 "
+          + "(env PENSIEVE_MAX_CONCURRENT_REQUESTS). Default: ${DEFAULT-VALUE}")
+  int maxConcurrentRequests;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      defaultValue = "${env:PENSIEVE_LOG_LEVEL:-info}",
+      description = "trace, debug, info, warn, error or off (env PENSIEVE_LOG_LEVEL). "
+          + "Default: ${DEFAULT-VALUE}")
+  String logLevel;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      defaultValue = "${env:PENSIEVE_LOG_FORMAT:-text}",
+      description = "text, or json for one JSON object per line (env PENSIEVE_LOG_FORMAT). "
+          + "Default: ${DEFAULT-VALUE}")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    LogOptions.apply(logLevel, logFormat);
     NodeConfig config = config();
     PensieveNode node = PensieveNode.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -179,6 +199,7 @@ public final class PensieveMain implements Callable<Integer> {
         .touchInterval(Duration.ofMillis(touchIntervalMillis))
         .snapshotEveryEntries(snapshotEvery)
         .electionTimeoutMin(Duration.ofMillis(electionTimeoutMillis))
+        .maxConcurrentRequests(maxConcurrentRequests)
         .build();
   }
 

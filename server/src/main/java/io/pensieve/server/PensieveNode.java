@@ -4,6 +4,7 @@ import io.pensieve.server.admin.AdminService;
 import io.pensieve.server.grpc.GrpcServer;
 import io.pensieve.server.kv.Housekeeping;
 import io.pensieve.server.kv.KvService;
+import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.rest.RestServer;
@@ -81,17 +82,18 @@ public final class PensieveNode implements AutoCloseable {
     KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout());
     AdminService admin = new AdminService(raft, kv, config.requestTimeout(),
         config.electionTimeoutMin());
+    ConcurrencyLimit limit = new ConcurrencyLimit(config.maxConcurrentRequests());
     GrpcServer grpc = null;
     RestServer rest = null;
     try {
       grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
-          config.dataDir().resolve("restore"), config.shutdownGrace());
+          config.dataDir().resolve("restore"), config.shutdownGrace(), limit);
       rest = RestServer.bind(config.listenHost(), config.restPort());
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
       self.set(info);
-      rest.start(kv, raft, info, config.shutdownGrace());
+      rest.start(kv, raft, info, config.shutdownGrace(), limit);
       return new PensieveNode(config, raft, kv, admin, grpc, rest, info);
     } catch (Exception | Error e) {
       closeQuietly(rest);

@@ -21,6 +21,7 @@ import io.pensieve.store.MapState;
 import io.pensieve.store.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +32,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -146,6 +151,30 @@ public final class PensieveStateMachine extends BaseStateMachine {
     LOG.info("Loaded snapshot {}: {} entries at revision {} in {} ms", file,
         loaded.map().size(), loaded.map().state().revision(),
         (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
+  // ---- cluster events: Ratis logs them only at INFO, which the node's logging keeps quiet ----
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+    if (newLeader == null) {
+      LOG.info("Member {} lost its leader; an election follows", member.getPeerId());
+    } else if (newLeader.equals(member.getPeerId())) {
+      LOG.info("Member {} won the election and leads", member.getPeerId());
+    } else {
+      LOG.info("Member {} follows leader {}", member.getPeerId(), newLeader);
+    }
+  }
+
+  @Override
+  public void notifyConfigurationChanged(long term, long index,
+      RaftConfigurationProto configuration) {
+    LOG.info("Membership at index {} (term {}): voters {}, learners {}", index, term,
+        peerIds(configuration.getPeersList()), peerIds(configuration.getListenersList()));
+  }
+
+  private static List<String> peerIds(List<RaftPeerProto> peers) {
+    return peers.stream().map(peer -> peer.getId().toStringUtf8()).toList();
   }
 
   // ---- writes ----

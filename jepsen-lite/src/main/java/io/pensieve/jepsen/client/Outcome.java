@@ -28,8 +28,9 @@ public record Outcome(EventType type, String value, String error) {
   static Outcome writeRefused(String code, String detail) {
     return switch (code) {
       case "compare_failed" -> compareFailed();
-      case "no_leader", "unavailable", "invalid_argument", "key_too_large", "value_too_large",
-          "body_too_large", "no_space", "failed_precondition" -> fail(code + ": " + detail);
+      case "no_leader", "unavailable", "overloaded", "invalid_argument", "key_too_large",
+          "value_too_large", "body_too_large", "no_space", "failed_precondition" ->
+          fail(code + ": " + detail);
       default -> info(code + ": " + detail);
     };
   }

@@ -1,14 +1,12 @@
 package io.pensieve.server.grpc;
 
 import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
 import io.grpc.ServerInterceptors;
-import io.pensieve.proto.v1.AdminGrpc;
-import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.server.admin.AdminService;
+import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.rest.NodeInfo;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -29,13 +27,15 @@ public final class GrpcServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health;
+  private final HealthReporter healthReporter;
   private final LeaderForwarding forwarding;
   private final Duration grace;
 
-  private GrpcServer(Server server, HealthStatusManager health, LeaderForwarding forwarding,
-      Duration grace) {
+  private GrpcServer(Server server, HealthStatusManager health, HealthReporter healthReporter,
+      LeaderForwarding forwarding, Duration grace) {
     this.server = server;
     this.health = health;
+    this.healthReporter = healthReporter;
     this.forwarding = forwarding;
     this.grace = grace;
   }
@@ -43,23 +43,25 @@ public final class GrpcServer implements AutoCloseable {
   /**
    * @param info this node's id and addresses, known once every port is bound
    * @param scratch where snapshot uploads are spooled
+   * @param limit shared with the REST API; the health and reflection services are exempt
    */
   public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
-      RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace) throws IOException {
+      RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace,
+      ConcurrencyLimit limit) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString());
+    ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(limit);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .addService(new KvGrpcService(kv, raft))
+        .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting))
         .addService(ServerInterceptors.intercept(
-            new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding))
+            new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding,
+            limiting))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .build()
         .start();
-    health.setStatus(KVGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    health.setStatus(AdminGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    return new GrpcServer(server, health, forwarding, grace);
+    return new GrpcServer(server, health, new HealthReporter(health, raft), forwarding, grace);
   }
 
   public int port() {
@@ -69,6 +71,7 @@ public final class GrpcServer implements AutoCloseable {
   /** Refuses new calls, lets those in flight finish (up to the grace period), then stops. */
   @Override
   public void close() throws InterruptedException {
+    healthReporter.close();
     health.enterTerminalState();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -31,7 +31,8 @@ final class GrpcStatus {
       case COMPARE_FAILED, FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
       case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
       case KEY_TOO_LARGE, VALUE_TOO_LARGE, BODY_TOO_LARGE, NO_SPACE -> Status.RESOURCE_EXHAUSTED;
-      case NO_LEADER, UNAVAILABLE -> Status.UNAVAILABLE;
+      // UNAVAILABLE with the node's own code: clients may send it to another node
+      case NO_LEADER, UNAVAILABLE, OVERLOADED -> Status.UNAVAILABLE;
       case UNKNOWN_OUTCOME -> Status.DEADLINE_EXCEEDED;
       case METHOD_NOT_ALLOWED -> Status.UNIMPLEMENTED;
       case INTERNAL -> Status.INTERNAL;

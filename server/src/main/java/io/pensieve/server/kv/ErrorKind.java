@@ -26,8 +26,10 @@ public enum ErrorKind {
    * to another member. Nothing was applied: retry later.
    */
   NO_LEADER("no_leader"),
-  /** The node cannot serve the request now (a read failed, overload, shutting down). */
+  /** The node cannot serve the request now (a read failed, shutting down). */
   UNAVAILABLE("unavailable"),
+  /** The node has as many requests in flight as it accepts. Nothing was applied: retry. */
+  OVERLOADED("overloaded"),
   /** A write was sent but its outcome is unknown: it may or may not have been applied. */
   UNKNOWN_OUTCOME("unknown_outcome"),
   METHOD_NOT_ALLOWED("method_not_allowed"),
@@ -47,6 +49,6 @@ public enum ErrorKind {
 
   /** Whether the same request may succeed if simply sent again later. */
   public boolean retryable() {
-    return this == NO_LEADER || this == UNAVAILABLE;
+    return this == NO_LEADER || this == UNAVAILABLE || this == OVERLOADED;
   }
 }

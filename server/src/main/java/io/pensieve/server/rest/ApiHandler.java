@@ -58,6 +58,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
           .put("timestamp", Instant.now().toString())));
       return;
     }
+    if (path.equals("/ready")) { // answers before joining too: not ready, and why
+      getOnly(exchange, () -> readiness.reply(exchange));
+      return;
+    }
     if (!raft.joined()) {
       throw KvException.notMember();
     }
@@ -70,7 +74,6 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
           ClusterJson.of(kv.cluster())));
       case "/v1/stats" -> getOnly(exchange, () -> exchange.json(200,
           ClusterJson.stats(kv.stats())));
-      case "/ready" -> getOnly(exchange, () -> readiness.reply(exchange));
       default -> {
         if (!seedRoutes.handle(exchange, path)) {
           throw new KvException(ErrorKind.NOT_FOUND, "no route " + path);

@@ -2,7 +2,7 @@ package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.raft.RaftNode;
-import org.apache.ratis.server.RaftServer;
+import io.pensieve.server.raft.Readiness;
 
 /** {@code GET /ready}: 200 once the node knows a leader and has applied all it knows committed. */
 final class ReadinessCheck {
@@ -13,16 +13,15 @@ final class ReadinessCheck {
   }
 
   void reply(Exchange exchange) {
-    RaftServer.Division division = raft.division();
-    String leader = raft.leaderId().map(Object::toString).orElse("");
-    long committed = division.getRaftLog().getLastCommittedIndex();
-    long applied = division.getInfo().getLastAppliedIndex();
-    boolean ready = !leader.isEmpty() && applied >= committed;
-    ObjectNode body = Json.object().put("ready", ready).put("leader", leader)
-        .put("commit_index", committed).put("applied_index", applied);
-    if (!ready) {
+    Readiness readiness = Readiness.of(raft);
+    ObjectNode body = Json.object().put("ready", readiness.ready())
+        .put("leader", readiness.leader())
+        .put("commit_index", readiness.commitIndex())
+        .put("applied_index", readiness.appliedIndex());
+    if (!readiness.ready()) {
+      body.put("reason", readiness.reason());
       exchange.header("Retry-After", "1");
     }
-    exchange.json(ready ? 200 : 503, body);
+    exchange.json(readiness.ready() ? 200 : 503, body);
   }
 }

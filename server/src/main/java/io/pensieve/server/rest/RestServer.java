@@ -1,6 +1,7 @@
 package io.pensieve.server.rest;
 
 import io.pensieve.server.kv.KvService;
+import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.raft.RaftNode;
 import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
@@ -51,9 +52,11 @@ public final class RestServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace)
-      throws Exception {
-    server.setHandler(new GracefulHandler(new ApiHandler(kv, raft, node)));
+  /** @param limit shared with the gRPC API; probes and scrapes are exempt */
+  public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace,
+      ConcurrencyLimit limit) throws Exception {
+    server.setHandler(new GracefulHandler(
+        new ConcurrencyLimitHandler(limit, new ApiHandler(kv, raft, node))));
     server.setStopTimeout(grace.toMillis());
     server.start();
   }

@@ -15,7 +15,7 @@ final class RestStatus {
       case KEY_TOO_LARGE, VALUE_TOO_LARGE, BODY_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case NO_SPACE -> 507;
-      case NO_LEADER, UNAVAILABLE -> 503;
+      case NO_LEADER, UNAVAILABLE, OVERLOADED -> 503;
       case UNKNOWN_OUTCOME -> 504;
       case INTERNAL -> 500;
     };
