@@ -9,6 +9,7 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The node's {@code --log-level} and {@code --log-format}, applied to Logback at start. The
@@ -24,6 +25,9 @@ public final class LogOptions {
   /** @throws IllegalArgumentException for a level or format Logback does not know */
   public static void apply(String level, String format) {
     apply((LoggerContext) LoggerFactory.getILoggerFactory(), level, format);
+    // java.util.logging (Ratis's shaded gRPC) would print its own lines, not JSON ones
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
   }
 
   @SuppressWarnings("unchecked") // Logback's appenders on a classic logger take ILoggingEvent
@@ -70,6 +74,7 @@ public final class LogOptions {
     encoder.setWithSequenceNumber(false);
     encoder.setWithNanoseconds(false);
     encoder.setWithContext(false);
+    encoder.setWithMDC(false); // the node puts nothing there
     encoder.setWithMessage(false); // the formatted one instead, arguments filled in
     encoder.setWithArguments(false);
     encoder.setWithFormattedMessage(true);
