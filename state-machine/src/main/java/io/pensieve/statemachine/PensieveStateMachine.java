@@ -20,6 +20,7 @@ import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
 import io.pensieve.store.Settings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private final SnapshotStore snapshots = new SnapshotStore();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final LongSupplier clockMillis;
+  private final StateMachineListener listener;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final AtomicLong snapshotsLoaded = new AtomicLong();
@@ -84,7 +86,17 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   /** @param clockMillis this node's wall clock: stamps entries as leader, and expires reads */
   public PensieveStateMachine(LongSupplier clockMillis) {
+    this(clockMillis, StateMachineListener.NONE);
+  }
+
+  /** @param listener told of leader changes, applies and snapshots (for metrics) */
+  public PensieveStateMachine(StateMachineListener listener) {
+    this(System::currentTimeMillis, listener);
+  }
+
+  public PensieveStateMachine(LongSupplier clockMillis, StateMachineListener listener) {
     this.clockMillis = clockMillis;
+    this.listener = listener;
   }
 
   // ---- lifecycle ----
@@ -209,6 +221,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    long startNanos = System.nanoTime();
     LogEntryProto entry = trx.getLogEntry();
     CommandBatch batch;
     try {
@@ -233,7 +246,24 @@ public final class PensieveStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
-    return CompletableFuture.completedFuture(RatisMessages.toMessage(result));
+    Message reply = RatisMessages.toMessage(result);
+    tell(() -> listener.entryApplied(System.nanoTime() - startNanos));
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  /** Ratis calls this on the thread that learned of the leader (an election, an append). */
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    tell(() -> listener.leaderChanged(newLeaderId.toString()));
+  }
+
+  /** A failing listener must not fail an apply or a snapshot: its metrics are not the data. */
+  private static void tell(Runnable event) {
+    try {
+      event.run();
+    } catch (RuntimeException e) {
+      LOG.warn("The state machine listener failed", e);
+    }
   }
 
   // ---- reads ----
@@ -373,8 +403,11 @@ public final class PensieveStateMachine extends BaseStateMachine {
       MemberDirectory currentMembers = members;
       Path file = snapshots.write(last, out ->
           SnapshotFormat.write(current, currentMembers, last.getTerm(), last.getIndex(), out));
-      LOG.info("Took snapshot {}: {} entries in {} ms", file, current.size(),
-          (System.nanoTime() - startNanos) / 1_000_000);
+      long nanos = System.nanoTime() - startNanos;
+      long sizeBytes = Files.size(file);
+      LOG.info("Took snapshot {}: {} entries, {} bytes in {} ms", file, current.size(),
+          sizeBytes, nanos / 1_000_000);
+      tell(() -> listener.snapshotTaken(nanos, sizeBytes));
       return last.getIndex();
     } finally {
       lock.readLock().unlock();

@@ -1,0 +1,20 @@
+package io.pensieve.statemachine;
+
+/**
+ * What the node hosting a {@link PensieveStateMachine} learns from it as it runs, for its
+ * metrics. Calls come on Ratis threads (apply, snapshot, election), so an implementation must
+ * return at once; none of them may influence the replicated state.
+ */
+public interface StateMachineListener {
+  /** Listens to nothing. */
+  StateMachineListener NONE = new StateMachineListener() { };
+
+  /** This replica learned of a new leader, the first one after it started included. */
+  default void leaderChanged(String leaderId) { }
+
+  /** One log entry (a batch of commands) was applied; {@code nanos} from receipt to result. */
+  default void entryApplied(long nanos) { }
+
+  /** A snapshot was written and made durable. */
+  default void snapshotTaken(long nanos, long sizeBytes) { }
+}
