@@ -5,6 +5,7 @@ import io.pensieve.server.grpc.GrpcServer;
 import io.pensieve.server.kv.Housekeeping;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.limits.ConcurrencyLimit;
+import io.pensieve.server.metrics.NodeMetrics;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.rest.RestServer;
@@ -39,6 +40,7 @@ public final class PensieveNode implements AutoCloseable {
   private final GrpcServer grpc;
   private final RestServer rest;
   private final NodeInfo info;
+  private final NodeMetrics metrics;
 
   private final ScheduledExecutorService membershipWatch =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -49,7 +51,7 @@ public final class PensieveNode implements AutoCloseable {
   private volatile Housekeeping housekeeping;
 
   private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, AdminService admin,
-      GrpcServer grpc, RestServer rest, NodeInfo info) {
+      GrpcServer grpc, RestServer rest, NodeInfo info, NodeMetrics metrics) {
     this.config = config;
     this.raft = raft;
     this.kv = kv;
@@ -57,6 +59,7 @@ public final class PensieveNode implements AutoCloseable {
     this.grpc = grpc;
     this.rest = rest;
     this.info = info;
+    this.metrics = metrics;
   }
 
   /** Starts a node and returns once it has formed or recovered its Raft group. */
@@ -76,8 +79,11 @@ public final class PensieveNode implements AutoCloseable {
    * {@link #join}. Two steps, so that nodes on ephemeral ports can learn each other's addresses.
    */
   public static PensieveNode open(NodeConfig config) throws Exception {
-    PensieveStateMachine stateMachine = new PensieveStateMachine();
+    NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
+    PensieveStateMachine stateMachine =
+        new PensieveStateMachine(metrics.stateMachineListener());
     RaftNode raft = RaftNode.start(config, stateMachine);
+    metrics.watch(raft);
     AtomicReference<NodeInfo> self = new AtomicReference<>();
     KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout());
     AdminService admin = new AdminService(raft, kv, config.requestTimeout(),
@@ -87,19 +93,21 @@ public final class PensieveNode implements AutoCloseable {
     RestServer rest = null;
     try {
       grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
-          config.dataDir().resolve("restore"), config.shutdownGrace(), limit);
+          config.dataDir().resolve("restore"), config.shutdownGrace(), limit,
+          metrics.grpcInterceptor());
       rest = RestServer.bind(config.listenHost(), config.restPort());
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
       self.set(info);
-      rest.start(kv, raft, info, config.shutdownGrace(), limit);
-      return new PensieveNode(config, raft, kv, admin, grpc, rest, info);
+      rest.start(kv, raft, info, config.shutdownGrace(), limit, metrics);
+      return new PensieveNode(config, raft, kv, admin, grpc, rest, info, metrics);
     } catch (Exception | Error e) {
       closeQuietly(rest);
       closeQuietly(grpc);
       closeQuietly(admin);
       closeQuietly(raft);
+      metrics.close();
       throw e;
     }
   }
@@ -182,6 +190,7 @@ public final class PensieveNode implements AutoCloseable {
       LockSupport.parkNanos(IDLE_POLL_NANOS);
     }
     closeQuietly(raft);
+    metrics.close();
     LOG.info("Node {} stopped in {} ms", info.id(), (System.nanoTime() - startNanos) / 1_000_000);
   }
 

@@ -167,15 +167,22 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   // ---- cluster events: Ratis logs them only at INFO, which the node's logging keeps quiet ----
 
+  /**
+   * Ratis calls this on the thread that learned of the change (an election, an append), with
+   * no leader when an election starts.
+   */
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
     if (newLeader == null) {
       LOG.info("Member {} lost its leader; an election follows", member.getPeerId());
-    } else if (newLeader.equals(member.getPeerId())) {
+      return;
+    }
+    if (newLeader.equals(member.getPeerId())) {
       LOG.info("Member {} won the election and leads", member.getPeerId());
     } else {
       LOG.info("Member {} follows leader {}", member.getPeerId(), newLeader);
     }
+    tell(() -> listener.leaderChanged(newLeader.toString()));
   }
 
   @Override
@@ -249,12 +256,6 @@ public final class PensieveStateMachine extends BaseStateMachine {
     Message reply = RatisMessages.toMessage(result);
     tell(() -> listener.entryApplied(System.nanoTime() - startNanos));
     return CompletableFuture.completedFuture(reply);
-  }
-
-  /** Ratis calls this on the thread that learned of the leader (an election, an append). */
-  @Override
-  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
-    tell(() -> listener.leaderChanged(newLeaderId.toString()));
   }
 
   /** A failing listener must not fail an apply or a snapshot: its metrics are not the data. */

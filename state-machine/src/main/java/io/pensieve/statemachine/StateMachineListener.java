@@ -9,7 +9,7 @@ public interface StateMachineListener {
   /** Listens to nothing. */
   StateMachineListener NONE = new StateMachineListener() { };
 
-  /** This replica learned of a new leader, the first one after it started included. */
+  /** This replica learned of a new leader (not of losing one), the first after start included. */
   default void leaderChanged(String leaderId) { }
 
   /** One log entry (a batch of commands) was applied; {@code nanos} from receipt to result. */

@@ -1,6 +1,7 @@
 package io.pensieve.server.grpc;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
@@ -44,10 +45,11 @@ public final class GrpcServer implements AutoCloseable {
    * @param info this node's id and addresses, known once every port is bound
    * @param scratch where snapshot uploads are spooled
    * @param limit shared with the REST API; the health and reflection services are exempt
+   * @param metrics sees every call, as the outermost interceptor
    */
   public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
       RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace,
-      ConcurrencyLimit limit) throws IOException {
+      ConcurrencyLimit limit, ServerInterceptor metrics) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString());
     ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(limit);
@@ -59,6 +61,7 @@ public final class GrpcServer implements AutoCloseable {
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .intercept(metrics)
         .build()
         .start();
     return new GrpcServer(server, health, new HealthReporter(health, raft), forwarding, grace);

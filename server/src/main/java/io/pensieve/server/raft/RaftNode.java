@@ -169,7 +169,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** The group's division on this server; none before the group is formed or once removed. */
-  private Optional<RaftServer.Division> currentDivision() {
+  public Optional<RaftServer.Division> currentDivision() {
     try {
       return Optional.of(server.getDivision(groupId));
     } catch (IOException e) {

@@ -3,10 +3,12 @@ package io.pensieve.server.rest;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
+import io.pensieve.server.metrics.MetricsExposition;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -22,11 +24,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final KvRoutes kvRoutes;
   private final SeedRoutes seedRoutes;
   private final ReadinessCheck readiness;
+  private final MetricsExposition metrics;
 
-  ApiHandler(KvService kv, RaftNode raft, NodeInfo node) {
+  ApiHandler(KvService kv, RaftNode raft, NodeInfo node, MetricsExposition metrics) {
     this.kv = kv;
     this.raft = raft;
     this.node = node;
+    this.metrics = metrics;
     PensieveStateMachine stateMachine = raft.stateMachine();
     BodyLimit bodyLimit = new BodyLimit(stateMachine);
     this.kvRoutes = new KvRoutes(kv, bodyLimit);
@@ -60,6 +64,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     if (path.equals("/ready")) { // answers before joining too: not ready, and why
       getOnly(exchange, () -> readiness.reply(exchange));
+      return;
+    }
+    if (path.equals("/metrics")) { // scraped whether or not the node is a member yet
+      getOnly(exchange, () -> {
+        MetricsExposition.Scrape scrape =
+            metrics.scrape(exchange.request.getHeaders().get(HttpHeader.ACCEPT));
+        exchange.send(200, scrape.contentType(), scrape.body());
+      });
       return;
     }
     if (!raft.joined()) {

@@ -174,7 +174,7 @@ final class Exchange {
         + String.join(" or ", allowed)));
   }
 
-  private void send(int status, String contentType, byte[] body) {
+  void send(int status, String contentType, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

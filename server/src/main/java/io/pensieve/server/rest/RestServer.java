@@ -2,6 +2,8 @@ package io.pensieve.server.rest;
 
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.limits.ConcurrencyLimit;
+import io.pensieve.server.metrics.HttpMetricsHandler;
+import io.pensieve.server.metrics.NodeMetrics;
 import io.pensieve.server.raft.RaftNode;
 import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
@@ -54,9 +56,11 @@ public final class RestServer implements AutoCloseable {
 
   /** @param limit shared with the gRPC API; probes and scrapes are exempt */
   public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace,
-      ConcurrencyLimit limit) throws Exception {
-    server.setHandler(new GracefulHandler(
-        new ConcurrencyLimitHandler(limit, new ApiHandler(kv, raft, node))));
+      ConcurrencyLimit limit, NodeMetrics metrics) throws Exception {
+    // metrics outermost, so that the 503s of a stopping or overloaded node are counted too
+    server.setHandler(new HttpMetricsHandler(new GracefulHandler(new ConcurrencyLimitHandler(
+        limit, new ApiHandler(kv, raft, node, metrics.exposition()))),
+        metrics.http(), RouteTemplate::of));
     server.setStopTimeout(grace.toMillis());
     server.start();
   }
