@@ -46,7 +46,8 @@ final class RaftGauges {
         RaftGauges::logEntries);
     GaugeWithCallback.builder()
         .name("pensieve_raft_log_size_bytes")
-        .help("Size of this node's log segment files on disk")
+        .help("Size of this node's log segment files on disk, the open segment's "
+            + "preallocated space included")
         .unit(Unit.BYTES)
         .callback(callback -> raft.currentDivision()
             .flatMap(RaftGauges::logSizeBytes).ifPresent(callback::call))
