@@ -89,6 +89,7 @@ public final class PensieveNode implements AutoCloseable {
     AdminService admin = new AdminService(raft, kv, config.requestTimeout(),
         config.electionTimeoutMin());
     ConcurrencyLimit limit = new ConcurrencyLimit(config.maxConcurrentRequests());
+    metrics.watch(limit);
     GrpcServer grpc = null;
     RestServer rest = null;
     try {

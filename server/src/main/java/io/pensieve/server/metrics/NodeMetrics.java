@@ -1,8 +1,10 @@
 package io.pensieve.server.metrics;
 
 import io.grpc.ServerInterceptor;
+import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.StateMachineListener;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -41,6 +43,20 @@ public final class NodeMetrics implements AutoCloseable {
   public void watch(RaftNode raft) {
     RaftGauges.register(registry, raft);
     StoreMetrics.register(registry, raft.stateMachine());
+  }
+
+  /** Requests in flight against the node's limit; those refused past it count as 503s. */
+  public void watch(ConcurrencyLimit limit) {
+    GaugeWithCallback.builder()
+        .name("pensieve_requests_in_flight")
+        .help("REST and gRPC requests being served, probes and scrapes left out")
+        .callback(callback -> callback.call(limit.inFlight()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("pensieve_requests_in_flight_limit")
+        .help("Requests served at once before more are refused (--max-concurrent-requests)")
+        .callback(callback -> callback.call(limit.max()))
+        .register(registry);
   }
 
   /** For the state machine: leader changes, applies and snapshots. */

@@ -58,7 +58,12 @@ class ConcurrencyLimitIT {
       assertThat(grpcRefused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(grpcRefused.getTrailers().get(ERROR_CODE)).isEqualTo("overloaded");
 
-      // probes are exempt: an overloaded node is not a dead one
+      // probes and scrapes are exempt: an overloaded node is not a dead one
+      assertThat(rest.get(node, "/metrics").text())
+          .contains("\npensieve_requests_in_flight 1.0\n")
+          .contains("\npensieve_requests_in_flight_limit 1.0\n")
+          .contains("pensieve_http_requests_total{method=\"PUT\",route=\"/v1/kv/{key}\","
+              + "status=\"503\"} 1.0");
       assertThat(rest.get(node, "/health").status()).isEqualTo(200);
       assertThat(rest.get(node, "/ready").status()).isEqualTo(200);
       assertThat(HealthGrpc.newBlockingStub(grpc.channel())
