@@ -1,10 +1,12 @@
 package io.pensieve.server;
 
+import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +34,7 @@ import java.util.regex.Pattern;
  * @param electionTimeoutMin the shortest election timeout; the longest is twice this
  * @param shutdownGrace how long a stopping node waits for in-flight requests
  * @param maxConcurrentRequests REST and gRPC requests served at once; more are refused (503)
+ * @param tls the PEM files that turn TLS on for every port; empty = plaintext
  */
 public record NodeConfig(
     String nodeId,
@@ -52,7 +55,8 @@ public record NodeConfig(
     long logSegmentBytes,
     Duration electionTimeoutMin,
     Duration shutdownGrace,
-    int maxConcurrentRequests) {
+    int maxConcurrentRequests,
+    Optional<TlsFiles> tls) {
 
   public static final int DEFAULT_REST_PORT = 7878;
   public static final int DEFAULT_GRPC_PORT = 7879;
@@ -63,6 +67,7 @@ public record NodeConfig(
   public NodeConfig {
     Objects.requireNonNull(dataDir, "data dir");
     Objects.requireNonNull(initialSettings, "initial settings");
+    Objects.requireNonNull(tls, "tls");
     peers = List.copyOf(peers);
     if (join && !peers.isEmpty()) {
       throw new IllegalArgumentException("a joining node waits to be added to a running cluster;"
@@ -127,6 +132,7 @@ public record NodeConfig(
     private Duration electionTimeoutMin = Duration.ofSeconds(1);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private Optional<TlsFiles> tls = Optional.empty();
 
     private Builder(String nodeId, Path dataDir) {
       this.nodeId = nodeId;
@@ -210,11 +216,21 @@ public record NodeConfig(
       return this;
     }
 
+    /** Turns TLS on, for every port, with these files. */
+    public Builder tls(TlsFiles files) {
+      this.tls = Optional.of(files);
+      return this;
+    }
+
+    public String nodeId() {
+      return nodeId;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
           peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
           touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin,
-          shutdownGrace, maxConcurrentRequests);
+          shutdownGrace, maxConcurrentRequests, tls);
     }
   }
 

@@ -1,13 +1,17 @@
 package io.pensieve.server;
 
 import io.pensieve.server.logging.LogOptions;
+import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -27,7 +31,9 @@ import picocli.CommandLine.Option;
         "           --port 8001 --grpc-port 9001 --raft-port 10001 --data-dir data/n1",
         "  NODE_ID=1 PORT=8001 PEERS=http://node2:8002,http://node3:8003 pensieve",
         "  pensieve --node-id n4 --join --port 8004 --grpc-port 9004 --raft-port 10004 \\",
-        "           --data-dir data/n4   # then: pvctl member add n4 127.0.0.1:10004"})
+        "           --data-dir data/n4   # then: pvctl member add n4 127.0.0.1:10004",
+        "  pensieve ... --tls-cert certs/n1.pem --tls-key certs/n1-key.pem --tls-ca certs/ca.pem",
+        "           # TLS on every port (deploy/tls/make-dev-certs.sh makes development certs)"})
 public final class PensieveMain implements Callable<Integer> {
 
   @Option(names = "--node-id", paramLabel = "ID",
@@ -167,6 +173,20 @@ public final class PensieveMain implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   String logFormat;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "${env:PENSIEVE_TLS_CERT:-}",
+      description = "This node's PEM certificate chain, presented on every port; with "
+          + "--tls-key and --tls-ca it turns TLS on (env PENSIEVE_TLS_CERT). Default: plaintext")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", defaultValue = "${env:PENSIEVE_TLS_KEY:-}",
+      description = "The certificate's private key, PKCS#8 PEM (env PENSIEVE_TLS_KEY)")
+  String tlsKey;
+
+  @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:PENSIEVE_TLS_CA:-}",
+      description = "PEM CA bundle: peers' certificates must chain to it (mutual TLS between "
+          + "nodes), and this node trusts it when it calls peers (env PENSIEVE_TLS_CA)")
+  String tlsCa;
+
   @Override
   public Integer call() throws Exception {
     LogOptions.apply(logLevel, logFormat);
@@ -185,7 +205,7 @@ public final class PensieveMain implements Callable<Integer> {
     Settings settings = new Settings(maxEntries, maxBytes, policy(evictionPolicy),
         Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes);
     List<String> peerList = peers.isBlank() ? List.of() : Arrays.asList(peers.split(","));
-    return NodeConfig.builder(nodeId,
+    NodeConfig.Builder builder = NodeConfig.builder(nodeId,
             Path.of(dataDir.isBlank() ? "data/" + nodeId : dataDir))
         .listenHost(listenHost)
         .advertiseHost(advertiseHost)
@@ -199,8 +219,27 @@ public final class PensieveMain implements Callable<Integer> {
         .touchInterval(Duration.ofMillis(touchIntervalMillis))
         .snapshotEveryEntries(snapshotEvery)
         .electionTimeoutMin(Duration.ofMillis(electionTimeoutMillis))
-        .maxConcurrentRequests(maxConcurrentRequests)
-        .build();
+        .maxConcurrentRequests(maxConcurrentRequests);
+    tlsFiles().ifPresent(builder::tls);
+    return builder.build();
+  }
+
+  /** All three TLS files, or none (plaintext). */
+  private Optional<TlsFiles> tlsFiles() {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("--tls-cert", tlsCert);
+    given.put("--tls-key", tlsKey);
+    given.put("--tls-ca", tlsCa);
+    List<String> missing = given.entrySet().stream().filter(e -> e.getValue().isBlank())
+        .map(Map.Entry::getKey).toList();
+    if (missing.size() == given.size()) {
+      return Optional.empty();
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("TLS needs --tls-cert, --tls-key and --tls-ca together"
+          + " (or PENSIEVE_TLS_CERT, _KEY, _CA); missing " + String.join(", ", missing));
+    }
+    return Optional.of(new TlsFiles(Path.of(tlsCert), Path.of(tlsKey), Path.of(tlsCa)));
   }
 
   private static EvictionPolicy policy(String name) {

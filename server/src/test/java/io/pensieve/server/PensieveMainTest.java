@@ -3,6 +3,7 @@ package io.pensieve.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,5 +56,18 @@ class PensieveMainTest {
     assertThatThrownBy(() -> parse("--node-id", "bad id"))
         .hasMessageContaining("node id");
     assertThatThrownBy(() -> parse("--port", "70000")).hasMessageContaining("REST port");
+  }
+
+  @Test
+  void tlsIsOnWithAllThreeFilesAndRefusedWithSome() {
+    assertThat(parse().tls()).isEmpty();
+
+    NodeConfig config = parse("--tls-cert", "n1.pem", "--tls-key", "n1-key.pem",
+        "--tls-ca", "ca.pem");
+
+    assertThat(config.tls()).contains(new TlsFiles(Path.of("n1.pem"), Path.of("n1-key.pem"),
+        Path.of("ca.pem")));
+    assertThatThrownBy(() -> parse("--tls-cert", "n1.pem"))
+        .hasMessageContaining("missing --tls-key, --tls-ca");
   }
 }
