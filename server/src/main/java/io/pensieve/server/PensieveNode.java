@@ -9,9 +9,11 @@ import io.pensieve.server.metrics.NodeMetrics;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.rest.RestServer;
+import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +81,12 @@ public final class PensieveNode implements AutoCloseable {
    * {@link #join}. Two steps, so that nodes on ephemeral ports can learn each other's addresses.
    */
   public static PensieveNode open(NodeConfig config) throws Exception {
+    // checked before any port opens: a wrong file stops the node with a message naming it
+    Optional<NodeTls> tls = config.tls().map(NodeTls::load);
     NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
     PensieveStateMachine stateMachine =
         new PensieveStateMachine(metrics.stateMachineListener());
-    RaftNode raft = RaftNode.start(config, stateMachine);
+    RaftNode raft = RaftNode.start(config, stateMachine, tls);
     metrics.watch(raft);
     AtomicReference<NodeInfo> self = new AtomicReference<>();
     KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout());
@@ -95,8 +99,8 @@ public final class PensieveNode implements AutoCloseable {
     try {
       grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
           config.dataDir().resolve("restore"), config.shutdownGrace(), limit,
-          metrics.grpcInterceptor());
-      rest = RestServer.bind(config.listenHost(), config.restPort());
+          metrics.grpcInterceptor(), tls);
+      rest = RestServer.bind(config.listenHost(), config.restPort(), tls);
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
@@ -143,8 +147,9 @@ public final class PensieveNode implements AutoCloseable {
         config.initialSettings());
     started.start(config.touchInterval(), config.cleanupInterval());
     housekeeping = started;
-    LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}", info.id(),
-        info.restAddress(), info.grpcAddress(), info.raftAddress(), config.dataDir());
+    LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}, {}", info.id(),
+        info.restAddress(), info.grpcAddress(), info.raftAddress(), config.dataDir(),
+        config.tls().map(files -> "TLS with " + files.certificateChain()).orElse("plaintext"));
   }
 
   public NodeInfo info() {

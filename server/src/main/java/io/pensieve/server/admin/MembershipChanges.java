@@ -10,6 +10,7 @@ import io.pensieve.server.kv.KvException;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.raft.RemotePeer;
+import io.pensieve.server.tls.HandshakeFailure;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,6 +194,10 @@ final class MembershipChanges {
     RemotePeer.Hosting hosting;
     try {
       hosting = raft.remote(peer).hosting();
+    } catch (HandshakeFailure e) {
+      throw new KvException(ErrorKind.FAILED_PRECONDITION, "refused to add " + peer.getId()
+          + ": " + e.getMessage() + "; members and the nodes added to them need certificates "
+          + "signed by the same CA");
     } catch (IOException | RuntimeException e) { // Ratis reports some failures unchecked
       throw new KvException(ErrorKind.FAILED_PRECONDITION, "cannot reach " + peer.getId()
           + " at " + peer.getAddress() + " (" + e.getMessage() + "); start it with "

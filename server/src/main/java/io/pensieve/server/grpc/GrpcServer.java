@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.tls.NodeTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,14 +48,22 @@ public final class GrpcServer implements AutoCloseable {
    * @param scratch where snapshot uploads are spooled
    * @param limit shared with the REST API; the health and reflection services are exempt
    * @param metrics sees every call, as the outermost interceptor
+   * @param tls when present, the API is served over TLS only, and calls forwarded to the
+   *     leader go over TLS
    */
   public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
       RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace,
-      ConcurrencyLimit limit, ServerInterceptor metrics) throws IOException {
+      ConcurrencyLimit limit, ServerInterceptor metrics, Optional<NodeTls> tls)
+      throws IOException {
     HealthStatusManager health = new HealthStatusManager();
-    LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString());
+    LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString(),
+        tls.isPresent() ? Optional.of(GrpcTls.client(tls.get())) : Optional.empty());
     ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(limit);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+    if (tls.isPresent()) {
+      builder.sslContext(GrpcTls.server(tls.get()));
+    }
+    Server server = builder
         .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting))
         .addService(ServerInterceptors.intercept(
             new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding,

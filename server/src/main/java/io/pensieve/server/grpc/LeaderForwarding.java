@@ -9,8 +9,10 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.SslContext;
 import io.pensieve.proto.v1.AdminGrpc;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -28,10 +30,13 @@ final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
   private static final long DEFAULT_DEADLINE_MINUTES = 6;
 
   private final String selfId;
+  private final Optional<SslContext> tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  LeaderForwarding(String selfId) {
+  /** @param tls how to reach the leader over TLS; empty when the nodes use plaintext */
+  LeaderForwarding(String selfId, Optional<SslContext> tls) {
     this.selfId = selfId;
+    this.tls = tls;
   }
 
   @Override
@@ -52,14 +57,18 @@ final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
 
   /** A stub for the leader's Admin service at {@code grpcAddress}, marking calls forwarded. */
   AdminGrpc.AdminStub leader(String grpcAddress) {
-    ManagedChannel channel = channels.computeIfAbsent(grpcAddress,
-        address -> NettyChannelBuilder.forTarget(address).usePlaintext().build());
+    ManagedChannel channel = channels.computeIfAbsent(grpcAddress, this::channel);
     Metadata headers = new Metadata();
     headers.put(FORWARDED, selfId);
     AdminGrpc.AdminStub stub = AdminGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     return Context.current().getDeadline() != null
         ? stub : stub.withDeadlineAfter(DEFAULT_DEADLINE_MINUTES, TimeUnit.MINUTES);
+  }
+
+  private ManagedChannel channel(String address) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address);
+    return (tls.isPresent() ? builder.sslContext(tls.get()) : builder.usePlaintext()).build();
   }
 
   @Override

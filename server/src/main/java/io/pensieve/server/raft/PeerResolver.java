@@ -2,6 +2,7 @@ package io.pensieve.server.raft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pensieve.server.tls.NodeTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.ratis.protocol.RaftPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code n2=10.0.0.2:7880}: a member id and its Raft address;
  *   <li>{@code http://10.0.0.2:7878}: another node's REST URL, as the Pensieve seed's {@code
  *       PEERS} gives it. The node is asked for its id and Raft address ({@code GET /v1/node}),
- *       again and again until it answers, so nodes may start in any order.
+ *       again and again until it answers, so nodes may start in any order. With TLS on, the
+ *       URLs are {@code https://} and the peer's certificate must chain to the trusted CAs.
  * </ul>
  *
  * This node is always a member, at the address given for its id or else its own.
@@ -36,7 +39,8 @@ final class PeerResolver {
 
   private PeerResolver() {}
 
-  static List<RaftPeer> resolve(List<String> specs, RaftPeer self) throws InterruptedException {
+  static List<RaftPeer> resolve(List<String> specs, RaftPeer self, Optional<NodeTls> tls)
+      throws InterruptedException {
     Map<String, RaftPeer> byId = new LinkedHashMap<>();
     List<URI> toAsk = new ArrayList<>();
     for (String raw : specs) {
@@ -45,19 +49,33 @@ final class PeerResolver {
         continue;
       }
       if (spec.contains("://")) {
-        toAsk.add(URI.create(spec.endsWith("/") ? spec : spec + "/"));
+        toAsk.add(requireScheme(URI.create(spec.endsWith("/") ? spec : spec + "/"), tls));
       } else {
         RaftPeer peer = parseMember(spec);
         byId.put(peer.getId().toString(), peer);
       }
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(ASK_TIMEOUT);
+    tls.ifPresent(node -> builder.sslContext(node.sslContext())
+        .sslParameters(node.clientParameters()));
+    HttpClient http = builder.build();
     for (URI uri : toAsk) {
       RaftPeer peer = ask(http, uri);
       byId.putIfAbsent(peer.getId().toString(), peer);
     }
     byId.putIfAbsent(self.getId().toString(), self);
     return List.copyOf(byId.values());
+  }
+
+  /** A URL whose scheme fits the node: a TLS node's peers serve https only, others http. */
+  private static URI requireScheme(URI uri, Optional<NodeTls> tls) {
+    String expected = tls.isPresent() ? "https" : "http";
+    if (!expected.equalsIgnoreCase(uri.getScheme())) {
+      throw new IllegalArgumentException("peer " + uri + ": this node "
+          + (tls.isPresent() ? "uses TLS, so its peers serve https://" : "has no TLS "
+          + "(--tls-cert), so its peers serve http://") + " URLs only");
+    }
+    return uri;
   }
 
   /** Parses {@code id=host:port}. */

@@ -1,6 +1,7 @@
 package io.pensieve.server.raft;
 
 import io.pensieve.server.NodeConfig;
+import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,12 +54,15 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicLong localCallIds = new AtomicLong();
   private final Executor readCallbacks = CallbackThread.named("pensieve-read-callbacks");
   private final Executor writeCallbacks = CallbackThread.named("pensieve-write-callbacks");
+  private final Optional<NodeTls> tls;
   private volatile RaftClient client;
 
-  private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server) {
+  private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server,
+      Optional<NodeTls> tls) {
     this.config = config;
     this.stateMachine = stateMachine;
     this.server = server;
+    this.tls = tls;
     this.localId = server.getId();
     this.groupId = groupIdOf(config.clusterName());
   }
@@ -69,17 +73,23 @@ public final class RaftNode implements AutoCloseable {
         ("pensieve-cluster:" + clusterName).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Starts the Raft server: binds its port and recovers a group found in the data directory. */
-  public static RaftNode start(NodeConfig config, PensieveStateMachine stateMachine)
-      throws IOException {
+  /**
+   * Starts the Raft server: binds its port and recovers a group found in the data directory.
+   *
+   * @param tls when present, mutual TLS with the other members, for the server and every
+   *     Ratis client this node builds
+   */
+  public static RaftNode start(NodeConfig config, PensieveStateMachine stateMachine,
+      Optional<NodeTls> tls) throws IOException {
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
         .setStateMachine(stateMachine)
         .setProperties(RaftTuning.serverProperties(config))
+        .setParameters(RaftTls.parameters(tls))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    return new RaftNode(config, stateMachine, server);
+    return new RaftNode(config, stateMachine, server, tls);
   }
 
   public int raftPort() {
@@ -106,7 +116,7 @@ public final class RaftNode implements AutoCloseable {
     }
     RaftGroup group = join
         ? RaftGroup.valueOf(groupId)
-        : RaftGroup.valueOf(groupId, PeerResolver.resolve(peers, self()));
+        : RaftGroup.valueOf(groupId, PeerResolver.resolve(peers, self(), tls));
     RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(
         localClientId, localId, localCallIds.incrementAndGet(), group, true));
     if (!reply.isSuccess()) {
@@ -139,6 +149,7 @@ public final class RaftNode implements AutoCloseable {
     List<RaftPeer> peers = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
     client = RaftClient.newBuilder()
         .setProperties(RaftTuning.clientProperties())
+        .setParameters(RaftTls.parameters(tls))
         .setRaftGroup(RaftGroup.valueOf(groupId, peers))
         .setRetryPolicy(RaftTuning.clientRetryPolicy())
         .build();
@@ -307,7 +318,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** A member's Raft port, reached with its own short-lived client. */
   public RemotePeer remote(RaftPeer peer) {
-    return new RemotePeer(peer, groupId);
+    return new RemotePeer(peer, groupId, RaftTls.parameters(tls));
   }
 
   /** Voters, then learners, of the configuration this member knows. */

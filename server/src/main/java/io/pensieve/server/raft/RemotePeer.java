@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import io.pensieve.server.tls.HandshakeFailure;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.GroupListReply;
@@ -26,10 +28,13 @@ public final class RemotePeer {
 
   private final RaftPeer peer;
   private final RaftGroupId groupId;
+  private final Parameters parameters;
 
-  RemotePeer(RaftPeer peer, RaftGroupId groupId) {
+  /** @param parameters the node's own transport parameters (mutual TLS when on) */
+  RemotePeer(RaftPeer peer, RaftGroupId groupId, Parameters parameters) {
     this.peer = peer;
     this.groupId = groupId;
+    this.parameters = parameters;
   }
 
   /** What the node hosts: nothing, this cluster's group (with its configuration), or others. */
@@ -42,8 +47,23 @@ public final class RemotePeer {
     record OtherGroups(Collection<RaftGroupId> groups) implements Hosting {}
   }
 
-  /** @throws IOException when the node cannot be reached or is another node */
+  /**
+   * @throws HandshakeFailure when TLS is on and either side refused the other's certificate
+   * @throws IOException when the node cannot be reached or is another node
+   */
   public Hosting hosting() throws IOException {
+    try {
+      return askHosting();
+    } catch (IOException | RuntimeException e) { // Ratis reports some failures unchecked
+      Optional<HandshakeFailure> tls = HandshakeFailure.of(e, peer.getAddress());
+      if (tls.isPresent()) {
+        throw tls.get();
+      }
+      throw e;
+    }
+  }
+
+  private Hosting askHosting() throws IOException {
     try (RaftClient client = client()) {
       GroupListReply groups = client.getGroupManagementApi(peer.getId()).list();
       checked(groups);
@@ -82,6 +102,7 @@ public final class RemotePeer {
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, ATTEMPT_TIMEOUT);
     return RaftClient.newBuilder()
         .setProperties(properties)
+        .setParameters(parameters)
         .setRaftGroup(RaftGroup.valueOf(groupId, peer))
         .setRetryPolicy(RetryPolicies.noRetry())
         .build();

@@ -1,5 +1,6 @@
 package io.pensieve.server.rest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
@@ -50,9 +51,17 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     return true;
   }
 
+  /**
+   * Adds {@code "tls": true} when the request came over TLS: every member then serves TLS on
+   * every port, so clients know to use https:// and TLS gRPC at the addresses listed.
+   */
+  private static ObjectNode withTls(Exchange exchange, ObjectNode json) {
+    return exchange.request.isSecure() ? json.put("tls", true) : json;
+  }
+
   private void route(Exchange exchange, String path) {
     if (path.equals("/v1/node")) {
-      getOnly(exchange, () -> exchange.json(200, node.json()));
+      getOnly(exchange, () -> exchange.json(200, withTls(exchange, node.json())));
       return;
     }
     if (path.equals("/health")) { // the process is alive, member or not (a joiner waits)
@@ -83,7 +92,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     switch (path) {
       case "/v1/cluster" -> getOnly(exchange, () -> exchange.json(200,
-          ClusterJson.of(kv.cluster())));
+          withTls(exchange, ClusterJson.of(kv.cluster()))));
       case "/v1/stats" -> getOnly(exchange, () -> exchange.json(200,
           ClusterJson.stats(kv.stats())));
       default -> {

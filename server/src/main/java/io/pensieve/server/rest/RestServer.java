@@ -5,13 +5,19 @@ import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.metrics.HttpMetricsHandler;
 import io.pensieve.server.metrics.NodeMetrics;
 import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.tls.NodeTls;
 import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -32,7 +38,11 @@ public final class RestServer implements AutoCloseable {
     this.connector = connector;
   }
 
-  public static RestServer bind(String host, int port) throws Exception {
+  /**
+   * @param tls when present, the port serves HTTPS only (TLS 1.2 or 1.3); a plaintext request
+   *     fails its handshake and the connection is closed
+   */
+  public static RestServer bind(String host, int port, Optional<NodeTls> tls) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("pensieve-rest");
     Server server = new Server(threads);
@@ -40,7 +50,10 @@ public final class RestServer implements AutoCloseable {
     http.setSendServerVersion(false);
     // keys are percent-decoded by PathKeys, which checks them itself
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector = tls.isPresent()
+        ? new ServerConnector(server, new SslConnectionFactory(sslContextFactory(tls.get()),
+            HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(secure(http)))
+        : new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
@@ -48,6 +61,20 @@ public final class RestServer implements AutoCloseable {
     server.setErrorHandler(new JsonErrorHandler());
     connector.open();
     return new RestServer(server, connector);
+  }
+
+  private static SslContextFactory.Server sslContextFactory(NodeTls tls) {
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setSslContext(tls.sslContext());
+    factory.setIncludeProtocols(NodeTls.PROTOCOLS.toArray(new String[0]));
+    return factory;
+  }
+
+  /** Marks requests secure (https), which is how {@code /v1/cluster} knows to say so. */
+  private static HttpConfiguration secure(HttpConfiguration http) {
+    HttpConfiguration https = new HttpConfiguration(http);
+    https.addCustomizer(new SecureRequestCustomizer());
+    return https;
   }
 
   public int port() {

@@ -111,10 +111,18 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
    * add it ({@code Admin.AddMember} with its {@code info().raftAddress()}).
    */
   public PensieveNode startJoining(String id) throws Exception {
+    return startJoining(id, builder -> { });
+  }
+
+  /** @param override applied after the cluster's own tuning, to this node only */
+  public PensieveNode startJoining(String id, Consumer<NodeConfig.Builder> override)
+      throws Exception {
     if (running.containsKey(id) || configs.containsKey(id)) {
       throw new IllegalStateException(id + " exists already");
     }
-    PensieveNode node = open(configFor(id).join(true));
+    NodeConfig.Builder builder = configFor(id).join(true);
+    override.accept(builder);
+    PensieveNode node = open(builder);
     node.join(List.of());
     return node;
   }

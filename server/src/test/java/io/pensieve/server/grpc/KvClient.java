@@ -44,6 +44,11 @@ public final class KvClient implements AutoCloseable {
         .build());
   }
 
+  /** Over a channel the test built (TLS, say); closing the client closes it. */
+  public static KvClient over(ManagedChannel channel) {
+    return new KvClient(channel);
+  }
+
   public ManagedChannel channel() {
     return channel;
   }
