@@ -3,16 +3,23 @@ package io.pensieve.cli;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The nodes pvctl talks to, over plaintext gRPC. A call goes to the endpoints in order until one
+ * The nodes pvctl talks to, over gRPC: plaintext, or TLS trusting the CAs of {@code --cacert}
+ * (pvctl presents no certificate of its own). A call goes to the endpoints in order until one
  * answers (see {@link GrpcErrors#tryNextEndpoint}); a call to one member's address goes there
  * only. Channels are opened on first use and closed with this.
  */
@@ -22,14 +29,17 @@ final class Cluster implements AutoCloseable {
 
   private final List<Endpoint> endpoints;
   private final Duration timeout;
+  private final Optional<Path> caCert;
   private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+  private SslContext tls;
 
-  Cluster(List<Endpoint> endpoints, Duration timeout) {
+  Cluster(List<Endpoint> endpoints, Duration timeout, Optional<Path> caCert) {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no endpoint");
     }
     this.endpoints = List.copyOf(endpoints);
     this.timeout = timeout;
+    this.caCert = caCert;
   }
 
   /** One gRPC call, through stubs bound to one node and the call's deadline. */
@@ -81,11 +91,27 @@ final class Cluster implements AutoCloseable {
   synchronized ManagedChannel channel(String address) {
     return channels.computeIfAbsent(address, a -> {
       Endpoint endpoint = Endpoint.parse(a);
-      return NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-          .usePlaintext()
-          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-          .build();
+      NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
+          endpoint.port()).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      return (caCert.isPresent() ? builder.sslContext(tls()) : builder.usePlaintext()).build();
     });
+  }
+
+  /** Read once, on the first call: a bad file is a usage error naming it. */
+  private SslContext tls() {
+    if (tls == null) {
+      Path file = caCert.orElseThrow();
+      if (!Files.isReadable(file)) {
+        throw CliError.usage("--cacert " + file + ": no such readable file");
+      }
+      try {
+        tls = GrpcSslContexts.forClient().trustManager(file.toFile()).build();
+      } catch (IOException | IllegalArgumentException e) {
+        throw CliError.usage("--cacert " + file + " holds no PEM CA certificate ("
+            + e.getMessage() + ")");
+      }
+    }
+    return tls;
   }
 
   @Override

@@ -3,13 +3,18 @@ package io.pensieve.cli;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place gRPC failures become pvctl's errors and exit codes, and where it is decided
@@ -19,6 +24,9 @@ final class GrpcErrors {
   /** The error code every Pensieve node puts in its error trailers, in snake case. */
   static final Metadata.Key<String> ERROR_CODE =
       Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** gRPC's description of a connection the other side closed, with no reason given. */
+  private static final String NETWORK_CLOSED = "Network closed for unknown reason";
 
   private GrpcErrors() {}
 
@@ -47,15 +55,43 @@ final class GrpcErrors {
     return kind == RequestKind.READ || serverCode(failure).isPresent() || neverConnected(failure);
   }
 
-  /** The connection to the node could not be made, so no request reached it. */
+  /**
+   * The connection to the node could not be made, so no request reached it. A failed TLS
+   * handshake counts: pvctl sends its request only once it has checked the node's certificate.
+   */
   static boolean neverConnected(StatusRuntimeException failure) {
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-          || cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+          || cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException
+          || cause instanceof SSLException || cause instanceof NotSslRecordException) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Why a TLS connection could not be made, in pvctl's terms; empty for other failures. */
+  static Optional<String> tlsFailure(StatusRuntimeException failure) {
+    SSLException handshake = null;
+    Throwable root = null;
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof NotSslRecordException) {
+        return Optional.of("the node does not speak TLS; leave out --cacert and PENSIEVE_CACERT");
+      }
+      if (handshake == null && cause instanceof SSLException ssl) {
+        handshake = ssl;
+      }
+      root = cause;
+    }
+    if (handshake == null) {
+      return Optional.empty();
+    }
+    if (root instanceof CertPathBuilderException || root instanceof CertPathValidatorException) {
+      return Optional.of("TLS handshake failed: the node's certificate is not signed by a CA "
+          + "in --cacert");
+    }
+    return Optional.of("TLS handshake failed: " + (root instanceof CertificateException
+        ? root.getMessage() : handshake.getMessage()));
   }
 
   /** What went wrong, in a few words: the node's message, or the connection's failure. */
@@ -63,6 +99,10 @@ final class GrpcErrors {
     Status status = failure.getStatus();
     if (serverCode(failure).isPresent() && status.getDescription() != null) {
       return status.getDescription();
+    }
+    Optional<String> tls = tlsFailure(failure);
+    if (tls.isPresent()) {
+      return tls.get();
     }
     for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException && cause.getMessage() != null) {
@@ -76,6 +116,11 @@ final class GrpcErrors {
       }
     }
     String description = status.getDescription();
+    if (status.getCode() == Status.Code.UNAVAILABLE && failure.getCause() == null
+        && description != null && description.startsWith(NETWORK_CLOSED)) {
+      // what a node with TLS does to a plaintext client
+      return "the node closed the connection; if it uses TLS, give --cacert";
+    }
     return description == null || description.isBlank()
         ? status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ')
         : description;

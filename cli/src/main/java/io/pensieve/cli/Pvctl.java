@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -46,7 +48,8 @@ import picocli.CommandLine.Spec;
         "  pvctl put greeting hello",
         "  pvctl get greeting -o json",
         "  pvctl --endpoints 10.0.0.1:7879,10.0.0.2:7879 member list",
-        "  PENSIEVE_ENDPOINTS=127.0.0.1:9002 pvctl status"})
+        "  PENSIEVE_ENDPOINTS=127.0.0.1:9002 pvctl status",
+        "  pvctl --cacert certs/ca.pem member list   # nodes started with --tls-cert"})
 public final class Pvctl implements Callable<Integer>, AutoCloseable {
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003";
 
@@ -69,6 +72,12 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
       converter = Durations.class, scope = ScopeType.INHERIT,
       description = "Deadline of each call, like 10s, 500ms, 2m (default ${DEFAULT-VALUE}).")
   private Duration timeout;
+
+  @Option(names = "--cacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      defaultValue = "${env:PENSIEVE_CACERT:-}",
+      description = "Talk TLS to the nodes, trusting the CA certificates in this PEM file "
+          + "(env PENSIEVE_CACERT). Default: plaintext.")
+  private String caCert;
 
   private Session session;
 
@@ -125,10 +134,15 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
     return timeout;
   }
 
+  /** The CA file that turns TLS on, if given. */
+  Optional<Path> caCert() {
+    return caCert == null || caCert.isBlank() ? Optional.empty() : Optional.of(Path.of(caCert));
+  }
+
   /** The connections and the output of the command being run, opened on first use. */
   Session session(CommandSpec command) {
     if (session == null) {
-      session = new Session(new Cluster(endpoints, timeout),
+      session = new Session(new Cluster(endpoints, timeout, caCert()),
           new Output(output, command.commandLine().getOut()));
     }
     return session;

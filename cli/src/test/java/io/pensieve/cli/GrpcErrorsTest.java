@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.net.ConnectException;
+import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -81,5 +84,32 @@ class GrpcErrorsTest {
     assertThat(GrpcErrors.code(failure("UNAVAILABLE", "no_leader", "x"))).isEqualTo("no_leader");
     assertThat(GrpcErrors.code(failure("DEADLINE_EXCEEDED", null, "x")))
         .isEqualTo("deadline_exceeded");
+  }
+
+  @Test
+  void aNodeCertificateTheCaDidNotSignIsReportedAndTheWriteGoesOn() {
+    StatusRuntimeException untrusted = Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new SSLHandshakeException("PKIX path building failed")
+            .initCause(new CertPathBuilderException("unable to find valid certification path")))
+        .asRuntimeException();
+
+    assertThat(GrpcErrors.tryNextEndpoint(untrusted, RequestKind.WRITE)).isTrue();
+    assertThat(GrpcErrors.describe(untrusted)).isEqualTo(
+        "TLS handshake failed: the node's certificate is not signed by a CA in --cacert");
+  }
+
+  @Test
+  void tlsToAPlaintextNodeAndPlaintextToATlsNodeSayWhatToChange() {
+    StatusRuntimeException notTls = Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new NotSslRecordException("not an SSL/TLS record: 000012"))
+        .asRuntimeException();
+    StatusRuntimeException closed = Status.UNAVAILABLE
+        .withDescription("Network closed for unknown reason").asRuntimeException();
+
+    assertThat(GrpcErrors.describe(notTls))
+        .isEqualTo("the node does not speak TLS; leave out --cacert and PENSIEVE_CACERT");
+    assertThat(GrpcErrors.tryNextEndpoint(notTls, RequestKind.WRITE)).isTrue();
+    assertThat(GrpcErrors.describe(closed))
+        .isEqualTo("the node closed the connection; if it uses TLS, give --cacert");
   }
 }
