@@ -8,8 +8,9 @@ import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.tls.NodeTls;
 import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -32,15 +33,17 @@ public final class RestServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final boolean httpsOnly;
 
-  private RestServer(Server server, ServerConnector connector) {
+  private RestServer(Server server, ServerConnector connector, boolean httpsOnly) {
     this.server = server;
     this.connector = connector;
+    this.httpsOnly = httpsOnly;
   }
 
   /**
    * @param tls when present, the port serves HTTPS only (TLS 1.2 or 1.3); a plaintext request
-   *     fails its handshake and the connection is closed
+   *     is answered 400 and the connection closed
    */
   public static RestServer bind(String host, int port, Optional<NodeTls> tls) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
@@ -50,17 +53,22 @@ public final class RestServer implements AutoCloseable {
     http.setSendServerVersion(false);
     // keys are percent-decoded by PathKeys, which checks them itself
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ServerConnector connector = tls.isPresent()
-        ? new ServerConnector(server, new SslConnectionFactory(sslContextFactory(tls.get()),
-            HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(secure(http)))
-        : new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector;
+    if (tls.isPresent()) {
+      // TLS, else plaintext HTTP that HttpsOnly refuses
+      HttpConnectionFactory https = new HttpConnectionFactory(secure(http));
+      connector = new ServerConnector(server, new DetectorConnectionFactory(
+          new SslConnectionFactory(sslContextFactory(tls.get()), https.getProtocol())), https);
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    }
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.setErrorHandler(new JsonErrorHandler());
     connector.open();
-    return new RestServer(server, connector);
+    return new RestServer(server, connector, tls.isPresent());
   }
 
   private static SslContextFactory.Server sslContextFactory(NodeTls tls) {
@@ -84,9 +92,11 @@ public final class RestServer implements AutoCloseable {
   /** @param limit shared with the gRPC API; probes and scrapes are exempt */
   public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace,
       ConcurrencyLimit limit, NodeMetrics metrics) throws Exception {
+    Handler api = new ConcurrencyLimitHandler(limit,
+        new ApiHandler(kv, raft, node, metrics.exposition()));
     // metrics outermost, so that the 503s of a stopping or overloaded node are counted too
-    server.setHandler(new HttpMetricsHandler(new GracefulHandler(new ConcurrencyLimitHandler(
-        limit, new ApiHandler(kv, raft, node, metrics.exposition()))),
+    server.setHandler(new HttpMetricsHandler(
+        new GracefulHandler(httpsOnly ? new HttpsOnly(api) : api),
         metrics.http(), RouteTemplate::of));
     server.setStopTimeout(grace.toMillis());
     server.start();
