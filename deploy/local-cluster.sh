@@ -6,8 +6,13 @@
 # then `./pvctl member add nK 127.0.0.1:1000K`.
 # Knobs: PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
 # node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
+# PENSIEVE_TLS_DIR=DIR turns TLS on: each node gets DIR/<node>.pem, DIR/<node>-key.pem and
+# DIR/ca.pem (made by deploy/tls/make-dev-certs.sh when missing); clients then use https://
+# and pvctl --cacert DIR/ca.pem.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TLS_DIR=${PENSIEVE_TLS_DIR:-}
+[[ -z $TLS_DIR || $TLS_DIR == /* ]] || TLS_DIR="$PWD/$TLS_DIR"
 cd "$root"
 NODES=(n1 n2 n3)
 REST_PORTS=(8001 8002 8003)
@@ -43,10 +48,17 @@ peers() {
   (IFS=,; echo "${list[*]}")
 }
 
+certs_for() {  # node: makes its certificate (and the CA) if PENSIEVE_TLS_DIR lacks them
+  if [[ ! -s $TLS_DIR/$1.pem || ! -s $TLS_DIR/$1-key.pem || ! -s $TLS_DIR/ca.pem ]]; then
+    "$root/deploy/tls/make-dev-certs.sh" "$TLS_DIR" "$1"
+  fi
+}
+
 cluster_json() {
-  local port
+  local port url=http tls=()
+  if [[ -n $TLS_DIR ]]; then url=https; tls=(--cacert "$TLS_DIR/ca.pem"); fi
   for port in "${REST_PORTS[@]}"; do
-    curl -sf --max-time 2 "http://127.0.0.1:$port/v1/cluster" && return 0
+    curl -sf --max-time 2 "${tls[@]}" "$url://127.0.0.1:$port/v1/cluster" && return 0
   done
   return 1
 }
@@ -54,13 +66,17 @@ cluster_json() {
 leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
 
 start_node() {  # id rest grpc raft [flags...]
-  local n=$1 rest=$2 grpc=$3 raft=$4
+  local n=$1 rest=$2 grpc=$3 raft=$4 tls=()
   shift 4
+  if [[ -n $TLS_DIR ]]; then
+    certs_for "$n"
+    tls=(--tls-cert "$TLS_DIR/$n.pem" --tls-key "$TLS_DIR/$n-key.pem" --tls-ca "$TLS_DIR/ca.pem")
+  fi
   # shellcheck disable=SC2086
   nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError ${PENSIEVE_JAVA_OPTS:-} \
     -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
     --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
-    --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "$@" \
+    --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "${tls[@]}" "$@" \
     >>"$DATA/$n.log" 2>&1 &
   echo $! >"$(pid_file "$n")"
   say "Started $n (pid $!): REST 127.0.0.1:$rest, gRPC 127.0.0.1:$grpc, Raft 127.0.0.1:$raft, log $DATA/$n.log"
@@ -86,6 +102,7 @@ up() {
   fi
   build_if_missing
   mkdir -p "$DATA"
+  [[ -z $TLS_DIR ]] || "$root/deploy/tls/make-dev-certs.sh" "$TLS_DIR" "${NODES[@]}"
   local i
   for i in "${!NODES[@]}"; do
     n=${NODES[$i]}
@@ -106,6 +123,15 @@ up() {
     exit 1
   fi
   say "Leader: $leader. Try:"
+  if [[ -n $TLS_DIR ]]; then
+    sed "s|curl |curl --cacert $TLS_DIR/ca.pem |; s|localhost:|https://localhost:|" <<'TRY'
+  curl -X PUT localhost:8001/v1/kv/greeting -d '{"value":"hello"}'
+  curl localhost:8002/v1/kv/greeting
+  curl localhost:8001/v1/cluster
+TRY
+    say "  PENSIEVE_CACERT=$TLS_DIR/ca.pem ./pvctl member list"
+    return 0
+  fi
   cat <<'TRY'
   curl -X PUT localhost:8001/v1/kv/greeting -d '{"value":"hello"}'
   curl localhost:8002/v1/kv/greeting

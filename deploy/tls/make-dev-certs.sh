@@ -35,6 +35,7 @@ if ! command -v openssl >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssl >&2
 fi
 
+shown=${out%/}  # as given, for the report
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 umask 077
@@ -61,10 +62,10 @@ EXT
     -out "$out/ca.pem"
   chmod 644 "$out/ca.pem"
   ca_made=true
-  echo "made   $out/ca.pem (CA certificate, $(openssl x509 -in "$out/ca.pem" -noout -subject))"
-  echo "made   $out/ca-key.pem (CA private key)"
+  echo "made   $shown/ca.pem (CA certificate, $(openssl x509 -in "$out/ca.pem" -noout -subject))"
+  echo "made   $shown/ca-key.pem (CA private key)"
 else
-  echo "kept   $out/ca.pem"
+  echo "kept   $shown/ca.pem"
 fi
 
 sans_of() {  # node: the SANs its certificate must carry, comma-separated
@@ -88,7 +89,7 @@ current() {  # node: whether its certificate exists, was signed by this CA and h
 
 for node in "${nodes[@]}"; do
   if ! $ca_made && current "$node"; then
-    echo "kept   $out/$node.pem"
+    echo "kept   $shown/$node.pem"
     continue
   fi
   new_key "$out/$node-key.pem"
@@ -105,6 +106,6 @@ EXT
     -set_serial "0x$(openssl rand -hex 16)" -sha256 -days "$days" -extfile "$work/$node.ext" \
     -out "$out/$node.pem" 2>/dev/null
   chmod 644 "$out/$node.pem"
-  echo "made   $out/$node.pem (SANs $(sans_of "$node"); serverAuth, clientAuth; $days days)"
-  echo "made   $out/$node-key.pem (PKCS#8 private key)"
+  echo "made   $shown/$node.pem (SANs $(sans_of "$node"); serverAuth, clientAuth; $days days)"
+  echo "made   $shown/$node-key.pem (PKCS#8 private key)"
 done
