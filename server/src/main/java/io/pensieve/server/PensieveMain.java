@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
         "  NODE_ID=1 PORT=8001 PEERS=http://node2:8002,http://node3:8003 pensieve",
         "  pensieve --node-id n4 --join --port 8004 --grpc-port 9004 --raft-port 10004 \\",
         "           --data-dir data/n4   # then: pvctl member add n4 127.0.0.1:10004",
-        "  pensieve ... --tls-cert certs/n1.pem --tls-key certs/n1-key.pem --tls-ca certs/ca.pem",
-        "           # TLS on every port (deploy/tls/make-dev-certs.sh makes development certs)"})
+        "  pensieve ... --tls-cert n1.pem --tls-key n1-key.pem --tls-ca ca.pem",
+        "           # TLS on every port; deploy/tls/make-dev-certs.sh makes test certificates"})
 public final class PensieveMain implements Callable<Integer> {
 
   @Option(names = "--node-id", paramLabel = "ID",
