@@ -36,6 +36,8 @@ final class GrpcStatus {
       case UNKNOWN_OUTCOME -> Status.DEADLINE_EXCEEDED;
       case METHOD_NOT_ALLOWED -> Status.UNIMPLEMENTED;
       case INTERNAL -> Status.INTERNAL;
+      case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
     };
   }
 }

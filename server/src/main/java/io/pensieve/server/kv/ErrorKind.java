@@ -34,7 +34,11 @@ public enum ErrorKind {
   UNKNOWN_OUTCOME("unknown_outcome"),
   METHOD_NOT_ALLOWED("method_not_allowed"),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
-  INTERNAL("internal");
+  INTERNAL("internal"),
+  /** No token, or one that is malformed, expired, badly signed or of the wrong algorithm. */
+  UNAUTHENTICATED("unauthenticated"),
+  /** A valid token whose roles do not allow the request. */
+  PERMISSION_DENIED("permission_denied");
 
   private final String code;
 

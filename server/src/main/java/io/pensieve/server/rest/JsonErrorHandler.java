@@ -39,6 +39,8 @@ final class JsonErrorHandler extends ErrorHandler {
   private static String codeOf(int status) {
     return switch (status) {
       case 400 -> "invalid_argument";
+      case 401 -> "unauthenticated";
+      case 403 -> "permission_denied";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413, 431 -> "body_too_large";

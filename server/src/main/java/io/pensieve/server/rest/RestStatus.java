@@ -18,6 +18,8 @@ final class RestStatus {
       case NO_LEADER, UNAVAILABLE, OVERLOADED -> 503;
       case UNKNOWN_OUTCOME -> 504;
       case INTERNAL -> 500;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
     };
   }
 }
