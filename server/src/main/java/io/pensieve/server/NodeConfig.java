@@ -1,5 +1,6 @@
 package io.pensieve.server;
 
+import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long a stopping node waits for in-flight requests
  * @param maxConcurrentRequests REST and gRPC requests served at once; more are refused (503)
  * @param tls the PEM files that turn TLS on for every port; empty = plaintext
+ * @param auth whether and how requests are authenticated; off by default
  */
 public record NodeConfig(
     String nodeId,
@@ -56,7 +58,8 @@ public record NodeConfig(
     Duration electionTimeoutMin,
     Duration shutdownGrace,
     int maxConcurrentRequests,
-    Optional<TlsFiles> tls) {
+    Optional<TlsFiles> tls,
+    AuthSettings auth) {
 
   public static final int DEFAULT_REST_PORT = 7878;
   public static final int DEFAULT_GRPC_PORT = 7879;
@@ -68,6 +71,7 @@ public record NodeConfig(
     Objects.requireNonNull(dataDir, "data dir");
     Objects.requireNonNull(initialSettings, "initial settings");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(auth, "auth settings");
     peers = List.copyOf(peers);
     if (join && !peers.isEmpty()) {
       throw new IllegalArgumentException("a joining node waits to be added to a running cluster;"
@@ -133,6 +137,7 @@ public record NodeConfig(
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Optional<TlsFiles> tls = Optional.empty();
+    private AuthSettings auth = AuthSettings.OFF;
 
     private Builder(String nodeId, Path dataDir) {
       this.nodeId = nodeId;
@@ -226,11 +231,16 @@ public record NodeConfig(
       return nodeId;
     }
 
+    public Builder auth(AuthSettings auth) {
+      this.auth = auth;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
           peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
           touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin,
-          shutdownGrace, maxConcurrentRequests, tls);
+          shutdownGrace, maxConcurrentRequests, tls, auth);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.pensieve.server;
 
+import io.pensieve.server.auth.AuthSettings;
+import io.pensieve.server.auth.TokenTtl;
 import io.pensieve.server.logging.LogOptions;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
@@ -187,6 +189,43 @@ public final class PensieveMain implements Callable<Integer> {
           + "nodes), and this node trusts it when it calls peers (env PENSIEVE_TLS_CA)")
   String tlsCa;
 
+  @Option(names = "--auth", negatable = true, paramLabel = "BOOLEAN",
+      defaultValue = "${env:PENSIEVE_AUTH:-false}", fallbackValue = "true",
+      description = "Require a JWT bearer token on every request but /health, /ready, /metrics,"
+          + " /v1/node, /login and gRPC health and reflection; give one key below"
+          + " (env PENSIEVE_AUTH). Default: off")
+  boolean auth;
+
+  @Option(names = "--auth-secret-file", paramLabel = "FILE",
+      defaultValue = "${env:PENSIEVE_AUTH_SECRET_FILE:-}",
+      description = "HS256: the shared secret, at least 32 bytes; a trailing newline is"
+          + " ignored (env PENSIEVE_AUTH_SECRET_FILE). Make one: openssl rand -base64 48")
+  String authSecretFile;
+
+  @Option(names = "--auth-public-key", paramLabel = "PEM",
+      defaultValue = "${env:PENSIEVE_AUTH_PUBLIC_KEY:-}",
+      description = "RS256: the RSA public key tokens are verified with, PEM 'BEGIN PUBLIC"
+          + " KEY', 2048 bits or more (env PENSIEVE_AUTH_PUBLIC_KEY)")
+  String authPublicKey;
+
+  @Option(names = "--auth-private-key", paramLabel = "PEM",
+      defaultValue = "${env:PENSIEVE_AUTH_PRIVATE_KEY:-}",
+      description = "RS256: the matching private key, PEM PKCS#8 'BEGIN PRIVATE KEY', so that"
+          + " /login can issue tokens (env PENSIEVE_AUTH_PRIVATE_KEY)")
+  String authPrivateKey;
+
+  @Option(names = "--auth-users-file", paramLabel = "FILE",
+      defaultValue = "${env:PENSIEVE_AUTH_USERS_FILE:-}",
+      description = "Users POST /login accepts, one 'name:roles:bcrypt-hash' a line"
+          + " (pvctl user hash prints one) (env PENSIEVE_AUTH_USERS_FILE). None: no /login")
+  String authUsersFile;
+
+  @Option(names = "--auth-token-ttl", paramLabel = "DURATION",
+      defaultValue = "${env:PENSIEVE_AUTH_TOKEN_TTL:-1h}",
+      description = "How long a token from /login is valid, like 30m, 1h, 1d; at most 7d"
+          + " (env PENSIEVE_AUTH_TOKEN_TTL). Default: ${DEFAULT-VALUE}")
+  String authTokenTtl;
+
   @Override
   public Integer call() throws Exception {
     LogOptions.apply(logLevel, logFormat);
@@ -219,7 +258,8 @@ public final class PensieveMain implements Callable<Integer> {
         .touchInterval(Duration.ofMillis(touchIntervalMillis))
         .snapshotEveryEntries(snapshotEvery)
         .electionTimeoutMin(Duration.ofMillis(electionTimeoutMillis))
-        .maxConcurrentRequests(maxConcurrentRequests);
+        .maxConcurrentRequests(maxConcurrentRequests)
+        .auth(authSettings());
     tlsFiles().ifPresent(builder::tls);
     return builder.build();
   }
@@ -240,6 +280,15 @@ public final class PensieveMain implements Callable<Integer> {
           + " (or PENSIEVE_TLS_CERT, _KEY, _CA); missing " + String.join(", ", missing));
     }
     return Optional.of(new TlsFiles(Path.of(tlsCert), Path.of(tlsKey), Path.of(tlsCa)));
+  }
+
+  private AuthSettings authSettings() {
+    return new AuthSettings(auth, path(authSecretFile), path(authPublicKey),
+        path(authPrivateKey), path(authUsersFile), TokenTtl.parse(authTokenTtl));
+  }
+
+  private static Optional<Path> path(String text) {
+    return text == null || text.isBlank() ? Optional.empty() : Optional.of(Path.of(text));
   }
 
   private static EvictionPolicy policy(String name) {

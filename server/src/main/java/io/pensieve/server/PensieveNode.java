@@ -1,6 +1,7 @@
 package io.pensieve.server;
 
 import io.pensieve.server.admin.AdminService;
+import io.pensieve.server.auth.AccessControl;
 import io.pensieve.server.grpc.GrpcServer;
 import io.pensieve.server.kv.Housekeeping;
 import io.pensieve.server.kv.KvService;
@@ -43,6 +44,7 @@ public final class PensieveNode implements AutoCloseable {
   private final RestServer rest;
   private final NodeInfo info;
   private final NodeMetrics metrics;
+  private final AccessControl access;
 
   private final ScheduledExecutorService membershipWatch =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -53,7 +55,8 @@ public final class PensieveNode implements AutoCloseable {
   private volatile Housekeeping housekeeping;
 
   private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, AdminService admin,
-      GrpcServer grpc, RestServer rest, NodeInfo info, NodeMetrics metrics) {
+      GrpcServer grpc, RestServer rest, NodeInfo info, NodeMetrics metrics,
+      AccessControl access) {
     this.config = config;
     this.raft = raft;
     this.kv = kv;
@@ -62,6 +65,7 @@ public final class PensieveNode implements AutoCloseable {
     this.rest = rest;
     this.info = info;
     this.metrics = metrics;
+    this.access = access;
   }
 
   /** Starts a node and returns once it has formed or recovered its Raft group. */
@@ -81,7 +85,8 @@ public final class PensieveNode implements AutoCloseable {
    * {@link #join}. Two steps, so that nodes on ephemeral ports can learn each other's addresses.
    */
   public static PensieveNode open(NodeConfig config) throws Exception {
-    // checked before any port opens: a wrong file stops the node with a message naming it
+    // keys, users and certificates are read first: a bad file stops the node before it binds
+    AccessControl access = AccessControl.start(config.auth());
     Optional<NodeTls> tls = config.tls().map(NodeTls::load);
     NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
     PensieveStateMachine stateMachine =
@@ -99,20 +104,22 @@ public final class PensieveNode implements AutoCloseable {
     try {
       grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
           config.dataDir().resolve("restore"), config.shutdownGrace(), limit,
-          metrics.grpcInterceptor(), tls);
+          metrics.grpcInterceptor(), tls, access);
       rest = RestServer.bind(config.listenHost(), config.restPort(), tls);
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
       self.set(info);
-      rest.start(kv, raft, info, config.shutdownGrace(), limit, metrics);
-      return new PensieveNode(config, raft, kv, admin, grpc, rest, info, metrics);
+      rest.start(kv, raft, info, config.shutdownGrace(), limit, metrics, access);
+      return new PensieveNode(config, raft, kv, admin, grpc, rest, info, metrics,
+          access);
     } catch (Exception | Error e) {
       closeQuietly(rest);
       closeQuietly(grpc);
       closeQuietly(admin);
       closeQuietly(raft);
       metrics.close();
+      closeQuietly(access);
       throw e;
     }
   }
@@ -197,6 +204,7 @@ public final class PensieveNode implements AutoCloseable {
     }
     closeQuietly(raft);
     metrics.close();
+    closeQuietly(access);
     LOG.info("Node {} stopped in {} ms", info.id(), (System.nanoTime() - startNanos) / 1_000_000);
   }
 

@@ -3,10 +3,12 @@ package io.pensieve.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -69,5 +71,47 @@ class PensieveMainTest {
         Path.of("ca.pem")));
     assertThatThrownBy(() -> parse("--tls-cert", "n1.pem"))
         .hasMessageContaining("missing --tls-key, --tls-ca");
+  }
+
+  @Test
+  void authIsOffUnlessAsked() {
+    assumeAuthEnvUnset();
+
+    assertThat(parse().auth()).isEqualTo(AuthSettings.OFF);
+  }
+
+  @Test
+  void authFlagsBecomeTheAuthSettings() {
+    assumeAuthEnvUnset();
+
+    AuthSettings hs = parse("--auth", "--auth-secret-file", "/etc/pensieve/secret",
+        "--auth-users-file", "/etc/pensieve/users", "--auth-token-ttl", "30m").auth();
+    AuthSettings rs = parse("--auth", "--auth-public-key", "pub.pem", "--auth-private-key",
+        "key.pem").auth();
+
+    assertThat(hs.enabled()).isTrue();
+    assertThat(hs.secretFile()).contains(Path.of("/etc/pensieve/secret"));
+    assertThat(hs.usersFile()).contains(Path.of("/etc/pensieve/users"));
+    assertThat(hs.tokenTtl()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(rs.publicKey()).contains(Path.of("pub.pem"));
+    assertThat(rs.privateKey()).contains(Path.of("key.pem"));
+    assertThat(rs.usersFile()).isEqualTo(Optional.empty());
+    assertThat(rs.tokenTtl()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void authOptionsThatCannotWorkAreRefused() {
+    assumeAuthEnvUnset();
+
+    assertThatThrownBy(() -> parse("--auth-secret-file", "secret"))
+        .hasMessageContaining("authentication is off; add --auth");
+    assertThatThrownBy(() -> parse("--auth")).hasMessageContaining("exactly one key");
+    assertThatThrownBy(() -> parse("--auth", "--auth-secret-file", "s", "--auth-token-ttl",
+        "forever")).hasMessageContaining("like 30m or 1h");
+  }
+
+  private static void assumeAuthEnvUnset() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv().keySet().stream()
+        .noneMatch(name -> name.startsWith("PENSIEVE_AUTH")), "PENSIEVE_AUTH* is set");
   }
 }

@@ -18,7 +18,10 @@ import java.util.Date;
 import java.util.Set;
 import java.util.UUID;
 
-/** Signs the tokens {@code /login} hands out: {@code sub}, {@code roles}, {@code iat}, {@code exp}. */
+/**
+ * Signs the tokens {@code /login} hands out, with {@code sub}, {@code roles}, {@code iat} and
+ * {@code exp}.
+ */
 public final class TokenIssuer {
   private final JWSAlgorithm algorithm;
   private final JWSSigner signer;

@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
 import io.grpc.ServerInterceptors;
 import io.pensieve.server.admin.AdminService;
+import io.pensieve.server.auth.AccessControl;
 import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.rest.NodeInfo;
 import java.nio.file.Path;
@@ -50,24 +51,29 @@ public final class GrpcServer implements AutoCloseable {
    * @param metrics sees every call, as the outermost interceptor
    * @param tls when present, the API is served over TLS only, and calls forwarded to the
    *     leader go over TLS
+   * @param access checks the KV and Admin calls' tokens; health and reflection stay open
    */
   public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
       RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace,
-      ConcurrencyLimit limit, ServerInterceptor metrics, Optional<NodeTls> tls)
+      ConcurrencyLimit limit, ServerInterceptor metrics, Optional<NodeTls> tls,
+      AccessControl access)
       throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString(),
         tls.isPresent() ? Optional.of(GrpcTls.client(tls.get())) : Optional.empty());
     ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(limit);
+    AuthInterceptor auth = new AuthInterceptor(access);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
     if (tls.isPresent()) {
       builder.sslContext(GrpcTls.server(tls.get()));
     }
     Server server = builder
-        .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting))
+        // the last interceptor runs first: the token is checked before a permit is taken or
+        // anything is forwarded
+        .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting, auth))
         .addService(ServerInterceptors.intercept(
             new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding,
-            limiting))
+            limiting, auth))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)

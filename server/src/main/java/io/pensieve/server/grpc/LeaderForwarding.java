@@ -20,12 +20,15 @@ import java.util.concurrent.TimeUnit;
  * Admin calls that must run on the leader, sent there from whichever node received them. A
  * forwarded call carries a header, and a node that receives one but does not lead refuses it
  * rather than forwarding again: two nodes that each believe the other leads cannot bounce a
- * call between them.
+ * call between them. The caller's {@code authorization} header travels with the forwarded call,
+ * and the leader checks it again: a follower vouches for nobody.
  */
 final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
   private static final Metadata.Key<String> FORWARDED =
       Metadata.Key.of("pensieve-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> FORWARDED_BY = Context.key("pensieve-forwarded-by");
+  private static final Context.Key<String> CALLER_AUTHORIZATION =
+      Context.key("pensieve-caller-authorization");
   /** When the caller set no deadline: past the longest a membership change may wait. */
   private static final long DEFAULT_DEADLINE_MINUTES = 6;
 
@@ -43,11 +46,18 @@ final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String forwardedBy = headers.get(FORWARDED);
-    if (forwardedBy == null) {
+    String authorization = headers.get(AuthInterceptor.AUTHORIZATION);
+    if (forwardedBy == null && authorization == null) {
       return next.startCall(call, headers);
     }
-    return Contexts.interceptCall(Context.current().withValue(FORWARDED_BY, forwardedBy), call,
-        headers, next);
+    Context context = Context.current();
+    if (forwardedBy != null) {
+      context = context.withValue(FORWARDED_BY, forwardedBy);
+    }
+    if (authorization != null) {
+      context = context.withValue(CALLER_AUTHORIZATION, authorization);
+    }
+    return Contexts.interceptCall(context, call, headers, next);
   }
 
   /** Whether the call being served was forwarded by another node. */
@@ -60,6 +70,10 @@ final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
     ManagedChannel channel = channels.computeIfAbsent(grpcAddress, this::channel);
     Metadata headers = new Metadata();
     headers.put(FORWARDED, selfId);
+    String authorization = CALLER_AUTHORIZATION.get();
+    if (authorization != null) {
+      headers.put(AuthInterceptor.AUTHORIZATION, authorization);
+    }
     AdminGrpc.AdminStub stub = AdminGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     return Context.current().getDeadline() != null

@@ -1,6 +1,7 @@
 package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.server.auth.AccessControl;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
@@ -15,7 +16,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Routes each request: the canonical API, then the seed routes, else a JSON 404. */
+/**
+ * Routes each request: the canonical API, then the seed routes, else a JSON 404. With
+ * authentication on, the token is checked first (see {@link RouteAccess}).
+ */
 final class ApiHandler extends Handler.Abstract.NonBlocking {
   private static final List<String> GET_ONLY = List.of("GET");
 
@@ -26,8 +30,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final SeedRoutes seedRoutes;
   private final ReadinessCheck readiness;
   private final MetricsExposition metrics;
+  private final AccessControl access;
+  private final LoginRoute login;
 
-  ApiHandler(KvService kv, RaftNode raft, NodeInfo node, MetricsExposition metrics) {
+  ApiHandler(KvService kv, RaftNode raft, NodeInfo node, MetricsExposition metrics,
+      AccessControl access) {
     this.kv = kv;
     this.raft = raft;
     this.node = node;
@@ -37,6 +44,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.kvRoutes = new KvRoutes(kv, bodyLimit);
     this.seedRoutes = new SeedRoutes(kv, bodyLimit);
     this.readiness = new ReadinessCheck(raft);
+    this.access = access;
+    this.login = new LoginRoute(access.login());
   }
 
   @Override
@@ -60,6 +69,15 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   }
 
   private void route(Exchange exchange, String path) {
+    if (access.enabled()) {
+      access.check(exchange.requestHeader(HttpHeader.AUTHORIZATION),
+          RouteAccess.of(exchange.method(), path), exchange.method() + " " + path,
+          exchange.remote());
+      if (path.equals("/login")) { // the kv-store seed's route, for real once auth is on
+        postLogin(exchange);
+        return;
+      }
+    }
     if (path.equals("/v1/node")) {
       getOnly(exchange, () -> exchange.json(200, withTls(exchange, node.json())));
       return;
@@ -101,6 +119,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
       }
     }
+  }
+
+  private void postLogin(Exchange exchange) {
+    if (!exchange.method().equals("POST")) {
+      exchange.methodNotAllowed(List.of("POST"));
+      return;
+    }
+    login.handle(exchange);
   }
 
   private static void getOnly(Exchange exchange, Runnable route) {

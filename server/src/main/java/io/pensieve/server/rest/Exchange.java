@@ -39,6 +39,15 @@ final class Exchange {
     return request.getMethod();
   }
 
+  Optional<String> requestHeader(HttpHeader name) {
+    return Optional.ofNullable(request.getHeaders().get(name));
+  }
+
+  /** The client's address, for the log. */
+  String remote() {
+    return Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+  }
+
   /** The body, refused with 413 as soon as more than {@code maxBytes} arrive. */
   CompletableFuture<byte[]> body(int maxBytes) {
     long declared = request.getLength();
@@ -164,6 +173,10 @@ final class Exchange {
   void error(KvException error, JsonNode body) {
     if (error.kind().retryable()) {
       header(HttpHeader.RETRY_AFTER.asString(), String.valueOf(RETRY_AFTER_SECONDS));
+    }
+    if (error.kind() == ErrorKind.UNAUTHENTICATED) {
+      // RFC 6750: a 401 names the scheme the client should use
+      header(HttpHeader.WWW_AUTHENTICATE.asString(), "Bearer realm=\"pensieve\"");
     }
     json(RestStatus.of(error.kind()), body);
   }

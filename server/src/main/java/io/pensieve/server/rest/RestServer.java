@@ -1,5 +1,6 @@
 package io.pensieve.server.rest;
 
+import io.pensieve.server.auth.AccessControl;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.metrics.HttpMetricsHandler;
@@ -89,11 +90,14 @@ public final class RestServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** @param limit shared with the gRPC API; probes and scrapes are exempt */
+  /**
+   * @param limit shared with the gRPC API; probes and scrapes are exempt
+   * @param access checks each request's token before it is routed
+   */
   public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace,
-      ConcurrencyLimit limit, NodeMetrics metrics) throws Exception {
+      ConcurrencyLimit limit, NodeMetrics metrics, AccessControl access) throws Exception {
     Handler api = new ConcurrencyLimitHandler(limit,
-        new ApiHandler(kv, raft, node, metrics.exposition()));
+        new ApiHandler(kv, raft, node, metrics.exposition(), access));
     // metrics outermost, so that the 503s of a stopping or overloaded node are counted too
     server.setHandler(new HttpMetricsHandler(
         new GracefulHandler(httpsOnly ? new HttpsOnly(api) : api),
