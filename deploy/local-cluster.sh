@@ -54,13 +54,27 @@ certs_for() {  # node: makes its certificate (and the CA) if PENSIEVE_TLS_DIR la
   fi
 }
 
-cluster_json() {
+# path: from the first node that answers; https with PENSIEVE_TLS_DIR; the caller's local
+# auth array (curl header flags) is sent along
+rest_get() {
   local port url=http tls=()
   if [[ -n $TLS_DIR ]]; then url=https; tls=(--cacert "$TLS_DIR/ca.pem"); fi
   for port in "${REST_PORTS[@]}"; do
-    curl -sf --max-time 2 "${tls[@]}" "$url://127.0.0.1:$port/v1/cluster" && return 0
+    curl -sf --max-time 2 "${tls[@]}" ${auth[@]+"${auth[@]}"} "$url://127.0.0.1:$port$1" \
+      && return 0
   done
   return 1
+}
+
+cluster_json() {  # with auth on, PENSIEVE_TOKEN (a read token) is sent
+  local auth=()
+  [[ -n ${PENSIEVE_TOKEN:-} ]] && auth=(-H "Authorization: Bearer $PENSIEVE_TOKEN")
+  rest_get /v1/cluster
+}
+
+ready_json() {  # /ready needs no token, auth on or off
+  local auth=()
+  rest_get /ready
 }
 
 leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
@@ -111,7 +125,7 @@ up() {
   done
   local deadline=$((SECONDS + WAIT_SECONDS)) leader=""
   while ((SECONDS < deadline)); do
-    leader=$(cluster_json 2>/dev/null | leader_of 2>/dev/null || true)
+    leader=$(ready_json 2>/dev/null | leader_of 2>/dev/null || true)
     [[ -n $leader ]] && break
     for n in "${NODES[@]}"; do
       running_pid "$n" >/dev/null || { say "$n exited; its log:"; tail -20 "$DATA/$n.log"; exit 1; }
