@@ -24,6 +24,10 @@ final class CliError extends RuntimeException {
     return new CliError(ExitCode.UNAVAILABLE, message);
   }
 
+  static CliError notAllowed(String message) {
+    return new CliError(ExitCode.NOT_ALLOWED, message);
+  }
+
   int exitCode() {
     return exitCode;
   }

@@ -30,16 +30,27 @@ final class Cluster implements AutoCloseable {
   private final List<Endpoint> endpoints;
   private final Duration timeout;
   private final Optional<Path> caCert;
+  private final Optional<BearerToken> token;
   private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
   private SslContext tls;
 
-  Cluster(List<Endpoint> endpoints, Duration timeout, Optional<Path> caCert) {
+  Cluster(List<Endpoint> endpoints, Duration timeout) {
+    this(endpoints, timeout, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * @param caCert turns TLS on, trusting the CA certificates in this PEM file
+   * @param token sent as {@code authorization: Bearer} metadata on every call
+   */
+  Cluster(List<Endpoint> endpoints, Duration timeout, Optional<Path> caCert,
+      Optional<BearerToken> token) {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no endpoint");
     }
     this.endpoints = List.copyOf(endpoints);
     this.timeout = timeout;
     this.caCert = caCert;
+    this.token = token;
   }
 
   /** One gRPC call, through stubs bound to one node and the call's deadline. */
@@ -93,6 +104,7 @@ final class Cluster implements AutoCloseable {
       Endpoint endpoint = Endpoint.parse(a);
       NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
           endpoint.port()).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      token.ifPresent(bearer -> builder.intercept(bearer.interceptor()));
       return (caCert.isPresent() ? builder.sslContext(tls()) : builder.usePlaintext()).build();
     });
   }

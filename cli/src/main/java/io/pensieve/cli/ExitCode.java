@@ -15,6 +15,11 @@ final class ExitCode {
    * No endpoint answered, no leader, or a write whose outcome is unknown (it may have applied).
    */
   static final int UNAVAILABLE = 3;
+  /**
+   * The node runs with authentication and refused the call: no token, an invalid or expired
+   * one (get a new one), or one whose roles do not allow the request.
+   */
+  static final int NOT_ALLOWED = 4;
 
   private ExitCode() {}
 }

@@ -133,8 +133,12 @@ final class GrpcErrors {
     String described = describe(failure);
     return switch (failure.getStatus().getCode()) {
       case NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, ABORTED,
-          PERMISSION_DENIED, UNAUTHENTICATED, INTERNAL, UNKNOWN, DATA_LOSS, CANCELLED ->
+          INTERNAL, UNKNOWN, DATA_LOSS, CANCELLED ->
           CliError.failed(described + " (" + code + ")");
+      case UNAUTHENTICATED -> CliError.notAllowed(address + ": " + described + " (" + code
+          + "); give a token with --token-file, --token or PENSIEVE_TOKEN");
+      case PERMISSION_DENIED -> CliError.notAllowed(address + ": " + described + " (" + code
+          + ")");
       case UNIMPLEMENTED -> CliError.failed("the node at " + address
           + " does not serve this request: " + described + " (" + code + ")");
       case INVALID_ARGUMENT, OUT_OF_RANGE -> CliError.usage(described + " (" + code + ")");

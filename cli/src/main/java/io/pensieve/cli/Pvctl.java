@@ -41,15 +41,17 @@ import picocli.CommandLine.Spec;
         GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class,
         MemberCommand.class, LeaderCommand.class, StatusCommand.class, StatsCommand.class,
         HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
-        CompletionCommand.class},
+        CompletionCommand.class, TokenCommand.class, UserCommand.class},
     footerHeading = "%nExit codes: 0 ok; 1 not found, compare failed or refused by the cluster;"
-        + " 2 usage; 3 cluster unavailable or outcome unknown.%n%nExamples:%n",
+        + " 2 usage; 3 cluster unavailable or outcome unknown; 4 no valid token, or its roles"
+        + " do not allow the request.%n%nExamples:%n",
     footer = {
         "  pvctl put greeting hello",
         "  pvctl get greeting -o json",
         "  pvctl --endpoints 10.0.0.1:7879,10.0.0.2:7879 member list",
         "  PENSIEVE_ENDPOINTS=127.0.0.1:9002 pvctl status",
-        "  pvctl --cacert certs/ca.pem member list   # nodes started with --tls-cert"})
+        "  pvctl --cacert certs/ca.pem member list   # nodes started with --tls-cert",
+        "  PENSIEVE_TOKEN_FILE=~/.pensieve-token pvctl member list"})
 public final class Pvctl implements Callable<Integer>, AutoCloseable {
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003";
 
@@ -78,6 +80,17 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
       description = "Talk TLS to the nodes, trusting the CA certificates in this PEM file "
           + "(env PENSIEVE_CACERT). Default: plaintext.")
   private String caCert;
+
+  @Option(names = "--token", paramLabel = "JWT", scope = ScopeType.INHERIT,
+      defaultValue = "${env:PENSIEVE_TOKEN:-}",
+      description = "Bearer token sent with every call, for nodes that run with --auth"
+          + " (env PENSIEVE_TOKEN). Prefer --token-file: a command line is visible to others.")
+  private String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      defaultValue = "${env:PENSIEVE_TOKEN_FILE:-}",
+      description = "File holding the bearer token (env PENSIEVE_TOKEN_FILE).")
+  private Path tokenFile;
 
   private Session session;
 
@@ -139,13 +152,24 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
     return caCert == null || caCert.isBlank() ? Optional.empty() : Optional.of(Path.of(caCert));
   }
 
+  /** The token to send, read from its file if given there. */
+  Optional<BearerToken> token() {
+    return BearerToken.of(token, tokenFile);
+  }
+
   /** The connections and the output of the command being run, opened on first use. */
   Session session(CommandSpec command) {
     if (session == null) {
-      session = new Session(new Cluster(endpoints, timeout, caCert()),
+      session = new Session(new Cluster(endpoints, timeout, caCert(), token()),
           new Output(output, command.commandLine().getOut()));
     }
     return session;
+  }
+
+  /** The output of a command that talks to no node. */
+  static Output outputOf(CommandSpec command) {
+    return new Output(((Pvctl) command.root().userObject()).output,
+        command.commandLine().getOut());
   }
 
   /** The session of a command: its root is always a {@link Pvctl}. */

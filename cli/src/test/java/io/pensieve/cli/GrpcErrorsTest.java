@@ -42,7 +42,9 @@ class GrpcErrorsTest {
       "UNAVAILABLE           |                  | WRITE | 3 | may or may not have been applied (unknown_outcome)",
       "DEADLINE_EXCEEDED     | unknown_outcome  | WRITE | 3 | no member n9 (unknown_outcome)",
       "DEADLINE_EXCEEDED     |                  | WRITE | 3 | 127.0.0.1:9001 did not answer within 10s: the request may or may not have been applied (unknown_outcome)",
-      "DEADLINE_EXCEEDED     |                  | READ  | 3 | 127.0.0.1:9001 did not answer within 10s (deadline_exceeded)"})
+      "DEADLINE_EXCEEDED     |                  | READ  | 3 | 127.0.0.1:9001 did not answer within 10s (deadline_exceeded)",
+      "UNAUTHENTICATED       | unauthenticated  | READ  | 4 | 127.0.0.1:9001: no member n9 (unauthenticated); give a token with --token-file",
+      "PERMISSION_DENIED     | permission_denied | WRITE | 4 | 127.0.0.1:9001: no member n9 (permission_denied)"})
   void eachStatusHasItsExitCodeAndMessage(String code, String serverCode, RequestKind kind,
       int exitCode, String message) {
     CliError error = GrpcErrors.toCliError(failure(code, serverCode, "no member n9"), kind, NODE,
@@ -63,7 +65,9 @@ class GrpcErrorsTest {
       "DEADLINE_EXCEEDED  | unknown_outcome | WRITE | false",
       "NOT_FOUND          | not_found       | READ  | false",
       "FAILED_PRECONDITION | failed_precondition | WRITE | false",
-      "INVALID_ARGUMENT   | invalid_argument | WRITE | false"})
+      "INVALID_ARGUMENT   | invalid_argument | WRITE | false",
+      "UNAUTHENTICATED    | unauthenticated | READ  | false",
+      "PERMISSION_DENIED  | permission_denied | READ | false"})
   void onlyWhatCertainlyDidNotApplyGoesToTheNextEndpoint(String code, String serverCode,
       RequestKind kind, boolean next) {
     assertThat(GrpcErrors.tryNextEndpoint(failure(code, serverCode, "x"), kind)).isEqualTo(next);

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -74,6 +77,12 @@ class PvctlOptionsTest {
       "config set                             | Missing required parameter: 'NAME=VALUE'",
       "config set max-entries=-1              | max-entries must be 0 or more",
       "completion fish                        | Invalid value for positional parameter",
+      "token create --user a --roles read     | Missing required argument (specify one of these)",
+      "token create --secret-file s --private-key k --user a --roles read | mutually exclusive",
+      "token create --secret-file s --roles read | Missing required option: '--user=NAME'",
+      "token create --secret-file s --user a --roles read --ttl 2y | '2y' is not a lifetime",
+      "user hash alice                        | Missing required option: '--roles=ROLES'",
+      "user hash --roles read                 | Missing required parameter: 'NAME'",
       "                                       | missing a command"})
   void usageErrorsExitTwoWithOneLine(String args, String message) {
     PvctlRun run = PvctlRun.of(args == null ? new String[0] : args.trim().split("\\s+"));
@@ -82,6 +91,29 @@ class PvctlOptionsTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("pvctl: ").contains(message).endsWith("--help')\n");
     assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void aTokenComesFromTheFlagOrAFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("token"), "  eyJ.file.token\n");
+
+    assertThat(parse("--token", "eyJ.flag.token", "status").token())
+        .contains(new BearerToken("eyJ.flag.token"));
+    assertThat(parse("status", "--token-file", file.toString()).token())
+        .contains(new BearerToken("eyJ.file.token"));
+  }
+
+  @Test
+  void aTokenAndATokenFileTogetherAreAUsageError(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("token"), "eyJ.file.token");
+
+    PvctlRun both = PvctlRun.of("--token", "t", "--token-file", file.toString(), "status");
+    PvctlRun missing = PvctlRun.of("--token-file", dir.resolve("nope").toString(), "status");
+
+    assertThat(both.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(both.err()).contains("give --token or --token-file, not both");
+    assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err()).contains("cannot read the token file");
   }
 
   @Test
