@@ -63,7 +63,8 @@ public final class AccessControl implements AutoCloseable {
           issuer.orElseThrow()));
     }
     LOG.info("Authentication on: {} tokens, {}", verifier.algorithm(), login
-        .map(l -> l.userCount() + " user(s) may log in, tokens valid " + settings.tokenTtl())
+        .map(l -> l.userCount() + " user(s) may log in, tokens valid "
+            + settings.tokenTtl().toString().substring(2).toLowerCase(Locale.ROOT))
         .orElse("no users file (no /login)"));
     return new AccessControl(Optional.of(verifier), login);
   }

@@ -128,6 +128,38 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aRememberedTokenIsRefusedOnceItExpires() {
+    Instant start = Instant.now();
+    Instant[] now = {start};
+    Clock clock = new Clock() {
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
+    TokenVerifier verifier = TokenVerifier.hs256(SECRET, clock);
+    String token = Tokens.hs256(SECRET, Tokens.claims("alice", Duration.ofMinutes(1), "read")
+        .build());
+
+    assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+    now[0] = start.plus(Duration.ofSeconds(80)); // past exp, within the skew
+    assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+    now[0] = start.plus(Duration.ofSeconds(100)); // past exp and the skew
+    assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("expired");
+    assertThatThrownBy(() -> verifier.verify(token)).hasMessageContaining("expired");
+  }
+
+  @Test
   void unknownRolesGrantNothing() {
     Principal principal = HS256.verify(Tokens.hs256(SECRET,
         Tokens.claims("bob", Duration.ofMinutes(5), "superuser", "read").build()));
