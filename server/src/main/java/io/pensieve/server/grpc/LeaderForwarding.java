@@ -1,5 +1,6 @@
 package io.pensieve.server.grpc;
 
+import io.grpc.ConnectivityState;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
@@ -68,6 +69,11 @@ final class LeaderForwarding implements ServerInterceptor, AutoCloseable {
   /** A stub for the leader's Admin service at {@code grpcAddress}, marking calls forwarded. */
   AdminGrpc.AdminStub leader(String grpcAddress) {
     ManagedChannel channel = channels.computeIfAbsent(grpcAddress, this::channel);
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      // the leader was down a moment ago (restarted, or just elected after one): connect now
+      // rather than fail this call for the rest of the channel's reconnect backoff
+      channel.resetConnectBackoff();
+    }
     Metadata headers = new Metadata();
     headers.put(FORWARDED, selfId);
     String authorization = CALLER_AUTHORIZATION.get();

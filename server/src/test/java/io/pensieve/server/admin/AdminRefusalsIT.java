@@ -1,7 +1,7 @@
 package io.pensieve.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
@@ -143,11 +143,17 @@ class AdminRefusalsIT {
         .setRaftAddress(m.getRaftAddress()).build()).toList();
   }
 
+  /**
+   * Asserts the refusal, sending the call again while it is UNAVAILABLE, as a client would: a
+   * test before may have restarted a node, and the cluster may still be settling.
+   */
   private static void refused(ThrowingCallable call, Status.Code code, String message) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).contains(message);
-    });
+    StatusRuntimeException refusal = await().atMost(Duration.ofSeconds(30))
+        .until(() -> catchThrowableOfType(call, StatusRuntimeException.class),
+            e -> e == null || e.getStatus().getCode() != Status.Code.UNAVAILABLE);
+    assertThat(refusal).as("refused with " + code).isNotNull();
+    assertThat(refusal.getStatus().getCode()).isEqualTo(code);
+    assertThat(refusal.getStatus().getDescription()).contains(message);
   }
 
   private static AddMemberRequest add(String id, String address) {
