@@ -64,7 +64,7 @@ public record NodeConfig(
   public static final int DEFAULT_REST_PORT = 7878;
   public static final int DEFAULT_GRPC_PORT = 7879;
   public static final int DEFAULT_RAFT_PORT = 7880;
-  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 1024;
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 10_000;
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   public NodeConfig {

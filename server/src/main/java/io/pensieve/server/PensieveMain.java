@@ -158,7 +158,7 @@ public final class PensieveMain implements Callable<Integer> {
   long electionTimeoutMillis;
 
   @Option(names = "--max-concurrent-requests", paramLabel = "N",
-      defaultValue = "${env:PENSIEVE_MAX_CONCURRENT_REQUESTS:-1024}",
+      defaultValue = "${env:PENSIEVE_MAX_CONCURRENT_REQUESTS:-10000}",
       description = "REST and gRPC requests served at once; more are refused with 503 "
           + "(env PENSIEVE_MAX_CONCURRENT_REQUESTS). Default: ${DEFAULT-VALUE}")
   int maxConcurrentRequests;

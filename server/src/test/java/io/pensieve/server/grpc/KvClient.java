@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KvClient implements AutoCloseable {
   public static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+  private static final int PIPELINE = 4_096;
 
   private final ManagedChannel channel;
 
@@ -106,15 +107,23 @@ public final class KvClient implements AutoCloseable {
   }
 
   /** Writes every entry with all the calls in flight at once (the node batches them). */
+  /**
+   * Puts every entry, pipelined up to {@link #PIPELINE} calls in flight: more would pass the
+   * node's concurrency limit, as they would for any client.
+   */
   public void putAll(Map<String, String> entries) {
     KVGrpc.KVFutureStub stub = KVGrpc.newFutureStub(channel)
         .withDeadlineAfter(CALL_DEADLINE.toMillis() * 3, TimeUnit.MILLISECONDS);
-    List<ListenableFuture<PutResponse>> calls = new ArrayList<>(entries.size());
-    entries.forEach((key, value) -> calls.add(stub.put(PutRequest.newBuilder()
-        .setKey(utf8(key)).setValue(utf8(value)).build())));
-    for (ListenableFuture<PutResponse> call : calls) {
-      result(call);
+    List<ListenableFuture<PutResponse>> calls = new ArrayList<>(PIPELINE);
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      calls.add(stub.put(PutRequest.newBuilder()
+          .setKey(utf8(entry.getKey())).setValue(utf8(entry.getValue())).build()));
+      if (calls.size() == PIPELINE) {
+        calls.forEach(KvClient::result);
+        calls.clear();
+      }
     }
+    calls.forEach(KvClient::result);
   }
 
   private static <T> T result(ListenableFuture<T> call) {
