@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the standard gRPC health service in step with {@link Readiness}: SERVING for the
- * overall service ({@code ""}) and the KV and Admin services while the node is ready,
- * NOT_SERVING otherwise. Ratis tells no listener when the commit index moves, so the state is
- * polled; a watcher sees a change within one period.
+ * Keeps the standard gRPC health service in step with the node's {@link Readiness}: SERVING
+ * for the overall service ({@code ""}) and the KV and Admin services while the node is ready,
+ * NOT_SERVING otherwise. A watcher sees a change within two periods (this one and the
+ * readiness monitor's).
  */
 final class HealthReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthReporter.class);
@@ -46,7 +46,7 @@ final class HealthReporter implements AutoCloseable {
 
   private void update() {
     try {
-      report(Readiness.of(raft).ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+      report(raft.readiness().ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
     } catch (RuntimeException e) {
       LOG.warn("Could not work out readiness for the health service", e);
     }

@@ -55,6 +55,7 @@ public final class RaftNode implements AutoCloseable {
   private final Executor readCallbacks = CallbackThread.named("pensieve-read-callbacks");
   private final Executor writeCallbacks = CallbackThread.named("pensieve-write-callbacks");
   private final Optional<NodeTls> tls;
+  private final ReadinessMonitor readiness = new ReadinessMonitor(this);
   private volatile RaftClient client;
 
   private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server,
@@ -89,7 +90,9 @@ public final class RaftNode implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    return new RaftNode(config, stateMachine, server, tls);
+    RaftNode node = new RaftNode(config, stateMachine, server, tls);
+    node.readiness.start();
+    return node;
   }
 
   public int raftPort() {
@@ -329,8 +332,14 @@ public final class RaftNode implements AutoCloseable {
     return members;
   }
 
+  /** Whether the node should be sent requests, as of its last look (200 ms at most ago). */
+  public Readiness readiness() {
+    return readiness.current();
+  }
+
   @Override
   public void close() throws IOException {
+    readiness.close();
     RaftClient current = client;
     if (current != null) {
       current.close();

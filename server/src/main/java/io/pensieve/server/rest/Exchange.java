@@ -28,6 +28,8 @@ final class Exchange {
   final Response response;
   final Callback callback;
   private Fields query;
+  /** Set once the whole body has been read; only the thread reading it writes it. */
+  private volatile boolean bodyRead;
 
   Exchange(Request request, Response response, Callback callback) {
     this.request = request;
@@ -90,6 +92,7 @@ final class Exchange {
       bytes.writeBytes(copy);
       chunk.release();
       if (last) {
+        bodyRead = true;
         body.complete(bytes.toByteArray());
         return;
       }
@@ -100,6 +103,10 @@ final class Exchange {
     return new KvException(ErrorKind.BODY_TOO_LARGE, (declared > 0
         ? "the body is " + declared + " bytes" : "the body is too large")
         + "; this node accepts at most " + maxBytes);
+  }
+
+  private boolean hasBody() {
+    return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   boolean bodyIsOctetStream() {
@@ -177,6 +184,11 @@ final class Exchange {
     if (error.kind() == ErrorKind.UNAUTHENTICATED) {
       // RFC 6750: a 401 names the scheme the client should use
       header(HttpHeader.WWW_AUTHENTICATE.asString(), "Bearer realm=\"pensieve\"");
+    }
+    if (hasBody() && !bodyRead) {
+      // refused before its body was read (a token, the limit, the size): Jetty then closes the
+      // connection, and says so, lest the client send its next request down a closing one
+      header(HttpHeader.CONNECTION.asString(), "close");
     }
     json(RestStatus.of(error.kind()), body);
   }

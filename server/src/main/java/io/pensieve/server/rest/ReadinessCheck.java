@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.raft.Readiness;
 
-/** {@code GET /ready}: 200 once the node knows a leader and has applied all it knows committed. */
+/** {@code GET /ready}: 200 while the node is ready ({@link Readiness}), else 503 and why. */
 final class ReadinessCheck {
   private final RaftNode raft;
 
@@ -13,7 +13,7 @@ final class ReadinessCheck {
   }
 
   void reply(Exchange exchange) {
-    Readiness readiness = Readiness.of(raft);
+    Readiness readiness = raft.readiness();
     ObjectNode body = Json.object().put("ready", readiness.ready())
         .put("leader", readiness.leader())
         .put("commit_index", readiness.commitIndex())

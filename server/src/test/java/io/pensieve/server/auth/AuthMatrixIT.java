@@ -3,6 +3,7 @@ package io.pensieve.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import ch.qos.logback.classic.Logger;
@@ -229,7 +230,9 @@ class AuthMatrixIT {
     PensieveNode node = cluster.follower();
 
     assertThat(rest.get(node, "/health").status()).isEqualTo(200);
-    assertThat(rest.get(node, "/ready").status()).isEqualTo(200);
+    // readiness is looked at every 200 ms: a cluster just started may not be ready yet
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> rest.get(node, "/ready").status() == 200);
     assertThat(rest.get(node, "/v1/node").json().path("id").asText()).isEqualTo(node.info().id());
     assertThat(rest.get(node, "/metrics").status()).isNotIn(401, 403);
   }
@@ -414,9 +417,11 @@ class AuthMatrixIT {
 
   @Test
   void grpcHealthAndReflectionNeedNoToken() throws Exception {
-    HealthCheckResponse health = HealthGrpc.newBlockingStub(viaFollower.channel())
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService("pensieve.v1.KV").build());
+    HealthCheckResponse health = await().atMost(Duration.ofSeconds(10)).until(
+        () -> HealthGrpc.newBlockingStub(viaFollower.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService("pensieve.v1.KV").build()),
+        response -> response.getStatus() == HealthCheckResponse.ServingStatus.SERVING);
 
     CompletableFuture<ServerReflectionResponse> listed = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc

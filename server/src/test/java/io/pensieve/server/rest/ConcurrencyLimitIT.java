@@ -65,10 +65,12 @@ class ConcurrencyLimitIT {
           .contains("pensieve_http_requests_total{method=\"PUT\",route=\"/v1/kv/{key}\","
               + "status=\"503\"} 1.0");
       assertThat(rest.get(node, "/health").status()).isEqualTo(200);
-      assertThat(rest.get(node, "/ready").status()).isEqualTo(200);
-      assertThat(HealthGrpc.newBlockingStub(grpc.channel())
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus())
-          .isEqualTo(ServingStatus.SERVING);
+      // readiness is looked at every 200 ms: a node just started may not be ready yet
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> rest.get(node, "/ready").status() == 200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> HealthGrpc.newBlockingStub(
+          grpc.channel()).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+          == ServingStatus.SERVING);
 
       slow.writeChunk("\"done\"}".getBytes(StandardCharsets.US_ASCII));
       slow.write("0\r\n\r\n");
