@@ -99,18 +99,17 @@ public final class PensieveNode implements AutoCloseable {
         config.electionTimeoutMin());
     ConcurrencyLimit limit = new ConcurrencyLimit(config.maxConcurrentRequests());
     metrics.watch(limit);
+    NodeParts parts = new NodeParts(raft, kv, admin, tls, access, limit, metrics);
     GrpcServer grpc = null;
     RestServer rest = null;
     try {
-      grpc = GrpcServer.start(config.listenHost(), config.grpcPort(), kv, admin, raft, self::get,
-          config.dataDir().resolve("restore"), config.shutdownGrace(), limit,
-          metrics.grpcInterceptor(), tls, access);
-      rest = RestServer.bind(config.listenHost(), config.restPort(), tls);
+      grpc = GrpcServer.start(config, parts, self::get);
+      rest = RestServer.bind(config, tls);
       String host = config.advertiseHost();
       NodeInfo info = new NodeInfo(config.nodeId(), host + ":" + raft.raftPort(),
           host + ":" + rest.port(), host + ":" + grpc.port());
       self.set(info);
-      rest.start(kv, raft, info, config.shutdownGrace(), limit, metrics, access);
+      rest.start(config, parts, info);
       return new PensieveNode(config, raft, kv, admin, grpc, rest, info, metrics,
           access);
     } catch (Exception | Error e) {

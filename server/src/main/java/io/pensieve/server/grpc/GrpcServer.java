@@ -1,25 +1,22 @@
 package io.pensieve.server.grpc;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
-import io.grpc.ServerInterceptors;
-import io.pensieve.server.admin.AdminService;
-import io.pensieve.server.auth.AccessControl;
-import io.pensieve.server.limits.ConcurrencyLimit;
-import io.pensieve.server.rest.NodeInfo;
-import java.nio.file.Path;
-import java.util.function.Supplier;
+import io.pensieve.server.NodeConfig;
+import io.pensieve.server.NodeParts;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.tls.NodeTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gRPC client API, with server reflection and the standard health service, so that
@@ -45,25 +42,24 @@ public final class GrpcServer implements AutoCloseable {
   }
 
   /**
+   * Serves the KV and Admin services (each call through the token check and the concurrency
+   * limit, the last interceptor running first), reflection and health, over TLS when the
+   * node has it; calls forwarded to the leader go over TLS too.
+   *
    * @param info this node's id and addresses, known once every port is bound
-   * @param scratch where snapshot uploads are spooled
-   * @param limit shared with the REST API; the health and reflection services are exempt
-   * @param metrics sees every call, as the outermost interceptor
-   * @param tls when present, the API is served over TLS only, and calls forwarded to the
-   *     leader go over TLS
-   * @param access checks the KV and Admin calls' tokens; health and reflection stay open
    */
-  public static GrpcServer start(String host, int port, KvService kv, AdminService admin,
-      RaftNode raft, Supplier<NodeInfo> info, Path scratch, Duration grace,
-      ConcurrencyLimit limit, ServerInterceptor metrics, Optional<NodeTls> tls,
-      AccessControl access)
+  public static GrpcServer start(NodeConfig config, NodeParts node, Supplier<NodeInfo> info)
       throws IOException {
+    RaftNode raft = node.raft();
+    KvService kv = node.kv();
+    Optional<NodeTls> tls = node.tls();
     HealthStatusManager health = new HealthStatusManager();
     LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString(),
         tls.isPresent() ? Optional.of(GrpcTls.client(tls.get())) : Optional.empty());
-    ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(limit);
-    AuthInterceptor auth = new AuthInterceptor(access);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+    ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(node.limit());
+    AuthInterceptor auth = new AuthInterceptor(node.access());
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(
+        new InetSocketAddress(config.listenHost(), config.grpcPort()));
     if (tls.isPresent()) {
       builder.sslContext(GrpcTls.server(tls.get()));
     }
@@ -72,15 +68,16 @@ public final class GrpcServer implements AutoCloseable {
         // anything is forwarded
         .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting, auth))
         .addService(ServerInterceptors.intercept(
-            new AdminGrpcService(admin, kv, raft, info, forwarding, scratch), forwarding,
-            limiting, auth))
+            new AdminGrpcService(node.admin(), kv, raft, info, forwarding,
+                config.dataDir().resolve("restore")), forwarding, limiting, auth))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .intercept(metrics)
+        .intercept(node.metrics().grpcInterceptor())
         .build()
         .start();
-    return new GrpcServer(server, health, new HealthReporter(health, raft), forwarding, grace);
+    return new GrpcServer(server, health, new HealthReporter(health, raft), forwarding,
+        config.shutdownGrace());
   }
 
   public int port() {

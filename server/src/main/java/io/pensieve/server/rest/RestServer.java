@@ -1,11 +1,9 @@
 package io.pensieve.server.rest;
 
-import io.pensieve.server.auth.AccessControl;
-import io.pensieve.server.kv.KvService;
-import io.pensieve.server.limits.ConcurrencyLimit;
+import io.pensieve.server.NodeConfig;
+import io.pensieve.server.NodeParts;
 import io.pensieve.server.metrics.HttpMetricsHandler;
 import io.pensieve.server.metrics.NodeMetrics;
-import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.tls.NodeTls;
 import java.time.Duration;
 import java.util.Optional;
@@ -46,7 +44,7 @@ public final class RestServer implements AutoCloseable {
    * @param tls when present, the port serves HTTPS only (TLS 1.2 or 1.3); a plaintext request
    *     is answered 400 and the connection closed
    */
-  public static RestServer bind(String host, int port, Optional<NodeTls> tls) throws Exception {
+  public static RestServer bind(NodeConfig config, Optional<NodeTls> tls) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS);
     threads.setName("pensieve-rest");
     Server server = new Server(threads);
@@ -63,8 +61,8 @@ public final class RestServer implements AutoCloseable {
     } else {
       connector = new ServerConnector(server, new HttpConnectionFactory(http));
     }
-    connector.setHost(host);
-    connector.setPort(port);
+    connector.setHost(config.listenHost());
+    connector.setPort(config.restPort());
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.setErrorHandler(new JsonErrorHandler());
@@ -91,18 +89,19 @@ public final class RestServer implements AutoCloseable {
   }
 
   /**
-   * @param limit shared with the gRPC API; probes and scrapes are exempt
-   * @param access checks each request's token before it is routed
+   * Serves the API: each request counted by the metrics, refused once the node stops, refused
+   * over plaintext on a TLS port, held to the concurrency limit (probes and scrapes exempt),
+   * then routed, its token checked first.
    */
-  public void start(KvService kv, RaftNode raft, NodeInfo node, Duration grace,
-      ConcurrencyLimit limit, NodeMetrics metrics, AccessControl access) throws Exception {
-    Handler api = new ConcurrencyLimitHandler(limit,
-        new ApiHandler(kv, raft, node, metrics.exposition(), access));
+  public void start(NodeConfig config, NodeParts node, NodeInfo info) throws Exception {
+    NodeMetrics metrics = node.metrics();
+    Handler api = new ConcurrencyLimitHandler(node.limit(),
+        new ApiHandler(node.kv(), node.raft(), info, metrics.exposition(), node.access()));
     // metrics outermost, so that the 503s of a stopping or overloaded node are counted too
     server.setHandler(new HttpMetricsHandler(
         new GracefulHandler(httpsOnly ? new HttpsOnly(api) : api),
         metrics.http(), RouteTemplate::of));
-    server.setStopTimeout(grace.toMillis());
+    server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
   }
 
