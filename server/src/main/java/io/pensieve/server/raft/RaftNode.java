@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -335,6 +336,15 @@ public final class RaftNode implements AutoCloseable {
   /** Whether the node should be sent requests, as of its last look (200 ms at most ago). */
   public Readiness readiness() {
     return readiness.current();
+  }
+
+  /** Tells {@code listener} of the node's readiness now and at every look of its monitor. */
+  public void watchReadiness(Consumer<Readiness> listener) {
+    readiness.watch(listener);
+  }
+
+  public void unwatchReadiness(Consumer<Readiness> listener) {
+    readiness.unwatch(listener);
   }
 
   @Override

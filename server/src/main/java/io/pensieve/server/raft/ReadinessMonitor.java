@@ -1,16 +1,20 @@
 package io.pensieve.server.raft;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Works out the node's {@link Readiness} every {@link #PERIOD}, remembering the commit index
- * of the previous look, so that {@code GET /ready} and the gRPC health service give one answer.
- * Ratis tells no listener when the commit index moves, hence the polling.
+ * of the previous look, so that {@code GET /ready} and the gRPC health service give one answer:
+ * the first asks for the latest look, the second is told of each. Ratis tells no listener when
+ * the commit index moves, hence the polling.
  */
 final class ReadinessMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessMonitor.class);
@@ -26,6 +30,7 @@ final class ReadinessMonitor implements AutoCloseable {
   /** Only the timer thread touches it. */
   private long previousCommitIndex = Long.MAX_VALUE;
   private volatile Readiness current = Readiness.NOT_MEMBER;
+  private final List<Consumer<Readiness>> listeners = new CopyOnWriteArrayList<>();
 
   ReadinessMonitor(RaftNode raft) {
     this.raft = raft;
@@ -41,9 +46,20 @@ final class ReadinessMonitor implements AutoCloseable {
       previousCommitIndex = readiness.commitIndex() < 0 ? Long.MAX_VALUE
           : readiness.commitIndex();
       current = readiness;
+      listeners.forEach(listener -> listener.accept(readiness));
     } catch (RuntimeException e) {
-      LOG.warn("Could not work out readiness; it is looked at again next period", e);
+      LOG.warn("Could not work out or report readiness; it is looked at again next period", e);
     }
+  }
+
+  /** Tells {@code listener} of the latest look now, then of every look. */
+  void watch(Consumer<Readiness> listener) {
+    listeners.add(listener);
+    listener.accept(current);
+  }
+
+  void unwatch(Consumer<Readiness> listener) {
+    listeners.remove(listener);
   }
 
   /** As of the last look, at most one period ago. */
