@@ -1,5 +1,6 @@
 package io.pensieve.server.auth;
 
+import io.pensieve.server.tls.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,17 +89,12 @@ public final class KeyFiles {
 
   private static byte[] pem(Path file, String type, String howToMake) {
     String text = new String(read(file, type.toLowerCase()), StandardCharsets.US_ASCII);
-    String begin = "-----BEGIN " + type + "-----";
-    String end = "-----END " + type + "-----";
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    if (from < 0 || to < from) {
-      throw new IllegalArgumentException(file + " holds no PEM '" + begin + "' block ("
-          + "PKCS#1 'BEGIN RSA ...' keys are not read); make one: " + howToMake);
-    }
-    String base64 = text.substring(from + begin.length(), to).replaceAll("\\s", "");
+    Pem.Block block = Pem.parse(text).stream().filter(b -> b.label().equals(type))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException(file + " holds no PEM '"
+            + "-----BEGIN " + type + "-----' block (PKCS#1 'BEGIN RSA ...' keys are not read);"
+            + " make one: " + howToMake));
     try {
-      return Base64.getDecoder().decode(base64);
+      return block.decode();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": the PEM block is not base64");
     }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * X-----}, decoded by the JDK's certificate and key factories. Every failure is an {@link
  * IllegalArgumentException} that names the file and says what to do.
  */
-final class Pem {
+public final class Pem {
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   private static final String CERTIFICATE = "CERTIFICATE";
@@ -71,16 +71,33 @@ final class Pem {
     }
   }
 
+  /** One block of a PEM text: its label ({@code CERTIFICATE}, ...) and its Base64 body. */
+  public record Block(String label, String base64) {
+    /** @throws IllegalArgumentException when the body is not Base64 */
+    public byte[] decode() {
+      return Base64.getMimeDecoder().decode(base64);
+    }
+  }
+
+  /** The blocks of a PEM text, in order. */
+  public static List<Block> parse(String text) {
+    List<Block> blocks = new ArrayList<>();
+    Matcher matcher = BLOCK.matcher(text);
+    while (matcher.find()) {
+      blocks.add(new Block(matcher.group(1), matcher.group(2)));
+    }
+    return blocks;
+  }
+
   /** The decoded blocks labelled {@code label}; other labels get a hint or are skipped. */
   private static List<byte[]> blocks(Path file, String what, String label) {
     String text = read(file, what);
     List<byte[]> blocks = new ArrayList<>();
-    Matcher matcher = BLOCK.matcher(text);
-    while (matcher.find()) {
-      String found = matcher.group(1);
+    for (Block block : parse(text)) {
+      String found = block.label();
       if (found.equals(label)) {
         try {
-          blocks.add(Base64.getMimeDecoder().decode(matcher.group(2)));
+          blocks.add(block.decode());
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(what + " " + file + " has a " + label
               + " block that is not Base64: " + e.getMessage(), e);
