@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.tls.DevCerts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,14 +25,7 @@ class PvctlTlsIT {
   /** Made when the node is configured, after the temporary directory. */
   private static synchronized DevCerts certs() {
     if (certs == null) {
-      try {
-        certs = DevCerts.make(certDir.resolve("cluster"), "n1");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      certs = DevCerts.make(certDir.resolve("cluster"), "n1");
     }
     return certs;
   }

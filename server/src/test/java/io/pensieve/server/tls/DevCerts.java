@@ -1,6 +1,7 @@
 package io.pensieve.server.tls;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +16,30 @@ import java.util.concurrent.TimeUnit;
 public record DevCerts(Path dir) {
   private static final String SCRIPT = "deploy/tls/make-dev-certs.sh";
 
-  /** Runs the script into {@code dir} for these nodes. */
-  public static DevCerts make(Path dir, String... nodes) throws IOException,
-      InterruptedException {
+  /**
+   * Runs the script into {@code dir} for these nodes. Unchecked, so that a test cluster's
+   * configuration callback can make them.
+   */
+  public static DevCerts make(Path dir, String... nodes) {
     List<String> command = new ArrayList<>(List.of("bash", script().toString(), dir.toString()));
     command.addAll(List.of(nodes));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(SCRIPT + " did not finish in 60 s");
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(SCRIPT + " failed (" + process.exitValue() + "): " + output);
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(SCRIPT + " did not finish in 60 s");
+      }
+      String output = new String(process.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(SCRIPT + " failed (" + process.exitValue() + "): "
+            + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     return new DevCerts(dir);
   }

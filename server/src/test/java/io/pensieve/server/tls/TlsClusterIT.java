@@ -20,7 +20,6 @@ import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,15 +73,8 @@ class TlsClusterIT {
   /** Made when the cluster's first node is configured, after the temporary directory. */
   private static synchronized DevCerts certs() {
     if (certs == null) {
-      try {
-        certs = DevCerts.make(certDir.resolve("cluster"), "n1", "n2", "n3");
-        untrusted = DevCerts.make(certDir.resolve("untrusted"), "n4");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      certs = DevCerts.make(certDir.resolve("cluster"), "n1", "n2", "n3");
+      untrusted = DevCerts.make(certDir.resolve("untrusted"), "n4");
     }
     return certs;
   }
