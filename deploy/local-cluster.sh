@@ -4,7 +4,8 @@
 # Raft 10001-10003, data and logs under ./data/. Builds the jars first if they are missing.
 # `join nK` starts one more node (REST 800K, gRPC 900K, Raft 1000K) waiting to be added:
 # then `./pvctl member add nK 127.0.0.1:1000K`.
-# Knobs: PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
+# Knobs: PENSIEVE_PORT_OFFSET (added to every port, default 0, for a second cluster beside the
+# first; DATA goes to ./data-<offset>/ then), PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
 # node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
 # PENSIEVE_TLS_DIR=DIR turns TLS on: each node gets DIR/<node>.pem, DIR/<node>-key.pem and
 # DIR/ca.pem (made by deploy/tls/make-dev-certs.sh when missing); clients then use https://
@@ -15,10 +16,12 @@ TLS_DIR=${PENSIEVE_TLS_DIR:-}
 [[ -z $TLS_DIR || $TLS_DIR == /* ]] || TLS_DIR="$PWD/$TLS_DIR"
 cd "$root"
 NODES=(n1 n2 n3)
-REST_PORTS=(8001 8002 8003)
-GRPC_PORTS=(9001 9002 9003)
-RAFT_PORTS=(10001 10002 10003)
+OFFSET=${PENSIEVE_PORT_OFFSET:-0}
+REST_PORTS=($((8001 + OFFSET)) $((8002 + OFFSET)) $((8003 + OFFSET)))
+GRPC_PORTS=($((9001 + OFFSET)) $((9002 + OFFSET)) $((9003 + OFFSET)))
+RAFT_PORTS=($((10001 + OFFSET)) $((10002 + OFFSET)) $((10003 + OFFSET)))
 DATA="$root/data"
+(( OFFSET == 0 )) || DATA="$root/data-$OFFSET"
 JAR="$root/server/target/pensieve-server.jar"
 HEAP=${PENSIEVE_HEAP:-1g}
 WAIT_SECONDS=${PENSIEVE_WAIT_SECONDS:-60}
@@ -96,6 +99,10 @@ start_node() {  # id rest grpc raft [flags...]
   say "Started $n (pid $!): REST 127.0.0.1:$rest, gRPC 127.0.0.1:$grpc, Raft 127.0.0.1:$raft, log $DATA/$n.log"
 }
 
+with_ports() {  # the try-this lines, with this cluster's REST ports
+  sed "s|:8001/|:${REST_PORTS[0]}/|; s|:8002/|:${REST_PORTS[1]}/|; s|:8003/|:${REST_PORTS[2]}/|"
+}
+
 join() {
   local n=${1:-}
   if [[ ! $n =~ ^n[4-9]$ ]]; then say "usage: $0 join n4..n9"; exit 2; fi
@@ -103,8 +110,8 @@ join() {
   build_if_missing
   mkdir -p "$DATA"
   local k=${n#n}
-  start_node "$n" "800$k" "900$k" "1000$k" --join
-  say "$n waits to be added: ./pvctl member add $n 127.0.0.1:1000$k"
+  start_node "$n" "$((8000 + k + OFFSET))" "$((9000 + k + OFFSET))" "$((10000 + k + OFFSET))" --join
+  say "$n waits to be added: ./pvctl member add $n 127.0.0.1:$((10000 + k + OFFSET))"
 }
 
 up() {
@@ -138,7 +145,7 @@ up() {
   fi
   say "Leader: $leader. Try:"
   if [[ -n $TLS_DIR ]]; then
-    sed "s|curl |curl --cacert $TLS_DIR/ca.pem |; s|localhost:|https://localhost:|" <<'TRY'
+    with_ports | sed "s|curl |curl --cacert $TLS_DIR/ca.pem |; s|localhost:|https://localhost:|" <<'TRY'
   curl -X PUT localhost:8001/v1/kv/greeting -d '{"value":"hello"}'
   curl localhost:8002/v1/kv/greeting
   curl localhost:8001/v1/cluster
@@ -146,7 +153,7 @@ TRY
     say "  PENSIEVE_CACERT=$TLS_DIR/ca.pem ./pvctl member list"
     return 0
   fi
-  cat <<'TRY'
+  with_ports <<'TRY'
   curl -X PUT localhost:8001/v1/kv/greeting -d '{"value":"hello"}'
   curl localhost:8002/v1/kv/greeting
   curl 'localhost:8003/v1/kv/greeting?consistency=stale'
