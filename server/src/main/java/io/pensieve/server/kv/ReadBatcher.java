@@ -77,12 +77,13 @@ final class ReadBatcher {
       reply = CompletableFuture.failedFuture(e);
     }
     reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
-      complete(round, r, failure);
+      // the next round starts before this one's readers are answered (see WriteBatcher)
       List<Pending> next;
       synchronized (this) {
         next = takeRound();
       }
       start(next);
+      complete(round, r, failure);
     });
   }
 

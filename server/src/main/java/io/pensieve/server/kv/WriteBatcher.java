@@ -120,12 +120,14 @@ final class WriteBatcher {
       reply = CompletableFuture.failedFuture(e);
     }
     reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
-      complete(batch, r, failure);
+      // the next batch leaves before this one's callers are answered: answering runs their
+      // replies (JSON, socket writes) on this thread, and the log should not wait for that
       List<Pending> next;
       synchronized (this) {
         next = takeBatch();
       }
       send(next);
+      complete(batch, r, failure);
     });
   }
 
