@@ -87,9 +87,22 @@ final class Exchange {
         body.completeExceptionally(tooLarge(-1, maxBytes));
         return;
       }
-      byte[] copy = new byte[data.remaining()];
-      data.get(copy);
-      bytes.writeBytes(copy);
+      if (last && bytes.size() == 0) {
+        // the usual case, the whole body in one chunk: one copy, not three
+        byte[] whole = new byte[data.remaining()];
+        data.get(whole);
+        chunk.release();
+        bodyRead = true;
+        body.complete(whole);
+        return;
+      }
+      if (data.hasArray()) {
+        bytes.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+      } else {
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        bytes.writeBytes(copy);
+      }
       chunk.release();
       if (last) {
         bodyRead = true;
