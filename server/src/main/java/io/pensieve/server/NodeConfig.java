@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * @param snapshotEveryEntries log entries between automatic snapshots
  * @param logSegmentBytes size at which a log segment is closed (only closed ones are purged)
  * @param electionTimeoutMin the shortest election timeout; the longest is twice this
+ * @param readLease whether a leader serves linearizable reads within its lease, without a
+ *     heartbeat round (opt-in: safe only while clocks run at the same rate and no pause
+ *     outlasts the lease)
  * @param shutdownGrace how long a stopping node waits for in-flight requests
  * @param maxConcurrentRequests REST and gRPC requests served at once; more are refused (503)
  * @param tls the PEM files that turn TLS on for every port; empty = plaintext
@@ -56,6 +59,7 @@ public record NodeConfig(
     long snapshotEveryEntries,
     long logSegmentBytes,
     Duration electionTimeoutMin,
+    boolean readLease,
     Duration shutdownGrace,
     int maxConcurrentRequests,
     Optional<TlsFiles> tls,
@@ -133,6 +137,7 @@ public record NodeConfig(
     private Duration touchInterval = Duration.ofSeconds(1);
     private long snapshotEveryEntries = 100_000;
     private long logSegmentBytes = 32L * 1024 * 1024;
+    private boolean readLease;
     private Duration electionTimeoutMin = Duration.ofSeconds(1);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
@@ -211,6 +216,11 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder readLease(boolean enabled) {
+      this.readLease = enabled;
+      return this;
+    }
+
     public Builder shutdownGrace(Duration grace) {
       this.shutdownGrace = grace;
       return this;
@@ -239,7 +249,7 @@ public record NodeConfig(
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
           peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
-          touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin,
+          touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin, readLease,
           shutdownGrace, maxConcurrentRequests, tls, auth);
     }
   }

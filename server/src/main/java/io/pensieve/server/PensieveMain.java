@@ -157,6 +157,13 @@ public final class PensieveMain implements Callable<Integer> {
           + "(env PENSIEVE_ELECTION_TIMEOUT_MS). Default: ${DEFAULT-VALUE}")
   long electionTimeoutMillis;
 
+  @Option(names = "--read-lease", negatable = true, paramLabel = "BOOLEAN",
+      defaultValue = "${env:PENSIEVE_READ_LEASE:-false}", fallbackValue = "true",
+      description = "A leader answers linearizable reads within its lease, without a heartbeat "
+          + "round: faster, but safe only while no pause or clock-rate drift outlasts 90% of "
+          + "the election timeout (env PENSIEVE_READ_LEASE). Default: ${DEFAULT-VALUE}")
+  boolean readLease;
+
   @Option(names = "--max-concurrent-requests", paramLabel = "N",
       defaultValue = "${env:PENSIEVE_MAX_CONCURRENT_REQUESTS:-10000}",
       description = "REST and gRPC requests served at once; more are refused with 503 "
@@ -258,6 +265,7 @@ public final class PensieveMain implements Callable<Integer> {
         .touchInterval(Duration.ofMillis(touchIntervalMillis))
         .snapshotEveryEntries(snapshotEvery)
         .electionTimeoutMin(Duration.ofMillis(electionTimeoutMillis))
+        .readLease(readLease)
         .maxConcurrentRequests(maxConcurrentRequests)
         .auth(authSettings());
     tlsFiles().ifPresent(builder::tls);
