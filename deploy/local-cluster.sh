@@ -90,7 +90,9 @@ start_node() {  # id rest grpc raft [flags...]
     tls=(--tls-cert "$TLS_DIR/$n.pem" --tls-key "$TLS_DIR/$n-key.pem" --tls-ca "$TLS_DIR/ca.pem")
   fi
   # shellcheck disable=SC2086
-  nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError ${PENSIEVE_JAVA_OPTS:-} \
+  # the collector settings of deploy/bin/pensieve (see there)
+  nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC \
+    -XX:MaxGCPauseMillis=10 ${PENSIEVE_JAVA_OPTS:-} \
     -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
     --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
     --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "${tls[@]}" "$@" \
