@@ -1,11 +1,14 @@
 package io.pensieve.server.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
 import io.pensieve.server.NodeConfig;
+import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.server.NodeParts;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -73,11 +77,23 @@ public final class GrpcServer implements AutoCloseable {
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .callExecutor(GrpcServer::kvCallsOnTheEventLoop)
         .intercept(node.metrics().grpcInterceptor())
         .build()
         .start();
     return new GrpcServer(server, health, new HealthReporter(health, raft), forwarding,
         config.shutdownGrace());
+  }
+
+  /**
+   * KV calls never block (writes and linearizable reads only queue for a batch; stale reads
+   * read memory), so they run on the network thread that read them rather than paying a thread
+   * hand-off each; Admin calls, which read and write snapshot files, keep the server's pool.
+   */
+  private static <ReqT, RespT> Executor kvCallsOnTheEventLoop(ServerCall<ReqT, RespT> call,
+      Metadata headers) {
+    return KVGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+        ? Runnable::run : null;
   }
 
   public int port() {
