@@ -100,30 +100,41 @@ final class Cluster implements AutoCloseable {
   }
 
   synchronized ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, a -> {
-      Endpoint endpoint = Endpoint.parse(a);
-      NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
-          endpoint.port()).maxInboundMessageSize(MAX_MESSAGE_BYTES);
-      token.ifPresent(bearer -> builder.intercept(bearer.interceptor()));
-      return (caCert.isPresent() ? builder.sslContext(tls()) : builder.usePlaintext()).build();
-    });
+    return channels.computeIfAbsent(address, a -> channelTo(Endpoint.parse(a),
+        caCert.isPresent() ? Optional.of(tls()) : Optional.empty(), token).build());
   }
 
-  /** Read once, on the first call: a bad file is a usage error naming it. */
+  /**
+   * A channel to one node as pvctl opens them: plaintext or TLS, the token on every call, room
+   * for the largest messages.
+   */
+  static NettyChannelBuilder channelTo(Endpoint endpoint, Optional<SslContext> tls,
+      Optional<BearerToken> token) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
+        endpoint.port()).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+    token.ifPresent(bearer -> builder.intercept(bearer.interceptor()));
+    return tls.isPresent() ? builder.sslContext(tls.get()) : builder.usePlaintext();
+  }
+
+  /** Read once, on the first call. */
   private SslContext tls() {
     if (tls == null) {
-      Path file = caCert.orElseThrow();
-      if (!Files.isReadable(file)) {
-        throw CliError.usage("--cacert " + file + ": no such readable file");
-      }
-      try {
-        tls = GrpcSslContexts.forClient().trustManager(file.toFile()).build();
-      } catch (IOException | IllegalArgumentException e) {
-        throw CliError.usage("--cacert " + file + " holds no PEM CA certificate ("
-            + e.getMessage() + ")");
-      }
+      tls = trusting(caCert.orElseThrow());
     }
     return tls;
+  }
+
+  /** TLS trusting the CA certificates of {@code --cacert}: a bad file is a usage error. */
+  static SslContext trusting(Path file) {
+    if (!Files.isReadable(file)) {
+      throw CliError.usage("--cacert " + file + ": no such readable file");
+    }
+    try {
+      return GrpcSslContexts.forClient().trustManager(file.toFile()).build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw CliError.usage("--cacert " + file + " holds no PEM CA certificate ("
+          + e.getMessage() + ")");
+    }
   }
 
   @Override

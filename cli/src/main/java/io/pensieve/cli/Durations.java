@@ -16,6 +16,18 @@ final class Durations implements ITypeConverter<Duration> {
   }
 
   static Duration parse(String text) {
+    return parse(text, false);
+  }
+
+  /** {@code --warmup}: a duration, or {@code 0} (also {@code 0s}, {@code 0ms}) for none. */
+  static final class ZeroOrMore implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      return parse(text, true);
+    }
+  }
+
+  private static Duration parse(String text, boolean zeroAllowed) {
     String value = text.trim().toLowerCase(Locale.ROOT);
     long unitMillis;
     String number;
@@ -38,8 +50,12 @@ final class Durations implements ITypeConverter<Duration> {
     } catch (NumberFormatException e) {
       throw new TypeConversionException("'" + text + "' is not a duration (like 10s, 500ms, 2m)");
     }
+    if (zeroAllowed && millis.signum() == 0) {
+      return Duration.ZERO;
+    }
     if (millis.signum() <= 0 || millis.compareTo(BigDecimal.valueOf(MAX.toMillis())) > 0) {
-      throw new TypeConversionException("'" + text + "' is not between 1ms and 24h");
+      throw new TypeConversionException("'" + text + "' is not between 1ms and 24h"
+          + (zeroAllowed ? ", or 0" : ""));
     }
     return Duration.ofMillis(millis.longValue());
   }

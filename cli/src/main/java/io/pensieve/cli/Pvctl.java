@@ -36,12 +36,12 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = "The Pensieve admin CLI: keys, members, leadership, status, snapshots and"
-        + " settings of a cluster, over gRPC.",
+        + " settings of a cluster, over gRPC; and a load generator, bench.",
     subcommands = {
         GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class,
         MemberCommand.class, LeaderCommand.class, StatusCommand.class, StatsCommand.class,
         HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
-        CompletionCommand.class, TokenCommand.class, UserCommand.class},
+        CompletionCommand.class, TokenCommand.class, UserCommand.class, BenchCommand.class},
     footerHeading = "%nExit codes: 0 ok; 1 not found, compare failed or refused by the cluster;"
         + " 2 usage; 3 cluster unavailable or outcome unknown; 4 no valid token, or its roles"
         + " do not allow the request.%n%nExamples:%n",
@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
         "  pvctl --endpoints 10.0.0.1:7879,10.0.0.2:7879 member list",
         "  PENSIEVE_ENDPOINTS=127.0.0.1:9002 pvctl status",
         "  pvctl --cacert certs/ca.pem member list   # nodes started with --tls-cert",
-        "  PENSIEVE_TOKEN_FILE=~/.pensieve-token pvctl member list"})
+        "  PENSIEVE_TOKEN_FILE=~/.pensieve-token pvctl member list",
+        "  pvctl bench put --clients 16 --in-flight 16"})
 public final class Pvctl implements Callable<Integer>, AutoCloseable {
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003";
 

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.pensieve.cli.bench.Api;
+import io.pensieve.cli.bench.BenchPlan;
+import io.pensieve.cli.bench.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,6 +86,22 @@ class PvctlOptionsTest {
       "token create --secret-file s --user a --roles read --ttl 2y | '2y' is not a lifetime",
       "user hash alice                        | Missing required option: '--roles=ROLES'",
       "user hash --roles read                 | Missing required parameter: 'NAME'",
+      "bench                                  | Missing required parameter: 'WORKLOAD'",
+      "bench scan                             | Invalid value for positional parameter",
+      "bench mixed --read-ratio 1.5           | --read-ratio must be between 0 and 1, got 1.5",
+      "bench mixed --read-ratio=-0.1          | --read-ratio must be between 0 and 1, got -0.1",
+      "bench put --read-ratio 0.5             | --read-ratio applies to mixed only",
+      "bench put --consistency stale          | --consistency applies to reads: get or mixed",
+      "bench get --consistency eventual       | Invalid value for option '--consistency'",
+      "bench get --api soap                   | Invalid value for option '--api'",
+      "bench get --rest-endpoints h:8001      | --rest-endpoints applies to --api rest only",
+      "bench get --clients 1,0                | --clients must be at least 1, got 0",
+      "bench get --clients 4,x                | Invalid value for option '--clients'",
+      "bench get --clients 1000 --in-flight 11 | is more than 10000 requests in flight",
+      "bench put --rate 0                     | --rate must be between 0 and 10,000,000",
+      "bench put --duration 0                 | '0' is not between 1ms and 24h",
+      "bench put --warmup soon                | 'soon' is not a duration",
+      "bench put --keys 0                     | --keys must be between 1 and 1000000000",
       "                                       | missing a command"})
   void usageErrorsExitTwoWithOneLine(String args, String message) {
     PvctlRun run = PvctlRun.of(args == null ? new String[0] : args.trim().split("\\s+"));
@@ -91,6 +110,50 @@ class PvctlOptionsTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("pvctl: ").contains(message).endsWith("--help')\n");
     assertThat(run.err().lines()).hasSize(1);
+  }
+
+  private static BenchCommand bench(String... args) {
+    CommandLine cli = Pvctl.commandLine(new Pvctl(), new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()));
+    return (BenchCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void benchDefaultsToSixteenClientsOneInFlightTenSecondsAfterTwoOfWarmup() {
+    BenchPlan plan = bench("bench", "mixed").plan(Duration.ofSeconds(10));
+
+    assertThat(plan.api()).isEqualTo(Api.GRPC);
+    assertThat(plan.clientLevels()).containsExactly(16);
+    assertThat(plan.inFlight()).isEqualTo(1);
+    assertThat(plan.openLoop()).isFalse();
+    assertThat(plan.duration()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(plan.warmup()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(plan.keys()).isEqualTo(10_000);
+    assertThat(plan.valueSize()).isEqualTo(100);
+    assertThat(plan.readRatio()).isEqualTo(0.9);
+    assertThat(plan.staleReads()).isFalse();
+    assertThat(plan.preloads()).isTrue();
+    assertThat(plan.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void benchTakesASweepARateAndNoWarmup() {
+    BenchPlan plan = bench("bench", "GET", "--api", "rest", "--clients", "1,4,16,64,256",
+        "--in-flight", "8", "--rate", "5000", "--warmup", "0", "--duration", "1.5s",
+        "--consistency", "stale", "--seed", "42", "--no-preload")
+        .plan(Duration.ofMillis(500));
+
+    assertThat(plan.workload()).isEqualTo(Workload.GET);
+    assertThat(plan.api()).isEqualTo(Api.REST);
+    assertThat(plan.clientLevels()).containsExactly(1, 4, 16, 64, 256);
+    assertThat(plan.inFlight()).isEqualTo(8);
+    assertThat(plan.rate()).hasValue(5000);
+    assertThat(plan.warmup()).isZero();
+    assertThat(plan.duration()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(plan.staleReads()).isTrue();
+    assertThat(plan.seed()).isEqualTo(42);
+    assertThat(plan.preloads()).isFalse();
+    assertThat(plan.readRatio()).isEqualTo(1.0);
   }
 
   @Test
