@@ -9,10 +9,15 @@ import io.pensieve.cli.bench.Connector;
 import io.pensieve.cli.bench.GrpcConnector;
 import io.pensieve.cli.bench.Progress;
 import io.pensieve.cli.bench.RestConnector;
+import io.pensieve.cli.bench.SweepChart;
 import io.pensieve.cli.bench.Workload;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.StatusRequest;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +60,7 @@ import picocli.CommandLine.Spec;
         "  pvctl bench put --clients 16 --in-flight 16",
         "  pvctl bench get --api rest --consistency stale --duration 30s",
         "  pvctl bench mixed --read-ratio 0.9 --rate 20000 --clients 64",
-        "  pvctl bench put --clients 1,4,16,64,256",
+        "  pvctl bench put --clients 1,4,16,64,256 --plot put-sweep.svg",
         "  pvctl bench get --seed 42 -o json > get.json"})
 final class BenchCommand implements Callable<Integer> {
   /** The launcher sets it when stderr is a terminal: Java 17 cannot tell by itself. */
@@ -134,6 +139,10 @@ final class BenchCommand implements Callable<Integer> {
           + " as not_found errors).")
   private boolean noPreload;
 
+  @Option(names = "--plot", paramLabel = "FILE.svg",
+      description = "Also write an SVG chart of throughput and p99 latency against clients.")
+  private Path plot;
+
   @Option(names = "--progress", negatable = true,
       description = "Show (or with --no-progress hide) the progress line on stderr. Default:"
           + " shown when stderr is a terminal.")
@@ -143,10 +152,14 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     Pvctl pvctl = (Pvctl) spec.root().userObject();
     BenchPlan plan = plan(pvctl.timeout());
+    Path chart = chartFile();
     Session session = Pvctl.sessionOf(spec);
     BenchResult result;
     try (Connector connector = connector(pvctl, session, plan)) {
       result = Bench.run(plan, connector, progress());
+    }
+    if (chart != null) {
+      writeChart(chart, result);
     }
     BenchReport.emit(result, session.output());
     if (result.levels().stream().allMatch(level -> level.total().ops() == 0)) {
@@ -184,6 +197,17 @@ final class BenchCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  private Path chartFile() {
+    if (plot == null) {
+      return null;
+    }
+    Path directory = plot.toAbsolutePath().getParent();
+    if (directory == null || !Files.isDirectory(directory)) {
+      throw usage("--plot " + plot + ": no such directory " + directory);
+    }
+    return plot;
   }
 
   private Connector connector(Pvctl pvctl, Session session, BenchPlan plan) {
@@ -237,6 +261,14 @@ final class BenchCommand implements Callable<Integer> {
       mode = Boolean.TRUE.equals(progress) ? Progress.Mode.LINES : Progress.Mode.OFF;
     }
     return new Progress(spec.commandLine().getErr(), mode);
+  }
+
+  private static void writeChart(Path file, BenchResult result) {
+    try {
+      Files.writeString(file, SweepChart.of(result).svg(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw CliError.failed("cannot write the chart " + file + ": " + e.getMessage());
+    }
   }
 
   static final class WorkloadNames extends Names {

@@ -9,14 +9,19 @@ import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.server.cluster.TestCluster;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -116,5 +121,20 @@ class PvctlBenchIT {
     assertThat(result.get("consistency").asText()).isEqualTo("stale");
     assertBusyAndClean(result, "get", "put");
     assertKeysHoldValuesOf(200, 100);
+  }
+
+  @Test
+  void aSweepOverRestPlotsOnePointPerLevel(@TempDir Path dir) throws Exception {
+    Path chart = dir.resolve("sweep.svg");
+    PvctlRun run = PvctlRun.of("--endpoints", endpoints, "bench", "put", "--api", "rest",
+        "--clients", "1,2", "--in-flight", "2", "--duration", "500ms", "--warmup", "0",
+        "--keys", "50", "--rate", "200", "--plot", chart.toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("CLIENTS  IN-FLIGHT").containsPattern("(?m)^1 +2 +\\d+ ")
+        .containsPattern("(?m)^2 +4 +\\d+ ");
+    var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(chart.toFile());
+    assertThat(svg.getElementsByTagName("circle").getLength()).isEqualTo(4);
+    assertThat(Files.readString(chart)).contains("open loop at 200 requests/s");
   }
 }

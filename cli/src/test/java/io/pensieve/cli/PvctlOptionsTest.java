@@ -102,6 +102,7 @@ class PvctlOptionsTest {
       "bench put --duration 0                 | '0' is not between 1ms and 24h",
       "bench put --warmup soon                | 'soon' is not a duration",
       "bench put --keys 0                     | --keys must be between 1 and 1000000000",
+      "bench put --plot /no/such/dir/x.svg    | --plot /no/such/dir/x.svg: no such directory",
       "                                       | missing a command"})
   void usageErrorsExitTwoWithOneLine(String args, String message) {
     PvctlRun run = PvctlRun.of(args == null ? new String[0] : args.trim().split("\\s+"));
