@@ -9,6 +9,8 @@ import io.pensieve.cli.bench.Op;
 import io.pensieve.cli.bench.OpStats;
 import io.pensieve.cli.bench.PreloadResult;
 import io.pensieve.cli.bench.Workload;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +50,8 @@ final class BenchReport {
     if (result.preload().isPresent()) {
       PreloadResult preload = result.preload().get();
       ObjectNode node = json.putObject("preload").put("keys", preload.keys())
-          .put("seconds", preload.seconds()).put("ops_per_second", preload.opsPerSecond())
+          .put("seconds", thousandths(preload.seconds()))
+          .put("ops_per_second", thousandths(preload.opsPerSecond()))
           .put("errors", preload.errors());
       errors(node, preload.errorsByKind());
     } else {
@@ -73,17 +76,22 @@ final class BenchReport {
 
   private static ObjectNode stats(OpStats stats) {
     ObjectNode node = ProtoJson.object().put("ops", stats.ops())
-        .put("ops_per_second", stats.opsPerSecond())
+        .put("ops_per_second", thousandths(stats.opsPerSecond()))
         .put("errors", stats.errors());
     errors(node, stats.errorsByKind());
     node.putObject("latency_ms")
-        .put("mean", stats.meanMillis())
-        .put("p50", stats.p50Millis())
-        .put("p90", stats.p90Millis())
-        .put("p99", stats.p99Millis())
-        .put("p99_9", stats.p999Millis())
-        .put("max", stats.maxMillis());
+        .put("mean", thousandths(stats.meanMillis()))
+        .put("p50", thousandths(stats.p50Millis()))
+        .put("p90", thousandths(stats.p90Millis()))
+        .put("p99", thousandths(stats.p99Millis()))
+        .put("p99_9", thousandths(stats.p999Millis()))
+        .put("max", thousandths(stats.maxMillis()));
     return node;
+  }
+
+  /** Latencies to the microsecond: the histogram holds three significant digits anyway. */
+  private static double thousandths(double value) {
+    return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).doubleValue();
   }
 
   private static void errors(ObjectNode node, Map<String, Long> byKind) {

@@ -75,6 +75,22 @@ class BenchReportTest {
     assertThat(names(puts.get("latency_ms"))).containsExactly("mean", "p50", "p90", "p99",
         "p99_9", "max");
     assertThat(puts.get("latency_ms").get("p99").asDouble()).isEqualTo(6.0);
+    assertThat(json.get("preload").get("seconds").asDouble()).isEqualTo(1.25);
+  }
+
+  @Test
+  void jsonFiguresAreRoundedToTheMicrosecond() {
+    OpStats precise = new OpStats(3, 1.0 / 3, 2.0 / 3, 0.1234567, 1, 1, 1, 1, Map.of());
+    BenchPlan plan = new BenchPlan(Workload.PUT, Api.GRPC, List.of(1), 1, OptionalDouble.empty(),
+        Duration.ofSeconds(3), Duration.ZERO, 10, 100, false, 0, 1, true, Duration.ofSeconds(1));
+    BenchResult result = new BenchResult(plan, List.of("127.0.0.1:9001"), Optional.empty(),
+        List.of(new LevelResult(1, 1, 3, Map.of(Op.PUT, precise), precise, 0)));
+
+    JsonNode total = BenchReport.json(result).get("levels").get(0).get("total");
+
+    assertThat(total.get("ops_per_second").asDouble()).isEqualTo(0.333);
+    assertThat(total.get("latency_ms").get("mean").asDouble()).isEqualTo(0.667);
+    assertThat(total.get("latency_ms").get("p50").asDouble()).isEqualTo(0.123);
   }
 
   @Test
