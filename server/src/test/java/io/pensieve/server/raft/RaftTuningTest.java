@@ -42,8 +42,10 @@ class RaftTuningTest {
   }
 
   @Test
-  void theLogKeepsNoCommitMarkersAndFewSegmentsOnTheHeap() {
+  void theLogKeepsNoCommitMarkersFewSegmentsOnTheHeapAndGrowsInSmallSteps() {
     assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(properties)).isFalse();
     assertThat(RaftServerConfigKeys.Log.segmentCacheNumMax(properties)).isEqualTo(2);
+    assertThat(RaftServerConfigKeys.Log.preallocatedSize(properties).getSize())
+        .isEqualTo(256 * 1024);
   }
 }
