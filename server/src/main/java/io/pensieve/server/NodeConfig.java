@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * @param cleanupInterval how often the leader removes expired entries
  * @param touchInterval how often a node replicates the keys it served reads for (LRU order)
  * @param snapshotEveryEntries log entries between automatic snapshots
- * @param logSegmentBytes size at which a log segment is closed (only closed ones are purged)
+ * @param logSegmentBytes size at which a log segment is closed (only closed ones are purged).
+ *     Ratis keeps every entry of the open segment in memory, snapshot or not, so this bounds
+ *     what the log holds on the heap once a snapshot has purged the closed ones
  * @param electionTimeoutMin the shortest election timeout; the longest is twice this
  * @param readLease whether a leader serves linearizable reads within its lease, without a
  *     heartbeat round (opt-in: safe only while clocks run at the same rate and no pause
@@ -69,6 +71,7 @@ public record NodeConfig(
   public static final int DEFAULT_GRPC_PORT = 7879;
   public static final int DEFAULT_RAFT_PORT = 7880;
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 10_000;
+  public static final long DEFAULT_LOG_SEGMENT_BYTES = 4L * 1024 * 1024;
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
   public NodeConfig {
@@ -136,7 +139,12 @@ public record NodeConfig(
     private Duration cleanupInterval = Duration.ofSeconds(1);
     private Duration touchInterval = Duration.ofSeconds(1);
     private long snapshotEveryEntries = 100_000;
-    private long logSegmentBytes = 32L * 1024 * 1024;
+    /**
+     * 4 MiB, not Ratis' 32 MiB: a node holding a million keys kept up to 32 MB of log entries
+     * (32 bytes a key) on its heap after every snapshot, and read the whole open segment back at
+     * each restart. An entry larger than a segment (a 4 MiB batch) still goes in one alone.
+     */
+    private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
     private boolean readLease;
     private Duration electionTimeoutMin = Duration.ofSeconds(1);
     private Duration shutdownGrace = Duration.ofSeconds(10);

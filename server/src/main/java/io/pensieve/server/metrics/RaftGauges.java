@@ -84,7 +84,7 @@ final class RaftGauges {
 
   /**
    * Ratis keeps no byte count of its log, so this lists the log directory: a handful of
-   * segment files (a closed one holds up to 32 MB), none when the directory cannot be read.
+   * segment files (a closed one holds up to 4 MiB by default), none when the directory cannot be read.
    */
   private static Optional<Double> logSizeBytes(RaftServer.Division division) {
     List<LogSegmentPath> segments;
