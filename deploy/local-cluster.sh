@@ -7,6 +7,10 @@
 # Knobs: PENSIEVE_PORT_OFFSET (added to every port, default 0, for a second cluster beside the
 # first; DATA goes to ./data-<offset>/ then), PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
 # node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
+# Nodes start with a class data sharing archive, server/target/pensieve.jsa: the classes of
+# Ratis, gRPC, Jetty and the node already parsed and verified, so a node starts, and restarts,
+# on about half the CPU. It is made when missing or older than the jars, by starting one node
+# alone once (about 10 s); PENSIEVE_CDS=off starts the nodes without it.
 # PENSIEVE_TLS_DIR=DIR turns TLS on: each node gets DIR/<node>.pem, DIR/<node>-key.pem and
 # DIR/ca.pem (made by deploy/tls/make-dev-certs.sh when missing); clients then use https://
 # and pvctl --cacert DIR/ca.pem.
@@ -24,6 +28,8 @@ DATA="$root/data"
 (( OFFSET == 0 )) || DATA="$root/data-$OFFSET"
 JAR="$root/server/target/pensieve-server.jar"
 HEAP=${PENSIEVE_HEAP:-1g}
+CDS_ARCHIVE="$root/server/target/pensieve.jsa"
+CDS=${PENSIEVE_CDS:-on}
 WAIT_SECONDS=${PENSIEVE_WAIT_SECONDS:-60}
 
 say() { printf '%s\n' "$*"; }
@@ -43,6 +49,47 @@ build_if_missing() {
     say "Building the jars (mvn -DskipTests package)..."
     mvn -B -q -DskipTests -pl server -am package
   fi
+}
+
+# The class data sharing archive: one node started alone on ephemeral ports with
+# -XX:ArchiveClassesAtExit, sent a write and a read, and stopped; the JVM writes the classes it
+# loaded as it exits. A JVM that finds the archive stale (other jars, another JDK) says so once
+# and starts without it.
+cds_archive() {
+  [[ $CDS == off ]] && return 0
+  if [[ -s $CDS_ARCHIVE ]] && [[ -z $(find "$JAR" "$root/server/target/lib" -newer "$CDS_ARCHIVE" \
+      -name '*.jar' -print -quit) ]]; then
+    return 0
+  fi
+  say "Making the class data sharing archive $CDS_ARCHIVE (one node started alone, once)..."
+  local dir log pid port="" _
+  dir=$(mktemp -d)
+  log="$dir/node.log"
+  java -Xms"$HEAP" -Xmx"$HEAP" -XX:ArchiveClassesAtExit="$CDS_ARCHIVE.$$.tmp" \
+    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain --node-id cds --listen-host 127.0.0.1 \
+    --port 0 --grpc-port 0 --raft-port 0 --data-dir "$dir/data" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's/.* started: REST 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$log")
+    [[ -n $port ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -n $port ]]; then
+    for _ in $(seq 1 100); do curl -sf -o /dev/null "127.0.0.1:$port/ready" && break; sleep 0.1; done
+    curl -sf -o /dev/null -X PUT "127.0.0.1:$port/v1/kv/cds" -d '{"value":"x"}' || true
+    curl -sf -o /dev/null "127.0.0.1:$port/v1/kv/cds" || true
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || true
+  if [[ -n $port && -s $CDS_ARCHIVE.$$.tmp ]]; then
+    mv "$CDS_ARCHIVE.$$.tmp" "$CDS_ARCHIVE"
+  else
+    rm -f "$CDS_ARCHIVE.$$.tmp"
+    say "Could not make the archive (see below); the nodes start without it."
+    tail -5 "$log"
+  fi
+  rm -rf "$dir"
 }
 
 peers() {
@@ -83,8 +130,9 @@ ready_json() {  # /ready needs no token, auth on or off
 leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
 
 start_node() {  # id rest grpc raft [flags...]
-  local n=$1 rest=$2 grpc=$3 raft=$4 tls=()
+  local n=$1 rest=$2 grpc=$3 raft=$4 tls=() cds=()
   shift 4
+  [[ $CDS == off || ! -s $CDS_ARCHIVE ]] || cds=(-XX:SharedArchiveFile="$CDS_ARCHIVE")
   if [[ -n $TLS_DIR ]]; then
     certs_for "$n"
     tls=(--tls-cert "$TLS_DIR/$n.pem" --tls-key "$TLS_DIR/$n-key.pem" --tls-ca "$TLS_DIR/ca.pem")
@@ -92,7 +140,7 @@ start_node() {  # id rest grpc raft [flags...]
   # shellcheck disable=SC2086
   # the collector settings of deploy/bin/pensieve (see there)
   nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC \
-    -XX:MaxGCPauseMillis=10 ${PENSIEVE_JAVA_OPTS:-} \
+    -XX:MaxGCPauseMillis=10 ${cds[@]+"${cds[@]}"} ${PENSIEVE_JAVA_OPTS:-} \
     -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
     --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
     --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "${tls[@]}" "$@" \
@@ -110,6 +158,7 @@ join() {
   if [[ ! $n =~ ^n[4-9]$ ]]; then say "usage: $0 join n4..n9"; exit 2; fi
   if running_pid "$n" >/dev/null; then say "$n is already running"; return 0; fi
   build_if_missing
+  cds_archive
   mkdir -p "$DATA"
   local k=${n#n}
   start_node "$n" "$((8000 + k + OFFSET))" "$((9000 + k + OFFSET))" "$((10000 + k + OFFSET))" --join
@@ -124,6 +173,7 @@ up() {
     return 0
   fi
   build_if_missing
+  cds_archive
   mkdir -p "$DATA"
   [[ -z $TLS_DIR ]] || "$root/deploy/tls/make-dev-certs.sh" "$TLS_DIR" "${NODES[@]}"
   local i
