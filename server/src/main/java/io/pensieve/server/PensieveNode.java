@@ -13,6 +13,7 @@ import io.pensieve.server.rest.RestServer;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -85,6 +86,8 @@ public final class PensieveNode implements AutoCloseable {
    * {@link #join}. Two steps, so that nodes on ephemeral ports can learn each other's addresses.
    */
   public static PensieveNode open(NodeConfig config) throws Exception {
+    LOG.info("Node {} starting, {} ms after its process started", config.nodeId(),
+        millisSinceProcessStart());
     // keys, users and certificates are read first: a bad file stops the node before it binds
     AccessControl access = AccessControl.start(config.auth());
     Optional<NodeTls> tls = config.tls().map(NodeTls::load);
@@ -153,9 +156,18 @@ public final class PensieveNode implements AutoCloseable {
         config.initialSettings());
     started.start(config.touchInterval(), config.cleanupInterval());
     housekeeping = started;
-    LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}, {}", info.id(),
-        info.restAddress(), info.grpcAddress(), info.raftAddress(), config.dataDir(),
-        config.tls().map(files -> "TLS with " + files.certificateChain()).orElse("plaintext"));
+    LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}, {}; serving {} ms after its"
+        + " process started", info.id(), info.restAddress(), info.grpcAddress(),
+        info.raftAddress(), config.dataDir(),
+        config.tls().map(files -> "TLS with " + files.certificateChain()).orElse("plaintext"),
+        millisSinceProcessStart());
+  }
+
+  /** How long this process has run, for the start-up log lines; -1 where the OS does not say. */
+  private static long millisSinceProcessStart() {
+    return ProcessHandle.current().info().startInstant()
+        .map(start -> Duration.between(start, Instant.now()).toMillis())
+        .orElse(-1L);
   }
 
   public NodeInfo info() {
