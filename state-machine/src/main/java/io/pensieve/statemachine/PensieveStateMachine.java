@@ -160,9 +160,10 @@ public final class PensieveStateMachine extends BaseStateMachine {
       lock.writeLock().unlock();
     }
     snapshotsLoaded.incrementAndGet();
+    long nanos = System.nanoTime() - startNanos;
     LOG.info("Loaded snapshot {}: {} entries at revision {} in {} ms", file,
-        loaded.map().size(), loaded.map().state().revision(),
-        (System.nanoTime() - startNanos) / 1_000_000);
+        loaded.map().size(), loaded.map().state().revision(), nanos / 1_000_000);
+    tell(() -> listener.snapshotLoaded(nanos));
   }
 
   // ---- cluster events: Ratis logs them only at INFO, which the node's logging keeps quiet ----

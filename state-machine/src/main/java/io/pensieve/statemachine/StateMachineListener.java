@@ -17,4 +17,10 @@ public interface StateMachineListener {
 
   /** A snapshot was written and made durable. */
   default void snapshotTaken(long nanos, long sizeBytes) { }
+
+  /**
+   * A snapshot was read, checked and put in place of the map: this node's latest at start, or
+   * one installed from the leader.
+   */
+  default void snapshotLoaded(long nanos) { }
 }

@@ -7,13 +7,14 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 
-/** What the state machine reports as it runs: leader changes, applies and snapshots. */
+/** What the state machine reports as it runs: leader changes, applies, snapshots taken, loaded. */
 final class RaftEvents implements StateMachineListener {
   private final Counter leaderChanges;
   private final Histogram applyDuration;
   private final Counter snapshots;
   private final Histogram snapshotDuration;
   private final Gauge snapshotSize;
+  private final Histogram snapshotLoadDuration;
 
   RaftEvents(PrometheusRegistry registry) {
     leaderChanges = Counter.builder()
@@ -43,6 +44,14 @@ final class RaftEvents implements StateMachineListener {
         .help("Size of the last snapshot this node took")
         .unit(Unit.BYTES)
         .register(registry);
+    snapshotLoadDuration = Histogram.builder()
+        .name("pensieve_raft_snapshot_load_duration_seconds")
+        .help("Time to read, check and load a snapshot: this node's latest as it starts, and "
+            + "each one installed from the leader")
+        .unit(Unit.SECONDS)
+        .classicOnly()
+        .classicUpperBounds(Buckets.SNAPSHOT_SECONDS)
+        .register(registry);
   }
 
   @Override
@@ -60,5 +69,10 @@ final class RaftEvents implements StateMachineListener {
     snapshots.inc();
     snapshotDuration.observe(Unit.nanosToSeconds(nanos));
     snapshotSize.set(sizeBytes);
+  }
+
+  @Override
+  public void snapshotLoaded(long nanos) {
+    snapshotLoadDuration.observe(Unit.nanosToSeconds(nanos));
   }
 }

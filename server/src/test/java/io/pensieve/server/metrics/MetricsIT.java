@@ -52,6 +52,7 @@ class MetricsIT {
       Map.entry("pensieve_raft_snapshots_total", Type.COUNTER),
       Map.entry("pensieve_raft_snapshot_duration_seconds", Type.HISTOGRAM),
       Map.entry("pensieve_raft_snapshot_size_bytes", Type.GAUGE),
+      Map.entry("pensieve_raft_snapshot_load_duration_seconds", Type.HISTOGRAM),
       Map.entry("pensieve_store_keys", Type.GAUGE),
       Map.entry("pensieve_store_bytes", Type.GAUGE),
       Map.entry("pensieve_store_evictions_total", Type.COUNTER),
@@ -263,6 +264,20 @@ class MetricsIT {
       assertThat(after.value("pensieve_raft_snapshot_index")).isEqualTo(taken.getIndex())
           .isGreaterThan(before.value("pensieve_raft_snapshot_index"));
     }
+  }
+
+  @Test
+  void aRestartedNodeReportsHowLongLoadingItsSnapshotTook() throws Exception {
+    String id = cluster.follower().info().id();
+    cluster.stop(id); // a clean stop takes a snapshot, which the restart loads
+
+    PensieveNode restarted = cluster.restart(id);
+
+    PrometheusText text = scrape(restarted);
+    assertThat(text.value("pensieve_raft_snapshot_load_duration_seconds_count")).isEqualTo(1);
+    assertThat(text.value("pensieve_raft_snapshot_load_duration_seconds_sum")).isPositive();
+    await("the restarted node ready").atMost(RECORDED)
+        .until(() -> restarted.raft().readiness().ready());
   }
 
   @Test
