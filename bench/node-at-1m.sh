@@ -29,9 +29,12 @@
 #     snapshot on it first (one more write time), kills it (kill -9, or SIGTERM with
 #     RESTART_SIGNAL=TERM), starts it again with deploy/local-cluster.sh up (which starts the
 #     nodes that are not running) and polls its GET /ready every 20 ms. Restart to ready runs
-#     from the process's start (its start time in /proc) to the first 200. The node's log gives
-#     the snapshot load time ("Loaded snapshot ... in N ms") and when the node started serving.
-#     For the leader it also reports how long after the kill the others knew a new leader.
+#     from the process's start (its start time in /proc) to the first 200; beside it the CPU the
+#     process had used by then (the machine is shared: CPU time does not depend on the others'
+#     load), the snapshot load time (pensieve_raft_snapshot_load_duration_seconds, or the log's
+#     "Loaded snapshot ... in N ms") and, from the node's log, when it started, loaded its
+#     snapshot and started serving. For the leader it also reports how long after the kill the
+#     others knew a new leader.
 #  7. Prints a summary (medians of the runs, every run's figures beside them) and stops the
 #     cluster (--keep leaves it running).
 #
@@ -277,6 +280,18 @@ while True:  # /ready every 20 ms; for a leader, also whether the others know a 
         sys.exit(f"{node} not ready within 120 s")
     time.sleep(max(0.0, 0.02 - (time.time() - now)))
 
+def metric(name):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+    except Exception:
+        pass
+    return None
+load_sum = metric("pensieve_raft_snapshot_load_duration_seconds_sum")
+load_count = metric("pensieve_raft_snapshot_load_duration_seconds_count")
+
 def stamp(line):
     m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z", line)
     return datetime.fromisoformat(m.group(1)).replace(tzinfo=timezone.utc).timestamp() if m else None
@@ -289,6 +304,8 @@ for l in lines:
     m = re.search(r"Loaded snapshot .* in (\d+) ms", l)
     if m and load_ms is None:
         load_ms, loaded_at = int(m.group(1)), stamp(l)
+if load_count == 1:  # the metric is the more precise; a node without it says so in its log
+    load_ms = round(load_sum * 1000, 1)
     if serving_at is None and " started: REST " in l:
         serving_at = stamp(l)
 rel = lambda t: None if t is None else round(t - started, 3)
@@ -343,7 +360,8 @@ for n in sorted(set(empty) | set(heaps("snapshot"))):
     print(row)
 
 final = "expired" if heaps("expired") else "snapshot"
-node = sorted(heaps(final))[0] if heaps(final) else None
+# the node whose heap grew most: a follower, which also keeps the retry cache
+node = max(heaps(final), key=heaps(final).get) if heaps(final) else None
 if node and empty:
     before, after = histogram("empty", node), histogram(final, node)
     rows = []
@@ -358,11 +376,15 @@ if node and empty:
         print(f"  {cls[:72]:<72} {di:>11,} {db / 2**20:>8.1f} {db / keys:>7.1f}")
     print(f"  {'all':<72} {'':>11} {sum(r[0] for r in rows) / 2**20:>8.1f}"
           f" {sum(r[0] for r in rows) / keys:>7.1f}")
-snap = histogram("snapshot", node) if node else {}
-retry = [(c, v) for c, v in snap.items() if "RetryCache" in c]
-if retry:
-    print("\nRetry cache right after the load (before expiry): "
-          + ", ".join(f"{c.rsplit('.', 1)[-1]} {v[0]:,}" for c, v in retry))
+entries = lambda label, n: histogram(label, n).get(
+    "org.apache.ratis.server.impl.RetryCacheImpl$CacheEntry", (0, 0))[0]
+if heaps("snapshot"):
+    print("\nRaft retry cache entries (one per write batch, kept 120 s; followers only, the "
+          "leader drops each once its client has the reply):")
+    for label in ("snapshot", "expired"):
+        if heaps(label):
+            print(f"  {dict(labels)[label]:<24}"
+                  + "  ".join(f"{n} {entries(label, n):,}" for n in sorted(heaps(label))))
 
 writes = [float(l.split()[1]) for l in open(f"{out}/snapshot-writes.txt")] \
     if os.path.exists(f"{out}/snapshot-writes.txt") else []
