@@ -57,17 +57,21 @@ build_if_missing() {
 # and starts without it.
 cds_archive() {
   [[ $CDS == off ]] && return 0
-  if [[ -s $CDS_ARCHIVE ]] && [[ -z $(find "$JAR" "$root/server/target/lib" -newer "$CDS_ARCHIVE" \
-      -name '*.jar' -print -quit) ]]; then
-    return 0
-  fi
+  local made
+  for made in "$CDS_ARCHIVE" "$CDS_ARCHIVE.failed"; do  # made, or tried, since the last build
+    if [[ -e $made ]] && [[ -z $(find "$JAR" "$root/server/target/lib" -newer "$made" \
+        -name '*.jar' -print -quit) ]]; then
+      return 0
+    fi
+  done
   say "Making the class data sharing archive $CDS_ARCHIVE (one node started alone, once)..."
   local dir log pid port="" _
   dir=$(mktemp -d)
   log="$dir/node.log"
   java -Xms"$HEAP" -Xmx"$HEAP" -XX:ArchiveClassesAtExit="$CDS_ARCHIVE.$$.tmp" \
-    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain --node-id cds --listen-host 127.0.0.1 \
-    --port 0 --grpc-port 0 --raft-port 0 --data-dir "$dir/data" >"$log" 2>&1 &
+    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain --node-id cds \
+    --listen-host 127.0.0.1 --port 0 --grpc-port 0 --raft-port 0 --data-dir "$dir/data" \
+    >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do
     port=$(sed -n 's/.* started: REST 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$log")
@@ -76,7 +80,10 @@ cds_archive() {
     sleep 0.1
   done
   if [[ -n $port ]]; then
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "127.0.0.1:$port/ready" && break; sleep 0.1; done
+    for _ in $(seq 1 100); do
+      curl -sf -o /dev/null "127.0.0.1:$port/ready" && break
+      sleep 0.1
+    done
     curl -sf -o /dev/null -X PUT "127.0.0.1:$port/v1/kv/cds" -d '{"value":"x"}' || true
     curl -sf -o /dev/null "127.0.0.1:$port/v1/kv/cds" || true
   fi
@@ -84,9 +91,11 @@ cds_archive() {
   wait "$pid" || true
   if [[ -n $port && -s $CDS_ARCHIVE.$$.tmp ]]; then
     mv "$CDS_ARCHIVE.$$.tmp" "$CDS_ARCHIVE"
+    rm -f "$CDS_ARCHIVE.failed"
   else
-    rm -f "$CDS_ARCHIVE.$$.tmp"
-    say "Could not make the archive (see below); the nodes start without it."
+    rm -f "$CDS_ARCHIVE.$$.tmp" "$CDS_ARCHIVE"
+    touch "$CDS_ARCHIVE.failed"
+    say "Could not make the archive (see below); the nodes start without it until the next build."
     tail -5 "$log"
   fi
   rm -rf "$dir"
