@@ -87,7 +87,11 @@ say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 rest_port() { echo $((8000 + ${1#n} + OFFSET)); }
 grpc_port() { echo $((9000 + ${1#n} + OFFSET)); }
 pid_of() { cat "$DATA/$1.pid"; }
-endpoints() { local n list=(); for n in "${NODES[@]}"; do list+=("127.0.0.1:$(grpc_port "$n")"); done; (IFS=,; echo "${list[*]}"); }
+endpoints() {
+  local n list=()
+  for n in "${NODES[@]}"; do list+=("127.0.0.1:$(grpc_port "$n")"); done
+  (IFS=,; echo "${list[*]}")
+}
 pvctl() { "$root/pvctl" --endpoints "$(endpoints)" "$@"; }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
@@ -184,12 +188,14 @@ load() {
   local wrk_pid=$! entries=-1 last_change=$SECONDS now_entries
   while (( $(find "$OUT" -name 'thread-*.done' | wc -l) < THREADS )); do
     kill -0 "$wrk_pid" 2>/dev/null || { cat "$OUT/wrk.txt"; echo "wrk ended early" >&2; exit 1; }
-    now_entries=$(curl -sf --max-time 2 "127.0.0.1:$port/v1/stats" | json_field total_entries || echo -1)
+    now_entries=$(curl -sf --max-time 2 "127.0.0.1:$port/v1/stats" \
+      | json_field total_entries || echo -1)
     if [[ $now_entries != "$entries" ]]; then
       entries=$now_entries last_change=$SECONDS
     elif (( SECONDS - last_change > 60 )); then
       kill -INT "$wrk_pid"
-      echo "the load stalled at $entries keys for 60 s; threads done: $(cat "$OUT"/thread-*.done 2>/dev/null)" >&2
+      echo "the load stalled at $entries keys for 60 s; threads done:" \
+        "$(cat "$OUT"/thread-*.done 2>/dev/null)" >&2
       exit 1
     fi
     sleep 1
@@ -199,11 +205,13 @@ load() {
   local failed
   failed=$(cat "$OUT"/thread-*.done | awk '{f += $2} END {print f}')
   if (( failed > 0 )); then
-    echo "$failed PUTs failed, e.g.: $(awk '$2 > 0 {$1=$2=""; print; exit}' "$OUT"/thread-*.done)" >&2
+    echo "$failed PUTs failed, e.g.:" \
+      "$(awk '$2 > 0 {$1=$2=""; print; exit}' "$OUT"/thread-*.done)" >&2
     exit 1
   fi
   echo "$elapsed" >"$OUT/load-seconds.txt"
-  say "Loaded in $elapsed s ($(python3 -c "print(round($KEYS / $elapsed))") keys/s); waiting for every node to apply it"
+  say "Loaded in $elapsed s ($(python3 -c "print(round($KEYS / $elapsed))") keys/s);" \
+    "waiting for every node to apply it"
   wait_settled "$KEYS" 600
   date +%s >"$OUT/last-write.txt"
 }
@@ -294,10 +302,19 @@ load_count = metric("pensieve_raft_snapshot_load_duration_seconds_count")
 
 def stamp(line):
     m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z", line)
-    return datetime.fromisoformat(m.group(1)).replace(tzinfo=timezone.utc).timestamp() if m else None
-with open(log, errors="replace") as f:
-    f.seek(log_offset)
-    lines = f.read().splitlines()
+    if not m:
+        return None
+    return datetime.fromisoformat(m.group(1)).replace(tzinfo=timezone.utc).timestamp()
+def log_lines():
+    with open(log, errors="replace") as f:
+        f.seek(log_offset)
+        return f.read().splitlines()
+lines = log_lines()
+for _ in range(100):  # the node turns ready a moment before it logs that it serves
+    if any(" started: REST " in l for l in lines):
+        break
+    time.sleep(0.02)
+    lines = log_lines()
 first_log = next((stamp(l) for l in lines if stamp(l)), None)
 load_ms = loaded_at = serving_at = None
 for l in lines:
@@ -345,7 +362,8 @@ med = lambda xs: statistics.median(xs) if xs else None
 fmt = lambda x, unit="", d=2: "n/a" if x is None else f"{x:.{d}f}{unit}"
 
 empty = heaps("empty")
-print(f"\n=== A node holding {keys:,} keys (16-byte keys, 100-byte values), port offset {offset} ===\n")
+print(f"\n=== A node holding {keys:,} keys (16-byte keys, 100-byte values),"
+      f" port offset {offset} ===\n")
 labels = [("loaded", "after the load"), ("snapshot", "+ snapshot, log purged"),
           ("expired", "+ retry cache expired")]
 print("Heap: live bytes after a full GC (jcmd GC.class_histogram); overhead per entry ="
@@ -421,7 +439,8 @@ PY
 
 # ---- main ----
 if running; then
-  echo "The cluster at offset $OFFSET is running; stop it first (PENSIEVE_PORT_OFFSET=$OFFSET deploy/local-cluster.sh down)." >&2
+  echo "The cluster at offset $OFFSET is running; stop it first:" \
+    "PENSIEVE_PORT_OFFSET=$OFFSET deploy/local-cluster.sh down" >&2
   exit 2
 fi
 if [[ $fresh == true ]]; then
