@@ -321,10 +321,10 @@ for l in lines:
     m = re.search(r"Loaded snapshot .* in (\d+) ms", l)
     if m and load_ms is None:
         load_ms, loaded_at = int(m.group(1)), stamp(l)
-if load_count == 1:  # the metric is the more precise; a node without it says so in its log
-    load_ms = round(load_sum * 1000, 1)
     if serving_at is None and " started: REST " in l:
         serving_at = stamp(l)
+if load_count == 1:  # the metric is the more precise; a node without it says so in its log
+    load_ms = round(load_sum * 1000, 1)
 rel = lambda t: None if t is None else round(t - started, 3)
 print(json.dumps({
     "node": node, "role": role, "leader_after": leader_after,
