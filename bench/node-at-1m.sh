@@ -15,14 +15,14 @@
 #  3. Loads KEYS keys (default 1,000,000): key 'k' + 15 digits (16 bytes), 100-byte values, raw
 #     PUT /v1/kv/{key} to the leader by wrk (bench/put-sequential.lua: CONNS connections over
 #     THREADS threads, each key written once). Every PUT must answer 200 and every node must then
-#     hold KEYS entries.
+#     hold KEYS entries. Heap of each node again: what a node holds before any snapshot.
 #  4. Takes a snapshot on every node (pvctl snapshot create --node nX), which also purges the log
 #     it covers, and reads its write time from pensieve_raft_snapshot_duration_seconds (/metrics).
-#  5. Heap of each node again (live heap after a full GC). Then waits until the Raft retry cache
+#  5. Heap of each node a third time. Then waits until the Raft retry cache
 #     has expired (RaftTuning: 120 s after the last write; RETRY_WAIT, default 125 s) and sends
 #     NUDGE_WRITES overwrites of existing keys: Ratis's retry cache (a Guava cache) drops expired
 #     entries only when it is written to, segment by segment, so an idle node keeps them. Heap
-#     a third time. Overhead per entry = (heap - empty heap) / KEYS - 116 (key and value bytes);
+#     a fourth time. Overhead per entry = (heap - empty heap) / KEYS - 116 (key and value bytes);
 #     the class histograms say what the heap holds (byte[] records, the map's int arrays, Ratis's
 #     log cache, retry cache entries, ...), as the difference from the empty node.
 #  6. Restarts a follower RESTARTS times (default 3), then the leader RESTARTS times: takes a
@@ -45,7 +45,7 @@
 #             the load; per-entry figures then use the empty heap that run saved
 #   --keep    leave the cluster running at the end
 # Knobs (environment): KEYS (1000000), CONNS (64), THREADS (2), RESTARTS (3), RETRY_WAIT (125;
-# 0 skips the wait and the third heap), NUDGE_WRITES (64), RESTART_SIGNAL (KILL|TERM).
+# 0 skips the wait and the last heap), NUDGE_WRITES (64), RESTART_SIGNAL (KILL|TERM).
 # Needs what the repository builds (the jars, pvctl) plus curl, python3, wrk and the JDK's jcmd.
 # Every file it writes (histograms, node logs are beside them) goes to <data dir>/node-at-1m/.
 set -euo pipefail
