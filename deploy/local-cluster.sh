@@ -147,9 +147,10 @@ start_node() {  # id rest grpc raft [flags...]
     tls=(--tls-cert "$TLS_DIR/$n.pem" --tls-key "$TLS_DIR/$n-key.pem" --tls-ca "$TLS_DIR/ca.pem")
   fi
   # shellcheck disable=SC2086
-  # the collector settings of deploy/bin/pensieve (see there)
+  # the collector and compiler settings of deploy/bin/pensieve (see there)
   nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC \
-    -XX:MaxGCPauseMillis=10 ${cds[@]+"${cds[@]}"} ${PENSIEVE_JAVA_OPTS:-} \
+    -XX:MaxGCPauseMillis=10 -XX:CompileThresholdScaling=0.25 ${cds[@]+"${cds[@]}"} \
+    ${PENSIEVE_JAVA_OPTS:-} \
     -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
     --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
     --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "${tls[@]}" "$@" \
