@@ -9,6 +9,7 @@ import io.pensieve.proto.v1.QueryResult;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
 import io.pensieve.proto.v1.Settings;
 import io.pensieve.proto.v1.StatsRequest;
+import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.proto.v1.TakeSnapshotResponse;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.kv.ErrorKind;
@@ -87,15 +88,20 @@ public final class AdminService implements AutoCloseable {
     }, changes);
   }
 
-  /** Takes a snapshot of this node's state machine now, unless the latest covers everything. */
+  /**
+   * Takes a snapshot of this node's state machine now, unless the latest covers everything.
+   * A ReadIndex round comes first, so that the snapshot holds every write acknowledged before
+   * the request, also on a follower that had not applied them all yet.
+   */
   public CompletableFuture<TakeSnapshotResponse> takeSnapshot() {
-    return raft.takeSnapshot(SNAPSHOT_TIMEOUT).thenApplyAsync(reply -> {
-      if (!reply.isSuccess()) {
-        throw new KvException(ErrorKind.UNAVAILABLE, "snapshot failed: "
-            + reply.getException().getMessage());
-      }
-      return latestSnapshot();
-    }, changes);
+    return statsAfterReadIndex().thenCompose(caughtUp -> raft.takeSnapshot(SNAPSHOT_TIMEOUT))
+        .thenApplyAsync(reply -> {
+          if (!reply.isSuccess()) {
+            throw new KvException(ErrorKind.UNAVAILABLE, "snapshot failed: "
+                + reply.getException().getMessage());
+          }
+          return latestSnapshot();
+        }, changes);
   }
 
   /** The newest snapshot this node holds. */
@@ -122,6 +128,11 @@ public final class AdminService implements AutoCloseable {
 
   /** The replicated settings after a ReadIndex round: every change acknowledged before shows. */
   public CompletableFuture<Settings> settings() {
+    return statsAfterReadIndex().thenApply(StatsResponse::getSettings);
+  }
+
+  /** This node's stats once it has applied every write acknowledged before the call. */
+  private CompletableFuture<StatsResponse> statsAfterReadIndex() {
     Query stats = Query.newBuilder().setStats(StatsRequest.getDefaultInstance()).build();
     return raft.readLocally(RatisMessages.toMessage(stats))
         .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -132,8 +143,7 @@ public final class AdminService implements AutoCloseable {
                     : reply.getException().getMessage()));
           }
           try {
-            return RatisMessages.parse(QueryResult.parser(), reply.getMessage()).getStats()
-                .getSettings();
+            return RatisMessages.parse(QueryResult.parser(), reply.getMessage()).getStats();
           } catch (IOException e) {
             throw new KvException(ErrorKind.INTERNAL, "unreadable query result: " + e);
           }

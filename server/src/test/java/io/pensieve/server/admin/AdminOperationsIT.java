@@ -90,7 +90,10 @@ class AdminOperationsIT {
     }
     for (PensieveNode node : cluster.nodes()) {
       try (KvClient client = KvClient.connect(node)) {
-        NodeStatus status = client.admin().status(StatusRequest.getDefaultInstance());
+        // a follower applies the write a moment after the leader answered it
+        NodeStatus status = await().atMost(Duration.ofSeconds(10)).until(
+            () -> client.admin().status(StatusRequest.getDefaultInstance()),
+            s -> s.getEntries() > 0);
         assertThat(status.getNodeId()).isEqualTo(node.info().id());
         assertThat(status.getMember()).isTrue();
         assertThat(status.getLeaderId()).isEqualTo(leader.info().id());
