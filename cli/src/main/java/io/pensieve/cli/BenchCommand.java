@@ -212,7 +212,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private Connector connector(Pvctl pvctl, Session session, BenchPlan plan) {
     if (plan.api() == Api.GRPC) {
-      Optional<SslContext> tls = pvctl.caCert().map(Cluster::trusting);
+      Optional<SslContext> tls = pvctl.caCert().map(CaTrust::forGrpc);
       Optional<BearerToken> token = pvctl.token();
       // callbacks on the event loop: they only record and send the next request
       return new GrpcConnector(pvctl.endpoints().stream().map(Endpoint::toString).toList(),
@@ -220,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
               .build(), plan);
     }
     List<URI> nodes = restNodes(pvctl, session);
-    return new RestConnector(nodes, pvctl.caCert().map(HttpsTrust::trusting),
+    return new RestConnector(nodes, pvctl.caCert().map(CaTrust::forHttps),
         pvctl.token().map(token -> "Bearer " + token.token()), plan);
   }
 

@@ -3,11 +3,8 @@ package io.pensieve.cli;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,22 +116,9 @@ final class Cluster implements AutoCloseable {
   /** Read once, on the first call. */
   private SslContext tls() {
     if (tls == null) {
-      tls = trusting(caCert.orElseThrow());
+      tls = CaTrust.forGrpc(caCert.orElseThrow());
     }
     return tls;
-  }
-
-  /** TLS trusting the CA certificates of {@code --cacert}: a bad file is a usage error. */
-  static SslContext trusting(Path file) {
-    if (!Files.isReadable(file)) {
-      throw CliError.usage("--cacert " + file + ": no such readable file");
-    }
-    try {
-      return GrpcSslContexts.forClient().trustManager(file.toFile()).build();
-    } catch (IOException | IllegalArgumentException e) {
-      throw CliError.usage("--cacert " + file + " holds no PEM CA certificate ("
-          + e.getMessage() + ")");
-    }
   }
 
   @Override

@@ -1,0 +1,35 @@
+package io.pensieve.cli;
+
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** TLS trusting the CA certificates of {@code --cacert}; a bad file is a usage error. */
+final class CaTrust {
+  private CaTrust() {}
+
+  /** For gRPC: HTTP/2 negotiated. */
+  static SslContext forGrpc(Path file) {
+    return trusting(file, GrpcSslContexts.forClient());
+  }
+
+  /** For the nodes' REST ports: HTTP/1.1. */
+  static SslContext forHttps(Path file) {
+    return trusting(file, SslContextBuilder.forClient());
+  }
+
+  private static SslContext trusting(Path file, SslContextBuilder client) {
+    if (!Files.isReadable(file)) {
+      throw CliError.usage("--cacert " + file + ": no such readable file");
+    }
+    try {
+      return client.trustManager(file.toFile()).build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw CliError.usage("--cacert " + file + " holds no PEM CA certificate ("
+          + e.getMessage() + ")");
+    }
+  }
+}
