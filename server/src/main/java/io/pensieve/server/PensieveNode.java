@@ -48,11 +48,7 @@ public final class PensieveNode implements AutoCloseable {
   private final AccessControl access;
 
   private final ScheduledExecutorService membershipWatch =
-      Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "pensieve-membership-watch");
-        thread.setDaemon(true);
-        return thread;
-      });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pensieve-membership-watch"));
   private volatile Housekeeping housekeeping;
 
   private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, AdminService admin,

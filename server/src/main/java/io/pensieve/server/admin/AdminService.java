@@ -12,6 +12,7 @@ import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.proto.v1.TakeSnapshotResponse;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
+import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
@@ -41,11 +42,7 @@ public final class AdminService implements AutoCloseable {
   private final Duration requestTimeout;
   private final MembershipChanges membership;
   private final SnapshotRestore restore;
-  private final ExecutorService changes = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "pensieve-admin");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService changes = Executors.newSingleThreadExecutor(DaemonThreads.named("pensieve-admin"));
 
   /**
    * @param electionTimeoutMin the cluster's shortest election timeout: a follower silent for

@@ -1,6 +1,7 @@
 package io.pensieve.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +40,7 @@ public final class PasswordLogin implements AutoCloseable {
     int cost = users.values().stream().mapToInt(UsersFile.User::cost).max().orElse(12);
     this.dummyHash = BCrypt.withDefaults().hash(cost, "not anyone's password".toCharArray());
     this.checks = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(MAX_QUEUED), runnable -> {
-          Thread thread = new Thread(runnable, "pensieve-login");
-          thread.setDaemon(true);
-          return thread;
-        });
+        new ArrayBlockingQueue<>(MAX_QUEUED), DaemonThreads.named("pensieve-login"));
   }
 
   public int userCount() {

@@ -5,6 +5,7 @@ import io.pensieve.proto.v1.Command;
 import io.pensieve.proto.v1.ExpireCommand;
 import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.TouchCommand;
+import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.SettingsMapping;
@@ -41,11 +42,7 @@ public final class Housekeeping implements AutoCloseable {
   private final MemberAddresses self;
   private final Settings initialSettings;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      runnable -> {
-        Thread thread = new Thread(runnable, "pensieve-housekeeping");
-        thread.setDaemon(true);
-        return thread;
-      });
+      DaemonThreads.named("pensieve-housekeeping"));
   private final AtomicBoolean advertising = new AtomicBoolean();
   private final AtomicBoolean configuring = new AtomicBoolean();
   private final AtomicBoolean touching = new AtomicBoolean();

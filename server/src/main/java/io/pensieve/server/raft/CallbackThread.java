@@ -1,5 +1,6 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.server.DaemonThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,11 +20,7 @@ final class CallbackThread {
 
   static Executor named(String name) {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), runnable -> {
-          Thread thread = new Thread(runnable, name);
-          thread.setDaemon(true);
-          return thread;
-        });
+        new LinkedBlockingQueue<>(), DaemonThreads.named(name));
     executor.allowCoreThreadTimeOut(true);
     return executor;
   }

@@ -1,5 +1,6 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.server.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,11 +23,7 @@ final class ReadinessMonitor implements AutoCloseable {
 
   private final RaftNode raft;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      runnable -> {
-        Thread thread = new Thread(runnable, "pensieve-readiness");
-        thread.setDaemon(true);
-        return thread;
-      });
+      DaemonThreads.named("pensieve-readiness"));
   /** Only the timer thread touches it. */
   private long previousCommitIndex = Long.MAX_VALUE;
   private volatile Readiness current = Readiness.NOT_MEMBER;
