@@ -96,13 +96,9 @@ final class Exchange {
         body.complete(whole);
         return;
       }
-      if (data.hasArray()) {
-        bytes.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-      } else {
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        bytes.writeBytes(copy);
-      }
+      byte[] copy = new byte[data.remaining()];
+      data.get(copy);
+      bytes.writeBytes(copy);
       chunk.release();
       if (last) {
         bodyRead = true;
