@@ -1,8 +1,11 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.proto.v1.GetQuery;
+import io.pensieve.proto.v1.Query;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.statemachine.RatisMessages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  /** A read of no key: only its ReadIndex round matters (see {@link #confirmCaughtUp}). */
+  private static final Message CAUGHT_UP_QUERY = RatisMessages.toMessage(
+      Query.newBuilder().setGet(GetQuery.getDefaultInstance()).build());
 
   private final NodeConfig config;
   private final PensieveStateMachine stateMachine;
@@ -331,6 +338,19 @@ public final class RaftNode implements AutoCloseable {
     List<RaftPeer> members = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
     members.addAll(conf.getCurrentPeers(RaftPeerRole.LISTENER));
     return members;
+  }
+
+  /**
+   * Completes once this member has applied everything the leader had committed when the leader
+   * answered a ReadIndex round (one that reads no key); fails when no leader answers. The proof
+   * of being caught up that {@link Readiness} needs: the member's own commit index can be old.
+   */
+  CompletableFuture<Void> confirmCaughtUp() {
+    return readLocally(CAUGHT_UP_QUERY).thenAccept(reply -> {
+      if (!reply.isSuccess()) {
+        throw new CompletionException(reply.getException());
+      }
+    });
   }
 
   /** Whether the node should be sent requests, as of its last look (200 ms at most ago). */

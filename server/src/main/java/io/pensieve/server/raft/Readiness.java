@@ -4,13 +4,13 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 
 /**
- * Whether a node should be sent requests: it is a serving member, knows a leader, and has
- * applied everything that was committed one {@link ReadinessMonitor} period ago. A follower cut
- * off from its leader starts an election after one timeout and forgets the leader, so it stops
- * being ready then; it is ready again once a leader's appends have reached it and it has
- * applied them. Comparing with the commit index of a period ago, not the current one, keeps a
- * busy node ready: under steady writes a node applies an entry a moment after it learns it is
- * committed, so its applied index is almost never equal to its commit index.
+ * Whether a node should be sent requests: it is a serving member, knows a leader, and a ReadIndex
+ * round with that leader, begun at most {@link ReadinessMonitor#CAUGHT_UP_FOR} ago, found it had
+ * applied everything the leader had committed. A follower cut off from its leader starts an
+ * election after one timeout and forgets the leader, so it stops being ready then; once the
+ * partition heals it is ready again only when a round confirms it has applied what the majority
+ * committed meanwhile. Its own commit index could not tell: a follower learns its leader from
+ * the first append after the heal, before it learns what was committed meanwhile.
  *
  * @param reason why the node is not ready; empty when it is
  */
@@ -20,10 +20,8 @@ public record Readiness(boolean ready, String leader, long commitIndex, long app
   static final Readiness NOT_MEMBER =
       new Readiness(false, "", -1, -1, "not a serving member of the cluster");
 
-  /**
-   * @param mustHaveApplied the commit index one period ago (the current one at the first look)
-   */
-  static Readiness of(RaftNode raft, long mustHaveApplied) {
+  /** @param caughtUp whether a recent ReadIndex round succeeded */
+  static Readiness of(RaftNode raft, boolean caughtUp) {
     if (!raft.joined()) {
       return NOT_MEMBER;
     }
@@ -31,9 +29,8 @@ public record Readiness(boolean ready, String leader, long commitIndex, long app
     String leader = raft.leaderId().map(RaftPeerId::toString).orElse("");
     long committed = division.getRaftLog().getLastCommittedIndex();
     long applied = division.getInfo().getLastAppliedIndex();
-    long required = Math.min(mustHaveApplied, committed);
     String reason = leader.isEmpty() ? "no leader known"
-        : applied < required ? "applied " + applied + " of " + committed + " committed entries"
+        : !caughtUp ? "not yet confirmed to have applied what leader " + leader + " committed"
         : "";
     return new Readiness(reason.isEmpty(), leader, committed, applied, reason);
   }

@@ -7,25 +7,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works out the node's {@link Readiness} every {@link #PERIOD}, remembering the commit index
- * of the previous look, so that {@code GET /ready} and the gRPC health service give one answer:
- * the first asks for the latest look, the second is told of each. Ratis tells no listener when
- * the commit index moves, hence the polling.
+ * Works out the node's {@link Readiness} every {@link #PERIOD}, so that {@code GET /ready} and
+ * the gRPC health service give one answer: the first asks for the latest look, the second is
+ * told of each. Each look also starts a ReadIndex round with the leader unless one is still
+ * out ({@link RaftNode#confirmCaughtUp}); the node counts as caught up while the latest round
+ * that succeeded began at most {@link #CAUGHT_UP_FOR} ago.
  */
 final class ReadinessMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessMonitor.class);
   static final Duration PERIOD = Duration.ofMillis(200);
+  /** Long enough for a round on a busy node; a round that takes longer is given up. */
+  static final Duration CAUGHT_UP_FOR = Duration.ofSeconds(1);
 
   private final RaftNode raft;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pensieve-readiness"));
-  /** Only the timer thread touches it. */
-  private long previousCommitIndex = Long.MAX_VALUE;
+  private final AtomicBoolean roundOut = new AtomicBoolean();
+  /** When the latest round that succeeded began ({@link System#nanoTime}). */
+  private final AtomicLong caughtUpAsOf = new AtomicLong(System.nanoTime()
+      - 2 * CAUGHT_UP_FOR.toNanos());
   private volatile Readiness current = Readiness.NOT_MEMBER;
   private final List<Consumer<Readiness>> listeners = new CopyOnWriteArrayList<>();
 
@@ -39,14 +46,31 @@ final class ReadinessMonitor implements AutoCloseable {
 
   private void look() {
     try {
-      Readiness readiness = Readiness.of(raft, previousCommitIndex);
-      previousCommitIndex = readiness.commitIndex() < 0 ? Long.MAX_VALUE
-          : readiness.commitIndex();
+      if (raft.joined() && raft.leaderId().isPresent()) {
+        startRound();
+      }
+      boolean caughtUp = System.nanoTime() - caughtUpAsOf.get() <= CAUGHT_UP_FOR.toNanos();
+      Readiness readiness = Readiness.of(raft, caughtUp);
       current = readiness;
       listeners.forEach(listener -> listener.accept(readiness));
     } catch (RuntimeException e) {
       LOG.warn("Could not work out or report readiness; it is looked at again next period", e);
     }
+  }
+
+  private void startRound() {
+    if (!roundOut.compareAndSet(false, true)) {
+      return;
+    }
+    long began = System.nanoTime();
+    raft.confirmCaughtUp()
+        .orTimeout(CAUGHT_UP_FOR.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((done, failure) -> {
+          if (failure == null) {
+            caughtUpAsOf.accumulateAndGet(began, Math::max);
+          }
+          roundOut.set(false);
+        });
   }
 
   /** Tells {@code listener} of the latest look now, then of every look. */
