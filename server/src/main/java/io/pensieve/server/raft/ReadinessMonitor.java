@@ -3,11 +3,11 @@ package io.pensieve.server.raft;
 import io.pensieve.server.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +29,8 @@ final class ReadinessMonitor implements AutoCloseable {
   private final RaftNode raft;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
       DaemonThreads.named("pensieve-readiness"));
-  private final AtomicBoolean roundOut = new AtomicBoolean();
+  /** The latest round; only the timer thread touches it. */
+  private CompletableFuture<Void> round = CompletableFuture.completedFuture(null);
   /** When the latest round that succeeded began ({@link System#nanoTime}). */
   private final AtomicLong caughtUpAsOf = new AtomicLong(System.nanoTime()
       - 2 * CAUGHT_UP_FOR.toNanos());
@@ -59,17 +60,16 @@ final class ReadinessMonitor implements AutoCloseable {
   }
 
   private void startRound() {
-    if (!roundOut.compareAndSet(false, true)) {
+    if (!round.isDone()) {
       return;
     }
     long began = System.nanoTime();
-    raft.confirmCaughtUp()
+    round = raft.confirmCaughtUp()
         .orTimeout(CAUGHT_UP_FOR.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((done, failure) -> {
           if (failure == null) {
             caughtUpAsOf.accumulateAndGet(began, Math::max);
           }
-          roundOut.set(false);
         });
   }
 
