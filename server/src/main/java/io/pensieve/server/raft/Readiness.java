@@ -9,8 +9,8 @@ import org.apache.ratis.server.RaftServer;
  * applied everything the leader had committed. A follower cut off from its leader stops being
  * ready once its rounds stop succeeding, and forgets the leader after one election timeout; once
  * the partition heals it is ready again only when a round confirms it has applied what the
- * majority committed meanwhile. Its own commit index could not tell: a follower learns its leader from
- * the first append after the heal, before it learns what was committed meanwhile.
+ * majority committed meanwhile. Its own commit index could not tell: a follower learns its
+ * leader from the first append after the heal, before it learns what was committed meanwhile.
  *
  * @param reason why the node is not ready; empty when it is
  */

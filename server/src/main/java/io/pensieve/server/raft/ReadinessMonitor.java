@@ -8,7 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +30,11 @@ final class ReadinessMonitor implements AutoCloseable {
       DaemonThreads.named("pensieve-readiness"));
   /** The latest round; only the timer thread touches it. */
   private CompletableFuture<Void> round = CompletableFuture.completedFuture(null);
-  /** When the latest round that succeeded began ({@link System#nanoTime}). */
-  private final AtomicLong caughtUpAsOf = new AtomicLong(System.nanoTime()
-      - 2 * CAUGHT_UP_FOR.toNanos());
+  /**
+   * When the latest round that succeeded began ({@link System#nanoTime}). Rounds run one at a
+   * time, so each success is later than the one before.
+   */
+  private volatile long caughtUpAsOf = System.nanoTime() - 2 * CAUGHT_UP_FOR.toNanos();
   private volatile Readiness current = Readiness.NOT_MEMBER;
   private final List<Consumer<Readiness>> listeners = new CopyOnWriteArrayList<>();
 
@@ -50,7 +51,7 @@ final class ReadinessMonitor implements AutoCloseable {
       if (raft.joined() && raft.leaderId().isPresent()) {
         startRound();
       }
-      boolean caughtUp = System.nanoTime() - caughtUpAsOf.get() <= CAUGHT_UP_FOR.toNanos();
+      boolean caughtUp = System.nanoTime() - caughtUpAsOf <= CAUGHT_UP_FOR.toNanos();
       Readiness readiness = Readiness.of(raft, caughtUp);
       current = readiness;
       listeners.forEach(listener -> listener.accept(readiness));
@@ -68,7 +69,7 @@ final class ReadinessMonitor implements AutoCloseable {
         .orTimeout(CAUGHT_UP_FOR.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((done, failure) -> {
           if (failure == null) {
-            caughtUpAsOf.accumulateAndGet(began, Math::max);
+            caughtUpAsOf = began;
           }
         });
   }
