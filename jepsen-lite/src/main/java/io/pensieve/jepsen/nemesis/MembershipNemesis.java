@@ -1,5 +1,6 @@
 package io.pensieve.jepsen.nemesis;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.jepsen.cluster.LocalCluster;
 import io.pensieve.jepsen.cluster.NodeProcess;
@@ -67,6 +68,12 @@ final class MembershipNemesis implements Nemesis {
         removed = null;
         return "added " + node.id() + " back, empty (asked " + via.id() + ")";
       } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.ALREADY_EXISTS) {
+          // an earlier attempt landed after its deadline had passed: the node is back
+          removed = null;
+          return "added " + node.id() + " back, empty (" + (refusal.isEmpty()
+              ? "it already was" : "an attempt that failed with " + refusal + " had landed") + ")";
+        }
         refusal = e.getStatus().toString();
         Thread.sleep(500);
       }

@@ -64,6 +64,7 @@ public final class RaftNode implements AutoCloseable {
   private final Executor writeCallbacks = CallbackThread.named("pensieve-write-callbacks");
   private final Optional<NodeTls> tls;
   private final ReadinessMonitor readiness = new ReadinessMonitor(this);
+  private final LeaderWrites leaderWrites;
   private volatile RaftClient client;
 
   private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server,
@@ -74,6 +75,10 @@ public final class RaftNode implements AutoCloseable {
     this.tls = tls;
     this.localId = server.getId();
     this.groupId = groupIdOf(config.clusterName());
+    this.leaderWrites = new LeaderWrites(server, groupId, localClientId,
+        localCallIds::incrementAndGet, this::leaderId, this::members,
+        () -> client.getClientRpc(), RaftTuning.clientRetryPolicy(), config.requestTimeout(),
+        writeCallbacks);
   }
 
   /** The group id every node of a cluster derives from the cluster's name. */
@@ -212,18 +217,17 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Sends a write to the leader through the embedded client, which retries it across leader
-   * changes under the same call id, so that the retry cache recognises a write the old leader
-   * had already logged. The reply is delivered on a {@link CallbackThread}.
-   *
-   * <p>Even on the leader the write takes the client's loopback hop. Submitting it straight
-   * to the local server and, when that answered "not leader", sending it again through the
-   * client applied writes twice: a leader that steps down answers "not leader" to writes it
-   * had already logged, and those may still commit. The second copy, under another client id,
-   * was then applied after later writes (jepsen-lite caught it removing the leader).
+   * Sends a write to the leader: on the leader, straight to its own server ({@link
+   * LeaderWrites}); elsewhere through the embedded client, which retries it across leader
+   * changes under one call id. Either way a retry carries the id of the first attempt, so the
+   * retry cache recognises a write already logged. The reply is delivered on a {@link
+   * CallbackThread}.
    */
   public CompletableFuture<RaftClientReply> sendWrite(Message message) {
-    return deliveredOn(writeCallbacks, client.async().send(message));
+    CompletableFuture<RaftClientReply> reply = isLeader()
+        ? leaderWrites.send(message)
+        : client.async().send(message);
+    return deliveredOn(writeCallbacks, reply);
   }
 
   /**

@@ -92,6 +92,12 @@ final class RaftTuning {
     RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
     RaftServerConfigKeys.Log.setWriteBufferSize(properties, WRITE_BUFFER);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, APPENDER_BUFFER);
+    // Ratis spaces a follower's appends at least 1 ms apart (and its sleep rounds up to a whole
+    // millisecond), so an entry logged within 1 ms of the last append, such as the commit-index
+    // update that follows every commit, waited up to a millisecond for nothing: with four
+    // writers in flight a write took 3.0 ms (p50) instead of 2.2. Followers that lag are still
+    // paced by Ratis' slow-follower wait.
+    RaftServerConfigKeys.Log.Appender.setWaitTimeMin(properties, TimeDuration.ZERO);
     // The default backs off to 1 s, then 5 s, which leaves a restarted follower behind for ~10 s.
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "10ms,10, 100ms,100, 1s,1000");
     // Ratis 3.3 chains each follower append on the previous one's future ("compose"); once one

@@ -1,5 +1,6 @@
 package io.pensieve.server.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pensieve.server.NodeConfig;
@@ -16,6 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -174,6 +178,20 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
   /** A node that is not the leader. */
   public PensieveNode follower() {
     return followers().get(0);
+  }
+
+  /**
+   * Hands the lead to {@code target}, asking through {@code via}'s view of the group, and waits
+   * until every member follows it.
+   */
+  public void transferLeadership(PensieveNode via, String target) throws IOException {
+    try (RaftClient admin = RaftClient.newBuilder().setProperties(new RaftProperties())
+        .setRaftGroup(via.raft().division().getGroup()).build()) {
+      assertThat(admin.admin().transferLeadership(RaftPeerId.valueOf(target), 10_000).isSuccess())
+          .as("leadership moved to %s", target).isTrue();
+    }
+    await("every member follows " + target).atMost(Duration.ofSeconds(30))
+        .until(() -> awaitLeader().info().id().equals(target));
   }
 
   /** Stops a node (its data stays); {@link #restart} brings it back on the same ports. */

@@ -47,7 +47,7 @@ final class AckedWriter implements AutoCloseable {
 
   private void run() {
     for (long i = 0; stop.getCount() > 0; i++) {
-      String key = prefix + "-" + i;
+      String key = key(i);
       String value = "value-" + i;
       try {
         targets.get((int) (i % targets.size())).kv()
@@ -70,6 +70,16 @@ final class AckedWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
       stop.countDown();
     }
+  }
+
+  /** The key of the writer's {@code attempt}-th write (from 0). */
+  String key(long attempt) {
+    return prefix + "-" + attempt;
+  }
+
+  /** How many writes were sent so far: their keys are {@link #key} 0 and up, one each. */
+  long attempts() {
+    return acks.get() + failures.get();
   }
 
   /** How many writes were acknowledged so far. */

@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,12 +171,6 @@ class FailoverIT {
     if (leader.info().id().equals(target)) {
       return;
     }
-    try (RaftClient admin = RaftClient.newBuilder().setProperties(new RaftProperties())
-        .setRaftGroup(member.raft().division().getGroup()).build()) {
-      assertThat(admin.admin().transferLeadership(RaftPeerId.valueOf(target), 10_000).isSuccess())
-          .as("leadership moved to %s", target).isTrue();
-    }
-    await("every node follows " + target).atMost(PATIENCE)
-        .until(() -> cluster.awaitLeader().info().id().equals(target));
+    cluster.transferLeadership(member, target);
   }
 }
