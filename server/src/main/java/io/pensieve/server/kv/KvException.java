@@ -1,7 +1,6 @@
 package io.pensieve.server.kv;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import io.pensieve.server.Failures;
 
 /** A request that failed in one of the ways {@link ErrorKind} names. */
 public final class KvException extends RuntimeException {
@@ -24,20 +23,10 @@ public final class KvException extends RuntimeException {
 
   /** The KvException behind an asynchronous failure, or an INTERNAL one wrapping it. */
   public static KvException from(Throwable failure) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = Failures.cause(failure);
     if (cause instanceof KvException kv) {
       return kv;
     }
     return new KvException(ErrorKind.INTERNAL, "internal error: " + cause);
-  }
-
-  /** What failed, without the wrappers that futures put around it. */
-  static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

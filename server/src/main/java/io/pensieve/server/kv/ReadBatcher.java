@@ -7,6 +7,7 @@ import io.pensieve.proto.v1.GetQueryResult;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.Query;
 import io.pensieve.proto.v1.QueryResult;
+import io.pensieve.server.Failures;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -110,7 +111,7 @@ final class ReadBatcher {
   }
 
   private static String describe(Throwable problem) {
-    Throwable cause = KvException.unwrap(problem);
+    Throwable cause = Failures.cause(problem);
     return cause.getClass().getSimpleName()
         + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage()));
   }

@@ -5,6 +5,7 @@ import io.pensieve.proto.v1.Command;
 import io.pensieve.proto.v1.CommandBatch;
 import io.pensieve.proto.v1.CommandBatchResult;
 import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.server.Failures;
 import io.pensieve.statemachine.InvalidCommandException;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
@@ -154,7 +155,7 @@ final class WriteBatcher {
 
   /** Only a refusal before the log is a definite failure; anything else may have applied. */
   private static KvException classify(Throwable problem) {
-    Throwable cause = KvException.unwrap(problem);
+    Throwable cause = Failures.cause(problem);
     if (cause instanceof StateMachineException && cause.getCause() instanceof InvalidCommandException
         invalid) {
       return new KvException(ErrorKind.INVALID_ARGUMENT, invalid.getMessage());

@@ -1,5 +1,6 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.server.Failures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +121,7 @@ final class LeaderWrites {
 
     CompletableFuture<RaftClientReply> attempt(RaftPeerId target, int attempt) {
       return submit(target).handle((reply, failure) -> {
-        Throwable cause = failure == null ? null : unwrap(failure);
+        Throwable cause = failure == null ? null : Failures.cause(failure);
         CompletableFuture<RaftClientReply> outcome = cause == null
             ? CompletableFuture.completedFuture(reply) : CompletableFuture.failedFuture(cause);
         Optional<RaftPeerId> next = retryTarget(target, reply, cause);
@@ -196,10 +196,5 @@ final class LeaderWrites {
     private Optional<RaftPeerId> knownLeader(RaftPeerId lastTried) {
       return Optional.of(leader.get().orElse(lastTried));
     }
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.PensieveNode;
+import io.pensieve.server.raft.RaftNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,13 +186,18 @@ public final class TestCluster implements AutoCloseable, BeforeAllCallback, Afte
    * until every member follows it.
    */
   public void transferLeadership(PensieveNode via, String target) throws IOException {
-    try (RaftClient admin = RaftClient.newBuilder().setProperties(new RaftProperties())
-        .setRaftGroup(via.raft().division().getGroup()).build()) {
+    try (RaftClient admin = raftClientOf(via.raft())) {
       assertThat(admin.admin().transferLeadership(RaftPeerId.valueOf(target), 10_000).isSuccess())
           .as("leadership moved to %s", target).isTrue();
     }
     await("every member follows " + target).atMost(Duration.ofSeconds(30))
         .until(() -> awaitLeader().info().id().equals(target));
+  }
+
+  /** A Raft client of the group as {@code member} sees it, with Ratis' default settings. */
+  public static RaftClient raftClientOf(RaftNode member) {
+    return RaftClient.newBuilder().setProperties(new RaftProperties())
+        .setRaftGroup(member.division().getGroup()).build();
   }
 
   /** Stops a node (its data stays); {@link #restart} brings it back on the same ports. */

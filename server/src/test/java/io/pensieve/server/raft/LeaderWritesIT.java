@@ -1,5 +1,6 @@
 package io.pensieve.server.raft;
 
+import static io.pensieve.server.cluster.TestCluster.raftClientOf;
 import static io.pensieve.server.grpc.KvClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientRpc;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.ClientInvocationId;
 import org.apache.ratis.protocol.Message;
@@ -50,7 +50,7 @@ class LeaderWritesIT {
     PensieveNode leader = cluster.awaitLeader();
     RaftNode follower = cluster.follower().raft();
     ClientId clientId = ClientId.randomId();
-    try (RaftClient client = clientOf(follower)) {
+    try (RaftClient client = raftClientOf(follower)) {
       RecordingRpc rpc = new RecordingRpc(client.getClientRpc());
       LeaderWrites writes = writesOf(follower, clientId, new AtomicLong(41), rpc);
 
@@ -77,7 +77,7 @@ class LeaderWritesIT {
   @Test
   void aRefusalOfTheStateMachineIsTheOutcome() throws Exception {
     RaftNode leader = cluster.awaitLeader().raft();
-    try (RaftClient client = clientOf(leader)) {
+    try (RaftClient client = raftClientOf(leader)) {
       RecordingRpc rpc = new RecordingRpc(client.getClientRpc());
       LeaderWrites writes = writesOf(leader, ClientId.randomId(), new AtomicLong(), rpc);
 
@@ -96,7 +96,7 @@ class LeaderWritesIT {
   void theLeaderForgetsACallOnceTheNextOneSaysItWasAnswered() throws Exception {
     RaftNode leader = cluster.awaitLeader().raft();
     ClientId clientId = ClientId.randomId();
-    try (RaftClient client = clientOf(leader)) {
+    try (RaftClient client = raftClientOf(leader)) {
       LeaderWrites writes = writesOf(leader, clientId, new AtomicLong(), client.getClientRpc());
 
       // when two writes are answered one after the other
@@ -115,11 +115,6 @@ class LeaderWritesIT {
     return new LeaderWrites(member.division().getRaftServer(), member.groupId(), clientId,
         callIds::incrementAndGet, member::leaderId, member::members, () -> rpc,
         RaftTuning.clientRetryPolicy(), TIMEOUT, Runnable::run);
-  }
-
-  private static RaftClient clientOf(RaftNode member) {
-    return RaftClient.newBuilder().setProperties(new RaftProperties())
-        .setRaftGroup(member.division().getGroup()).build();
   }
 
   private static Message put(String key) {
