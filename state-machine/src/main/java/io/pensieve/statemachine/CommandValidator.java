@@ -1,8 +1,8 @@
 package io.pensieve.statemachine;
 
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandBatch;
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandBatch;
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.store.LruTtlMap;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.pensieve.statemachine;
 
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.internal.v1.MemberAddresses;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

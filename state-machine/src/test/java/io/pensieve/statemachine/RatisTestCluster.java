@@ -2,19 +2,19 @@ package io.pensieve.statemachine;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pensieve.proto.v1.CommandBatch;
-import io.pensieve.proto.v1.CommandBatchResult;
+import io.pensieve.internal.v1.CommandBatch;
+import io.pensieve.internal.v1.CommandBatchResult;
 import io.pensieve.proto.v1.DigestResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.LinkedHashMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

@@ -1,11 +1,12 @@
 package io.pensieve.server.admin;
 
+import io.pensieve.internal.v1.Query;
+import io.pensieve.internal.v1.QueryResult;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
-import io.pensieve.proto.v1.Query;
-import io.pensieve.proto.v1.QueryResult;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
 import io.pensieve.proto.v1.Settings;
 import io.pensieve.proto.v1.StatsRequest;
@@ -13,7 +14,6 @@ import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.proto.v1.TakeSnapshotResponse;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.DaemonThreads;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
@@ -79,7 +79,7 @@ public final class AdminService implements AutoCloseable {
   private <T> CompletableFuture<T> onLeader(Supplier<T> change) {
     return CompletableFuture.supplyAsync(() -> {
       if (!raft.isLeader()) {
-        throw new KvException(ErrorKind.UNAVAILABLE, "this node stopped leading; retry");
+        throw new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "this node stopped leading; retry");
       }
       return change.get();
     }, changes);
@@ -94,7 +94,7 @@ public final class AdminService implements AutoCloseable {
     return statsAfterReadIndex().thenCompose(caughtUp -> raft.takeSnapshot(SNAPSHOT_TIMEOUT))
         .thenApplyAsync(reply -> {
           if (!reply.isSuccess()) {
-            throw new KvException(ErrorKind.UNAVAILABLE, "snapshot failed: "
+            throw new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "snapshot failed: "
                 + reply.getException().getMessage());
           }
           return latestSnapshot();
@@ -106,7 +106,7 @@ public final class AdminService implements AutoCloseable {
     SingleFileSnapshotInfo latest = raft.stateMachine().getStateMachineStorage()
         .getLatestSnapshot();
     if (latest == null) {
-      throw new KvException(ErrorKind.NOT_FOUND, "this node holds no snapshot yet");
+      throw new KvException(ErrorCode.ERROR_CODE_NOT_FOUND, "this node holds no snapshot yet");
     }
     long size;
     try {
@@ -135,14 +135,14 @@ public final class AdminService implements AutoCloseable {
         .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle((reply, failure) -> {
           if (failure != null || !reply.isSuccess()) {
-            throw new KvException(ErrorKind.UNAVAILABLE, "linearizable read failed: "
+            throw new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "linearizable read failed: "
                 + (failure != null ? KvException.from(failure).getMessage()
                     : reply.getException().getMessage()));
           }
           try {
             return RatisMessages.parse(QueryResult.parser(), reply.getMessage()).getStats();
           } catch (IOException e) {
-            throw new KvException(ErrorKind.INTERNAL, "unreadable query result: " + e);
+            throw new KvException(ErrorCode.ERROR_CODE_INTERNAL, "unreadable query result: " + e);
           }
         });
   }
@@ -150,11 +150,11 @@ public final class AdminService implements AutoCloseable {
   public CompletableFuture<ConfigureResult> updateSettings(UpdateSettingsRequest request) {
     ConfigureCommand changes = request.getChanges();
     if (changes.getOnlyIfUnconfigured()) {
-      return CompletableFuture.failedFuture(new KvException(ErrorKind.INVALID_ARGUMENT,
+      return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "only_if_unconfigured is for a first leader's bootstrap; leave it unset"));
     }
     if (changes.equals(ConfigureCommand.getDefaultInstance())) {
-      return CompletableFuture.failedFuture(new KvException(ErrorKind.INVALID_ARGUMENT,
+      return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "name at least one setting to change"));
     }
     return kv.configure(changes);

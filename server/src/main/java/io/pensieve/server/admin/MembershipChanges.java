@@ -1,11 +1,11 @@
 package io.pensieve.server.admin;
 
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterResponse;
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.Role;
 import io.pensieve.server.NodeConfig;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
@@ -65,11 +65,11 @@ final class MembershipChanges {
     String address = requireAddress(request.getRaftAddress());
     RaftConfiguration conf = raft.configuration();
     if (conf.getPeer(id, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null) {
-      throw new KvException(ErrorKind.ALREADY_EXISTS, id + " is already a member");
+      throw new KvException(ErrorCode.ERROR_CODE_ALREADY_EXISTS, id + " is already a member");
     }
     for (RaftPeer member : allMembers(conf)) {
       if (member.getAddress().equals(address)) {
-        throw new KvException(ErrorKind.ALREADY_EXISTS,
+        throw new KvException(ErrorCode.ERROR_CODE_ALREADY_EXISTS,
             "member " + member.getId() + " already has the address " + address);
       }
     }
@@ -92,7 +92,7 @@ final class MembershipChanges {
     List<RaftPeer> learners = without(learners(conf), removed.getId());
     if (conf.getPeer(removed.getId(), RaftPeerRole.FOLLOWER) != null) {
       if (voters.isEmpty()) {
-        throw new KvException(ErrorKind.FAILED_PRECONDITION,
+        throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
             removed.getId() + " is the only voter; a cluster cannot remove its last voter");
       }
       Set<RaftPeerId> alive = aliveVoters();
@@ -120,7 +120,7 @@ final class MembershipChanges {
     RaftConfiguration conf = raft.configuration();
     RaftPeer learner = requireMember(conf, rawId);
     if (conf.getPeer(learner.getId(), RaftPeerRole.LISTENER) == null) {
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, learner.getId()
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, learner.getId()
           + " is already a voter");
     }
     List<RaftPeer> learners = without(learners(conf), learner.getId());
@@ -138,12 +138,12 @@ final class MembershipChanges {
     RaftConfiguration conf = raft.configuration();
     RaftPeer target = requireMember(conf, rawId);
     if (conf.getPeer(target.getId(), RaftPeerRole.FOLLOWER) == null) {
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, target.getId()
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, target.getId()
           + " is a learner and cannot lead; promote it first");
     }
     if (!target.getId().equals(raft.localId())) {
       if (!aliveVoters().contains(target.getId())) {
-        throw new KvException(ErrorKind.FAILED_PRECONDITION, target.getId()
+        throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, target.getId()
             + " has not answered the leader recently; it cannot take over");
       }
       await(raft.transferLeadership(target.getId(), timeout), timeout.plusSeconds(5),
@@ -175,17 +175,19 @@ final class MembershipChanges {
       reply = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KvException(ErrorKind.UNAVAILABLE, "interrupted: " + what);
+      throw new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "interrupted: " + what);
     } catch (TimeoutException e) {
-      throw new KvException(ErrorKind.UNKNOWN_OUTCOME, "no answer within " + timeout.toSeconds()
+      throw new KvException(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME,
+          "no answer within " + timeout.toSeconds()
           + " s to: " + what + "; check `pvctl member list` before retrying");
     } catch (ExecutionException e) {
-      throw new KvException(ErrorKind.UNAVAILABLE, "could not " + what + ": " + e.getCause());
+      throw new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
+          "could not " + what + ": " + e.getCause());
     }
     if (!reply.isSuccess()) {
-      ErrorKind kind = reply.getNotLeaderException() != null
-          ? ErrorKind.UNAVAILABLE : ErrorKind.FAILED_PRECONDITION;
-      throw new KvException(kind, "could not " + what + ": " + reply.getException().getMessage());
+      ErrorCode code = reply.getNotLeaderException() != null
+          ? ErrorCode.ERROR_CODE_UNAVAILABLE : ErrorCode.ERROR_CODE_FAILED_PRECONDITION;
+      throw new KvException(code, "could not " + what + ": " + reply.getException().getMessage());
     }
   }
 
@@ -195,11 +197,12 @@ final class MembershipChanges {
     try {
       hosting = raft.remote(peer).hosting();
     } catch (HandshakeFailure e) {
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, "refused to add " + peer.getId()
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
+          "refused to add " + peer.getId()
           + ": " + e.getMessage() + "; members and the nodes added to them need certificates "
           + "signed by the same CA");
     } catch (IOException | RuntimeException e) { // Ratis reports some failures unchecked
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, "cannot reach " + peer.getId()
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, "cannot reach " + peer.getId()
           + " at " + peer.getAddress() + " (" + e.getMessage() + "); start it with "
           + "`pensieve --join` and give its Raft address");
     }
@@ -220,7 +223,7 @@ final class MembershipChanges {
       refusal = peer.getId() + " belongs to another cluster (a different --cluster-name)";
     }
     if (refusal != null) {
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, refusal);
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, refusal);
     }
   }
 
@@ -239,7 +242,8 @@ final class MembershipChanges {
       String when) {
     long up = voters.stream().filter(peer -> alive.contains(peer.getId())).count();
     if (up * 2 <= voters.size()) {
-      throw new KvException(ErrorKind.FAILED_PRECONDITION, "refused: " + when + " only " + up
+      throw new KvException(ErrorCode.ERROR_CODE_FAILED_PRECONDITION,
+          "refused: " + when + " only " + up
           + " of the " + voters.size() + " voters " + ids(voters) + " would be alive, "
           + "short of a majority; bring members back first");
     }
@@ -249,7 +253,7 @@ final class MembershipChanges {
     RaftPeer peer = conf.getPeer(RaftPeerId.valueOf(requireId(rawId)), RaftPeerRole.FOLLOWER,
         RaftPeerRole.LISTENER);
     if (peer == null) {
-      throw new KvException(ErrorKind.NOT_FOUND, "no member " + rawId + "; members are "
+      throw new KvException(ErrorCode.ERROR_CODE_NOT_FOUND, "no member " + rawId + "; members are "
           + ids(allMembers(conf)));
     }
     return peer;
@@ -257,7 +261,8 @@ final class MembershipChanges {
 
   private static String requireId(String id) {
     if (!NodeConfig.isValidNodeId(id)) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "a member id is 1 to 63 letters, "
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "a member id is 1 to 63 letters, "
           + "digits, '.', '_' or '-', starting with a letter or digit; got '" + id + "'");
     }
     return id;
@@ -274,7 +279,7 @@ final class MembershipChanges {
       }
     }
     if (port < 1 || port > 65535) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "a Raft address is host:port, got '" + address + "'");
     }
     return address;

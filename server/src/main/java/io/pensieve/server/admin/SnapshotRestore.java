@@ -1,10 +1,10 @@
 package io.pensieve.server.admin;
 
 import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.statemachine.SettingsMapping;
@@ -47,10 +47,10 @@ final class SnapshotRestore {
     try {
       snapshot = SnapshotFormat.read(file);
     } catch (CorruptSnapshotException e) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "not a valid snapshot: "
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "not a valid snapshot: "
           + e.getMessage());
     } catch (IOException e) {
-      throw new KvException(ErrorKind.INTERNAL, "reading the upload failed: " + e);
+      throw new KvException(ErrorCode.ERROR_CODE_INTERNAL, "reading the upload failed: " + e);
     }
     long startNanos = System.nanoTime();
     var settings = kv.configure(SettingsMapping.toCommand(snapshot.map().settings()).build())
@@ -79,7 +79,7 @@ final class SnapshotRestore {
         counts[0]++;
       });
     } catch (IOException e) {
-      throw new KvException(ErrorKind.INTERNAL, "reading the snapshot failed: " + e);
+      throw new KvException(ErrorCode.ERROR_CODE_INTERNAL, "reading the snapshot failed: " + e);
     }
     inFlight.forEach(CompletableFuture::join);
     LOG.info("Restored {} entries from snapshot {} (term {}, index {}) in {} ms; {} had expired",

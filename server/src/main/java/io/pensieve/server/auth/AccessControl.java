@@ -1,6 +1,6 @@
 package io.pensieve.server.auth;
 
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
@@ -85,8 +85,8 @@ public final class AccessControl implements AutoCloseable {
    * @param route what is asked, for the log: {@code PUT /v1/kv/a}, {@code pensieve.v1.KV/Put}
    * @param remote the caller's address, for the log
    * @return who is asking; empty when authentication is off or the route is open
-   * @throws KvException {@link ErrorKind#UNAUTHENTICATED} without a valid token, {@link
-   *     ErrorKind#PERMISSION_DENIED} when the token's roles do not allow {@code access}
+   * @throws KvException {@link ErrorCode#ERROR_CODE_UNAUTHENTICATED} without a valid token, {@link
+   *     ErrorCode#ERROR_CODE_PERMISSION_DENIED} when the token's roles do not allow {@code access}
    */
   public Optional<Principal> check(Optional<String> authorization, Access access, String route,
       String remote) {
@@ -105,7 +105,7 @@ public final class AccessControl implements AutoCloseable {
       LOG.warn("Refused {} from {}: user '{}' has roles {}, needs {}", LogText.of(route),
           remote, LogText.of(principal.subject()), principal.roles().stream().sorted()
           .map(Role::claimName).toList(), role.get().claimName());
-      throw new KvException(ErrorKind.PERMISSION_DENIED, "user '" + principal.subject()
+      throw new KvException(ErrorCode.ERROR_CODE_PERMISSION_DENIED, "user '" + principal.subject()
           + "' lacks the " + role.get().claimName() + " role this request needs");
     }
     return Optional.of(principal);
@@ -113,12 +113,12 @@ public final class AccessControl implements AutoCloseable {
 
   private static String bearerToken(Optional<String> authorization) {
     if (authorization.isEmpty() || authorization.get().isBlank()) {
-      throw new KvException(ErrorKind.UNAUTHENTICATED,
+      throw new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED,
           "this request needs a token: Authorization: Bearer <token>");
     }
     String header = authorization.get().strip();
     if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-      throw new KvException(ErrorKind.UNAUTHENTICATED,
+      throw new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED,
           "the Authorization header must be 'Bearer <token>'");
     }
     return header.substring(BEARER.length()).strip();

@@ -1,8 +1,8 @@
 package io.pensieve.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.DaemonThreads;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -49,14 +49,14 @@ public final class PasswordLogin implements AutoCloseable {
 
   /**
    * The token of {@code name} if {@code password} is theirs; else it fails with {@link
-   * ErrorKind#UNAUTHENTICATED}, the same message whether the user exists or not.
+   * ErrorCode#ERROR_CODE_UNAUTHENTICATED}, the same message whether the user exists or not.
    */
   public CompletableFuture<TokenIssuer.IssuedToken> login(String name, String password,
       String remote) {
     try {
       return CompletableFuture.supplyAsync(() -> check(name, password, remote), checks);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new KvException(ErrorKind.UNAVAILABLE,
+      return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
           "too many logins in progress; retry"));
     }
   }
@@ -72,7 +72,7 @@ public final class PasswordLogin implements AutoCloseable {
     if (user == null || tooLong || !verified) {
       LOG.warn("Login of user '{}' from {} refused: {}", LogText.of(name), remote,
           user == null ? "unknown user" : tooLong ? "password too long" : "wrong password");
-      throw new KvException(ErrorKind.UNAUTHENTICATED, WRONG);
+      throw new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED, WRONG);
     }
     LOG.info("Login of user '{}' from {}", LogText.of(name), remote);
     return issuer.issue(user.name(), user.roles());

@@ -13,7 +13,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
@@ -92,7 +92,8 @@ public final class TokenVerifier {
   /**
    * The subject and roles of a valid token.
    *
-   * @throws KvException {@link ErrorKind#UNAUTHENTICATED}, saying why, when it is not valid
+   * @throws KvException {@link ErrorCode#ERROR_CODE_UNAUTHENTICATED}, saying why, when it is not
+   *     valid
    */
   public Principal verify(String token) {
     Verified known = verified.get(token);
@@ -166,6 +167,6 @@ public final class TokenVerifier {
   }
 
   private static KvException invalid(String reason) {
-    return new KvException(ErrorKind.UNAUTHENTICATED, "invalid token: " + reason);
+    return new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED, "invalid token: " + reason);
   }
 }

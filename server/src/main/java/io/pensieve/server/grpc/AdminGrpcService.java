@@ -2,6 +2,7 @@ package io.pensieve.server.grpc;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ClusterRequest;
@@ -9,8 +10,8 @@ import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.DigestResult;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetSettingsRequest;
-import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.PromoteMemberRequest;
 import io.pensieve.proto.v1.RemoveMemberRequest;
@@ -25,7 +26,6 @@ import io.pensieve.proto.v1.TransferLeaderRequest;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.admin.AdminService;
 import io.pensieve.server.admin.NodeStatusView;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
@@ -152,7 +152,7 @@ final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         forward.accept(forwarding.leader(leader.get()), observer);
         return;
       }
-      refusal = Optional.of(new KvException(ErrorKind.NO_LEADER, leader.isPresent()
+      refusal = Optional.of(new KvException(ErrorCode.ERROR_CODE_NO_LEADER, leader.isPresent()
           ? "leadership is moving; retry" : "no leader is known; retry when one is elected"));
     }
     Optional<KvException> checked = refusal;

@@ -3,10 +3,10 @@ package io.pensieve.server.grpc;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
 import io.pensieve.proto.v1.SnapshotChunk;
 import io.pensieve.proto.v1.TakeSnapshotResponse;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,7 @@ final class SnapshotStreams {
       try {
         in = Files.newInputStream(Path.of(taken.getPath()));
       } catch (IOException e) {
-        fail(new KvException(ErrorKind.UNAVAILABLE, "cannot open the snapshot: " + e));
+        fail(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "cannot open the snapshot: " + e));
         return;
       }
       snapshot = taken;
@@ -95,7 +95,8 @@ final class SnapshotStreams {
           observer.onNext(chunk.build());
         }
       } catch (IOException e) {
-        fail(new KvException(ErrorKind.UNAVAILABLE, "reading the snapshot failed: " + e));
+        fail(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
+            "reading the snapshot failed: " + e));
       }
     }
 
@@ -131,7 +132,7 @@ final class SnapshotStreams {
       out = Files.newOutputStream(file);
     } catch (IOException e) {
       observer.onError(GrpcStatus.of(new KvException(
-          ErrorKind.UNAVAILABLE, "cannot spool the upload: " + e)));
+          ErrorCode.ERROR_CODE_UNAVAILABLE, "cannot spool the upload: " + e)));
       return new Ignored();
     }
     return new StreamObserver<>() {
@@ -148,7 +149,7 @@ final class SnapshotStreams {
           failed = true;
           discard(out, file);
           observer.onError(GrpcStatus.of(new KvException(
-              ErrorKind.UNAVAILABLE, "cannot spool the upload: " + e)));
+              ErrorCode.ERROR_CODE_UNAVAILABLE, "cannot spool the upload: " + e)));
         }
       }
 

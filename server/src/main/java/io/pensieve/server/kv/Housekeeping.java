@@ -1,10 +1,10 @@
 package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.ExpireCommand;
-import io.pensieve.proto.v1.MemberAddresses;
-import io.pensieve.proto.v1.TouchCommand;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.ExpireCommand;
+import io.pensieve.internal.v1.MemberAddresses;
+import io.pensieve.internal.v1.TouchCommand;
 import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.PensieveStateMachine;

@@ -1,24 +1,33 @@
 package io.pensieve.server.kv;
 
+import io.pensieve.api.ErrorContract;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.Failures;
 
-/** A request that failed in one of the ways {@link ErrorKind} names. */
+/**
+ * A request that failed in one of the ways {@link ErrorCode} names; its {@link ErrorContract}
+ * says what the protocols answer and whether anything was applied.
+ */
 public final class KvException extends RuntimeException {
-  private final ErrorKind kind;
+  private final transient ErrorContract contract;
 
-  public KvException(ErrorKind kind, String message) {
+  public KvException(ErrorCode code, String message) {
     super(message, null, false, false);
-    this.kind = kind;
+    this.contract = ErrorContract.of(code);
   }
 
   /** The answer of a node that is not a cluster member: it waits to be added, or was removed. */
   public static KvException notMember() {
-    return new KvException(ErrorKind.UNAVAILABLE,
+    return new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
         "this node is not serving: it is joining its cluster or was removed from it");
   }
 
-  public ErrorKind kind() {
-    return kind;
+  public ErrorCode code() {
+    return contract.code();
+  }
+
+  public ErrorContract contract() {
+    return contract;
   }
 
   /** The KvException behind an asynchronous failure, or an INTERNAL one wrapping it. */
@@ -27,6 +36,6 @@ public final class KvException extends RuntimeException {
     if (cause instanceof KvException kv) {
       return kv;
     }
-    return new KvException(ErrorKind.INTERNAL, "internal error: " + cause);
+    return new KvException(ErrorCode.ERROR_CODE_INTERNAL, "internal error: " + cause);
   }
 }

@@ -1,10 +1,11 @@
 package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandError;
+import io.pensieve.internal.v1.CommandResult;
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.proto.v1.ClusterResponse;
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandError;
-import io.pensieve.proto.v1.CommandResult;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.CompareAndSetResponse;
 import io.pensieve.proto.v1.Condition;
@@ -13,9 +14,9 @@ import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
-import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.StatsResponse;
@@ -70,7 +71,7 @@ public final class KvService {
       checkValue(request.getValue(), settings);
       checkTtl(request.hasTtlMillis(), request.getTtlMillis());
       if (request.getCondition().getExpectedCase() == Condition.ExpectedCase.EXPECTED_NOT_SET) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "compare-and-set needs a condition: version, value or absent");
       }
       return write(Command.newBuilder().setCompareAndSet(request).build(),
@@ -152,7 +153,7 @@ public final class KvService {
 
   private <T> CompletableFuture<T> write(Command command, Function<CommandResult, T> payload) {
     if (raft.leaderId().isEmpty()) {
-      return CompletableFuture.failedFuture(new KvException(ErrorKind.NO_LEADER,
+      return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_NO_LEADER,
           "no leader is known (an election is under way or quorum is lost); not applied"));
     }
     return writes.submit(command).thenApply(result -> {
@@ -164,35 +165,34 @@ public final class KvService {
   }
 
   private static KvException refusal(CommandError error) {
-    ErrorKind kind = switch (error.getCode()) {
-      case ERROR_CODE_KEY_TOO_LARGE -> ErrorKind.KEY_TOO_LARGE;
-      case ERROR_CODE_VALUE_TOO_LARGE -> ErrorKind.VALUE_TOO_LARGE;
-      case ERROR_CODE_NO_SPACE -> ErrorKind.NO_SPACE;
-      default -> ErrorKind.INVALID_ARGUMENT;
-    };
-    return new KvException(kind, error.getMessage());
+    // apply refused it, so nothing changed: a code this node does not know is still a refusal
+    ErrorCode code = error.getCode();
+    if (code == ErrorCode.UNRECOGNIZED || code == ErrorCode.ERROR_CODE_UNSPECIFIED) {
+      code = ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
+    }
+    return new KvException(code, error.getMessage());
   }
 
   private static void checkKey(ByteString key, Settings settings) {
     if (key.isEmpty()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the key must not be empty");
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "the key must not be empty");
     }
     if (key.size() > settings.maxKeyBytes()) {
-      throw new KvException(ErrorKind.KEY_TOO_LARGE, "the key is " + key.size()
+      throw new KvException(ErrorCode.ERROR_CODE_KEY_TOO_LARGE, "the key is " + key.size()
           + " bytes; the cluster's limit is " + settings.maxKeyBytes());
     }
   }
 
   private static void checkValue(ByteString value, Settings settings) {
     if (value.size() > settings.maxValueBytes()) {
-      throw new KvException(ErrorKind.VALUE_TOO_LARGE, "the value is " + value.size()
+      throw new KvException(ErrorCode.ERROR_CODE_VALUE_TOO_LARGE, "the value is " + value.size()
           + " bytes; the cluster's limit is " + settings.maxValueBytes());
     }
   }
 
   private static void checkTtl(boolean given, long ttlMillis) {
     if (given && (ttlMillis < 0 || ttlMillis > Settings.TTL_MILLIS_CEILING)) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "ttl must be between 0 and "
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "ttl must be between 0 and "
           + Settings.TTL_MILLIS_CEILING / 1000 + " seconds");
     }
   }

@@ -2,11 +2,12 @@ package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.proto.v1.GetQuery;
-import io.pensieve.proto.v1.GetQueryResult;
+import io.pensieve.internal.v1.GetQuery;
+import io.pensieve.internal.v1.GetQueryResult;
+import io.pensieve.internal.v1.Query;
+import io.pensieve.internal.v1.QueryResult;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetResponse;
-import io.pensieve.proto.v1.Query;
-import io.pensieve.proto.v1.QueryResult;
 import io.pensieve.server.Failures;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
@@ -46,7 +47,7 @@ final class ReadBatcher {
     List<Pending> round;
     synchronized (this) {
       if (queue.size() >= MAX_QUEUED_READS) {
-        return CompletableFuture.failedFuture(new KvException(ErrorKind.UNAVAILABLE,
+        return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
             "too many reads waiting on this node; retry later"));
       }
       queue.add(pending);
@@ -99,7 +100,7 @@ final class ReadBatcher {
       }
     }
     if (problem != null) {
-      KvException error = new KvException(ErrorKind.UNAVAILABLE,
+      KvException error = new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
           "linearizable read failed (" + describe(problem) + "); retry, or read with "
               + "consistency=stale");
       round.forEach(p -> p.result().completeExceptionally(error));

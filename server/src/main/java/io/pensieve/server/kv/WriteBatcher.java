@@ -1,10 +1,11 @@
 package io.pensieve.server.kv;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandBatch;
-import io.pensieve.proto.v1.CommandBatchResult;
-import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandBatch;
+import io.pensieve.internal.v1.CommandBatchResult;
+import io.pensieve.internal.v1.CommandResult;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.Failures;
 import io.pensieve.statemachine.InvalidCommandException;
 import io.pensieve.statemachine.RatisMessages;
@@ -59,10 +60,11 @@ final class WriteBatcher {
     synchronized (this) {
       if (closed) {
         return CompletableFuture.failedFuture(
-            new KvException(ErrorKind.UNAVAILABLE, "the node is shutting down; not applied"));
+            new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
+                "the node is shutting down; not applied"));
       }
       if (queuedBytes + pending.bytes() > MAX_QUEUED_BYTES) {
-        return CompletableFuture.failedFuture(new KvException(ErrorKind.UNAVAILABLE,
+        return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
             "too many writes waiting on this node; not applied, retry later"));
       }
       queue.add(pending);
@@ -96,7 +98,7 @@ final class WriteBatcher {
       queue.poll();
       queuedBytes -= next.bytes();
       if (now - next.deadlineNanos() > 0) {
-        next.result().completeExceptionally(new KvException(ErrorKind.UNAVAILABLE,
+        next.result().completeExceptionally(new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
             "timed out waiting to be sent to the leader; not applied, retry later"));
         continue;
       }
@@ -143,7 +145,7 @@ final class WriteBatcher {
     try {
       results = RatisMessages.parse(CommandBatchResult.parser(), reply.getMessage());
     } catch (InvalidProtocolBufferException e) {
-      KvException error = new KvException(ErrorKind.UNKNOWN_OUTCOME,
+      KvException error = new KvException(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME,
           "the leader's reply could not be read; the writes may or may not have been applied");
       batch.forEach(p -> p.result().completeExceptionally(error));
       return;
@@ -158,18 +160,20 @@ final class WriteBatcher {
     Throwable cause = Failures.cause(problem);
     if (cause instanceof StateMachineException && cause.getCause() instanceof InvalidCommandException
         invalid) {
-      return new KvException(ErrorKind.INVALID_ARGUMENT, invalid.getMessage());
+      return new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, invalid.getMessage());
     }
     if (cause instanceof LeaderSteppingDownException) {
       // refused before the log while leadership moves to another member
-      return new KvException(ErrorKind.NO_LEADER, "leadership is being transferred; not "
+      return new KvException(ErrorCode.ERROR_CODE_NO_LEADER, "leadership is being transferred; not "
           + "applied, retry");
     }
     if (cause instanceof TimeoutException) {
-      return new KvException(ErrorKind.UNKNOWN_OUTCOME, "the write was sent but not confirmed "
+      return new KvException(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME,
+          "the write was sent but not confirmed "
           + "in time; it may or may not have been applied");
     }
-    return new KvException(ErrorKind.UNKNOWN_OUTCOME, "the write was sent but the reply was "
+    return new KvException(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME,
+        "the write was sent but the reply was "
         + "lost (" + cause.getClass().getSimpleName() + "); it may or may not have been applied");
   }
 }

@@ -1,14 +1,14 @@
 package io.pensieve.server.limits;
 
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The most requests a node works on at once, REST and gRPC together. Past it a request is
- * refused at once ({@link ErrorKind#OVERLOADED}) rather than queued: a queue would only turn
- * overload into timeouts, and a refused client can go to another node or back off.
+ * refused at once ({@link ErrorCode#ERROR_CODE_OVERLOADED}) rather than queued: a queue would
+ * only turn overload into timeouts, and a refused client can go to another node or back off.
  */
 public final class ConcurrencyLimit {
   private final int max;
@@ -29,7 +29,7 @@ public final class ConcurrencyLimit {
    */
   public Permit acquire() {
     if (!permits.tryAcquire()) {
-      throw new KvException(ErrorKind.OVERLOADED, "this node is serving " + max
+      throw new KvException(ErrorCode.ERROR_CODE_OVERLOADED, "this node is serving " + max
           + " requests, as many as it accepts at once; retry shortly or use another node");
     }
     return new Permit();

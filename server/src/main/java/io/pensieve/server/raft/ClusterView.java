@@ -1,8 +1,8 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.Member;
-import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.proto.v1.Role;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.pensieve.server.raft;
 
-import io.pensieve.proto.v1.GetQuery;
-import io.pensieve.proto.v1.Query;
+import io.pensieve.internal.v1.GetQuery;
+import io.pensieve.internal.v1.Query;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;

@@ -1,8 +1,8 @@
 package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.auth.AccessControl;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.metrics.MetricsExposition;
@@ -115,7 +115,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
           ClusterJson.stats(kv.stats())));
       default -> {
         if (!seedRoutes.handle(exchange, path)) {
-          throw new KvException(ErrorKind.NOT_FOUND, "no route " + path);
+          throw new KvException(ErrorCode.ERROR_CODE_NOT_FOUND, "no route " + path);
         }
       }
     }

@@ -2,7 +2,7 @@ package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -75,7 +75,7 @@ final class Exchange {
         return;
       }
       if (Content.Chunk.isFailure(chunk)) {
-        body.completeExceptionally(new KvException(ErrorKind.INVALID_ARGUMENT,
+        body.completeExceptionally(new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "could not read the body: " + chunk.getFailure()));
         return;
       }
@@ -109,7 +109,7 @@ final class Exchange {
   }
 
   private static KvException tooLarge(long declared, int maxBytes) {
-    return new KvException(ErrorKind.BODY_TOO_LARGE, (declared > 0
+    return new KvException(ErrorCode.ERROR_CODE_BODY_TOO_LARGE, (declared > 0
         ? "the body is " + declared + " bytes" : "the body is too large")
         + "; this node accepts at most " + maxBytes);
   }
@@ -138,7 +138,7 @@ final class Exchange {
           UrlEncoded.decodeUtf8To(raw, 0, raw.length(), fields::add, false, false, false);
         }
       } catch (IllegalArgumentException e) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "malformed query string: bad percent-encoding or not UTF-8");
       }
       query = fields;
@@ -155,7 +155,7 @@ final class Exchange {
     try {
       return OptionalLong.of(Long.parseLong(text.get()));
     } catch (NumberFormatException e) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "query parameter " + name + " must be a whole number");
     }
   }
@@ -181,16 +181,16 @@ final class Exchange {
   void error(Throwable failure) {
     KvException error = KvException.from(failure);
     ObjectNode body = Json.object();
-    body.putObject("error").put("code", error.kind().code()).put("message", error.getMessage());
+    body.putObject("error").put("code", error.contract().name()).put("message", error.getMessage());
     error(error, body);
   }
 
   /** Replies to an error with a body of the caller's shape (the seed routes have their own). */
   void error(KvException error, JsonNode body) {
-    if (error.kind().retryable()) {
+    if (error.contract().retryable()) {
       header(HttpHeader.RETRY_AFTER.asString(), String.valueOf(RETRY_AFTER_SECONDS));
     }
-    if (error.kind() == ErrorKind.UNAUTHENTICATED) {
+    if (error.code() == ErrorCode.ERROR_CODE_UNAUTHENTICATED) {
       // RFC 6750: a 401 names the scheme the client should use
       header(HttpHeader.WWW_AUTHENTICATE.asString(), "Bearer realm=\"pensieve\"");
     }
@@ -199,12 +199,13 @@ final class Exchange {
       // connection, and says so, lest the client send its next request down a closing one
       header(HttpHeader.CONNECTION.asString(), "close");
     }
-    json(RestStatus.of(error.kind()), body);
+    json(error.contract().httpStatus(), body);
   }
 
   void methodNotAllowed(List<String> allowed) {
     header(HttpHeader.ALLOW.asString(), String.join(", ", allowed));
-    error(new KvException(ErrorKind.METHOD_NOT_ALLOWED, method() + " is not allowed here; use "
+    error(new KvException(ErrorCode.ERROR_CODE_METHOD_NOT_ALLOWED,
+        method() + " is not allowed here; use "
         + String.join(" or ", allowed)));
   }
 

@@ -1,6 +1,6 @@
 package io.pensieve.server.rest;
 
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -25,7 +25,8 @@ final class HttpsOnly extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-    new Exchange(request, response, callback).error(new KvException(ErrorKind.INVALID_ARGUMENT,
+    new Exchange(request, response, callback).error(new KvException(
+        ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
         "this node serves HTTPS only: use https://" + Request.getServerName(request) + ":"
             + Request.getLocalPort(request) + " and trust the cluster's CA"));
     return true;

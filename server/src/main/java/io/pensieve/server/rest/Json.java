@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.KeyValue;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import java.io.IOException;
 import java.util.Base64;
@@ -33,26 +33,29 @@ final class Json {
   /** Parses a request body that must be one JSON object. Jackson refuses invalid UTF-8. */
   static ObjectNode parseObject(byte[] body) {
     if (body.length == 0) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the body must be a JSON object");
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "the body must be a JSON object");
     }
     JsonNode node;
     try {
       node = MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "unreadable body: " + e.getMessage());
     }
     if (!(node instanceof ObjectNode object)) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the body must be a JSON object");
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "the body must be a JSON object");
     }
     return object;
   }
 
   static String requiredText(ObjectNode body, String field) {
     return optionalText(body, field).orElseThrow(() -> new KvException(
-        ErrorKind.INVALID_ARGUMENT, "missing field \"" + field + "\""));
+        ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "missing field \"" + field + "\""));
   }
 
   static Optional<String> optionalText(ObjectNode body, String field) {
@@ -61,7 +64,7 @@ final class Json {
       return Optional.empty();
     }
     if (!value.isTextual()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "field \"" + field + "\" must be a string");
     }
     return Optional.of(value.textValue());
@@ -73,7 +76,7 @@ final class Json {
       return OptionalLong.empty();
     }
     if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "field \"" + field + "\" must be a whole number");
     }
     return OptionalLong.of(value.longValue());
@@ -85,7 +88,7 @@ final class Json {
       return false;
     }
     if (!value.isBoolean()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "field \"" + field + "\" must be true or false");
     }
     return value.booleanValue();

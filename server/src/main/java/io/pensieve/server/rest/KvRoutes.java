@@ -2,14 +2,15 @@ package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.pensieve.api.ErrorContract;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import java.util.List;
@@ -53,7 +54,7 @@ final class KvRoutes {
     Consistency consistency = switch (exchange.param("consistency").orElse("linearizable")) {
       case "linearizable" -> Consistency.CONSISTENCY_LINEARIZABLE;
       case "stale" -> Consistency.CONSISTENCY_STALE;
-      default -> throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      default -> throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "consistency must be linearizable or stale");
     };
     reply(exchange, kv.get(GetRequest.newBuilder().setKey(key).setConsistency(consistency)
@@ -109,7 +110,7 @@ final class KvRoutes {
       if (!response.getSucceeded()) {
         ObjectNode error = compareFailed(response.hasKv()
             ? Optional.of(Json.keyValue(response.getKv())) : Optional.empty());
-        exchange.error(new KvException(ErrorKind.COMPARE_FAILED, ""), error);
+        exchange.error(new KvException(ErrorCode.ERROR_CODE_COMPARE_FAILED, ""), error);
         return;
       }
       ObjectNode json = Json.object().put("key", key.toStringUtf8())
@@ -125,14 +126,14 @@ final class KvRoutes {
   private void delete(Exchange exchange, ByteString key) {
     WriteOptions options = WriteOptions.fromQuery(exchange);
     if (options.ttlMillis().isPresent()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "a delete takes no ttl");
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "a delete takes no ttl");
     }
     DeleteRequest.Builder delete = DeleteRequest.newBuilder().setKey(key)
         .setPrevKv(options.prevKv());
     options.condition().ifPresent(delete::setCondition);
     reply(exchange, kv.delete(delete.build()), response -> {
       if (response.getCompareFailed()) {
-        exchange.error(new KvException(ErrorKind.COMPARE_FAILED, ""), compareFailed(
+        exchange.error(new KvException(ErrorCode.ERROR_CODE_COMPARE_FAILED, ""), compareFailed(
             response.hasPrevKv() ? Optional.of(Json.keyValue(response.getPrevKv()))
                 : Optional.empty()));
         return;
@@ -151,7 +152,8 @@ final class KvRoutes {
 
   private static ObjectNode compareFailed(Optional<ObjectNode> current) {
     ObjectNode body = Json.object();
-    ObjectNode error = body.putObject("error").put("code", ErrorKind.COMPARE_FAILED.code())
+    ObjectNode error = body.putObject("error")
+        .put("code", ErrorContract.of(ErrorCode.ERROR_CODE_COMPARE_FAILED).name())
         .put("message", current.isPresent()
             ? "the condition did not hold; the key's current state is in \"current\""
             : "the condition did not hold; the key does not exist");
@@ -160,7 +162,8 @@ final class KvRoutes {
   }
 
   static KvException notFound(ByteString key) {
-    return new KvException(ErrorKind.NOT_FOUND, "key '" + key.toStringUtf8() + "' not found");
+    return new KvException(ErrorCode.ERROR_CODE_NOT_FOUND,
+        "key '" + key.toStringUtf8() + "' not found");
   }
 
   /** Completes the exchange with the result, or with the error model if anything failed. */
@@ -191,11 +194,11 @@ final class KvRoutes {
           Json.optionalBoolean(json, "prev_kv"));
       // one from each place would leave one silently unused: a condition the client relies on
       if (body.condition().isPresent() && query.condition().isPresent()) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "give the condition in the body or in the query string, not both");
       }
       if (body.ttlMillis().isPresent() && query.ttlMillis().isPresent()) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "give ttl_seconds in the body or in the query string, not both");
       }
       return new WriteOptions(
@@ -209,11 +212,12 @@ final class KvRoutes {
       int conditions = (ifVersion.isPresent() ? 1 : 0) + (ifValue.isPresent() ? 1 : 0)
           + (ifAbsent ? 1 : 0);
       if (conditions > 1) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT,
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "give at most one of if_version, if_value and if_absent");
       }
       if (ifVersion.isPresent() && ifVersion.getAsLong() < 1) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT, "if_version must be at least 1");
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "if_version must be at least 1");
       }
       Optional<Condition> condition = Optional.empty();
       if (ifVersion.isPresent()) {
@@ -233,7 +237,8 @@ final class KvRoutes {
       }
       long seconds = ttlSeconds.getAsLong();
       if (seconds < 0 || seconds > io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000) {
-        throw new KvException(ErrorKind.INVALID_ARGUMENT, "ttl_seconds must be between 0 and "
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "ttl_seconds must be between 0 and "
             + io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000);
       }
       return OptionalLong.of(seconds * 1000);

@@ -1,8 +1,8 @@
 package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.auth.PasswordLogin;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import java.util.Optional;
 
@@ -24,7 +24,7 @@ final class LoginRoute {
 
   void handle(Exchange exchange) {
     if (login.isEmpty()) {
-      throw new KvException(ErrorKind.NOT_FOUND, "this node has no users file"
+      throw new KvException(ErrorCode.ERROR_CODE_NOT_FOUND, "this node has no users file"
           + " (--auth-users-file), so no login; ask an operator for a token"
           + " (pvctl token create)");
     }
@@ -33,7 +33,7 @@ final class LoginRoute {
           ObjectNode body = Json.parseObject(bytes);
           Optional<String> username = Json.optionalText(body, "username");
           String name = username.isPresent() ? username.get() : Json.optionalText(body, "email")
-              .orElseThrow(() -> new KvException(ErrorKind.INVALID_ARGUMENT,
+              .orElseThrow(() -> new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
                   "missing field \"username\" (or \"email\")"));
           return login.get().login(name, Json.requiredText(body, "password"), exchange.remote());
         })

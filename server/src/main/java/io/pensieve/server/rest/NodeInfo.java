@@ -1,7 +1,7 @@
 package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.internal.v1.MemberAddresses;
 
 /**
  * This node's id and addresses, served at {@code GET /v1/node} before the node has joined a

@@ -1,7 +1,7 @@
 package io.pensieve.server.rest;
 
 import com.google.protobuf.ByteString;
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.io.ByteArrayOutputStream;
 
@@ -18,12 +18,14 @@ final class PathKeys {
       char c = rawPath.charAt(i);
       if (c == '%') {
         if (i + 2 >= rawPath.length()) {
-          throw new KvException(ErrorKind.INVALID_ARGUMENT, "malformed percent-encoding in key");
+          throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+              "malformed percent-encoding in key");
         }
         int high = Character.digit(rawPath.charAt(i + 1), 16);
         int low = Character.digit(rawPath.charAt(i + 2), 16);
         if (high < 0 || low < 0) {
-          throw new KvException(ErrorKind.INVALID_ARGUMENT, "malformed percent-encoding in key");
+          throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+              "malformed percent-encoding in key");
         }
         bytes.write(high << 4 | low);
         i += 2;
@@ -36,7 +38,7 @@ final class PathKeys {
     }
     ByteString key = ByteString.copyFrom(bytes.toByteArray());
     if (!key.isValidUtf8()) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT, "the key is not valid UTF-8");
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "the key is not valid UTF-8");
     }
     return key;
   }

@@ -2,12 +2,13 @@ package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.pensieve.api.ErrorContract;
 import io.pensieve.proto.v1.DeleteRequest;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.StatsResponse;
-import io.pensieve.server.kv.ErrorKind;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.store.Settings;
@@ -54,7 +55,7 @@ final class SeedRoutes {
             if (!deleted) {
               // Mini Redis documents this message, capital K; the canonical one is lower case
               exchange.error(notFound(key), Json.object().put("error", missing(key))
-                  .put("code", ErrorKind.NOT_FOUND.code()));
+                  .put("code", ErrorContract.of(ErrorCode.ERROR_CODE_NOT_FOUND).name()));
               return;
             }
             exchange.json(200, Json.object().put("message",
@@ -110,7 +111,7 @@ final class SeedRoutes {
     long maxSeconds = Settings.TTL_MILLIS_CEILING / 1000;
     if (ttlSeconds.isPresent()
         && (ttlSeconds.getAsLong() < 0 || ttlSeconds.getAsLong() > maxSeconds)) {
-      throw new KvException(ErrorKind.INVALID_ARGUMENT,
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "ttl must be between 0 and " + maxSeconds + " seconds");
     }
     write(exchange, put(key, value, ttlSeconds), done -> exchange.json(200, Json.object()
@@ -134,7 +135,7 @@ final class SeedRoutes {
 
   private void getByQuery(Exchange exchange) {
     String keyText = exchange.param("key").orElseThrow(() -> new KvException(
-        ErrorKind.INVALID_ARGUMENT, "missing query parameter key"));
+        ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "missing query parameter key"));
     ByteString key = ByteString.copyFromUtf8(keyText);
     read(exchange, key, response -> {
       if (!response.getFound()) {
@@ -191,7 +192,7 @@ final class SeedRoutes {
     try {
       if (!exchange.method().equals(method)) {
         exchange.header(HttpHeader.ALLOW.asString(), method);
-        throw new KvException(ErrorKind.METHOD_NOT_ALLOWED,
+        throw new KvException(ErrorCode.ERROR_CODE_METHOD_NOT_ALLOWED,
             exchange.method() + " is not allowed here; use " + method);
       }
       route.run();
@@ -246,7 +247,7 @@ final class SeedRoutes {
   private static Void fail(Exchange exchange, Throwable failure) {
     KvException error = KvException.from(failure);
     exchange.error(error, Json.object().put("error", error.getMessage())
-        .put("code", error.kind().code()));
+        .put("code", error.contract().name()));
     return null;
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,7 +43,8 @@ class PasswordLoginTest {
       assertThatThrownBy(() -> login.login(attempt[0], attempt[1], "test").join())
           .hasCauseInstanceOf(KvException.class)
           .cause().hasMessage("wrong user name or password")
-          .extracting(e -> ((KvException) e).kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+          .extracting(e -> ((KvException) e).code())
+          .isEqualTo(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
     }
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.pensieve.server.kv.ErrorKind;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -113,7 +113,8 @@ class TokenVerifierTest {
     assertThatThrownBy(() -> verifier.verify(token))
         .isInstanceOf(KvException.class)
         .hasMessageContaining(reason)
-        .extracting(e -> ((KvException) e).kind()).isEqualTo(ErrorKind.UNAUTHENTICATED);
+        .extracting(e -> ((KvException) e).code())
+        .isEqualTo(ErrorCode.ERROR_CODE_UNAUTHENTICATED);
   }
 
   @Test

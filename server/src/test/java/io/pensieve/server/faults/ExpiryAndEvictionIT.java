@@ -3,8 +3,8 @@ package io.pensieve.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.proto.v1.DigestResult;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.StatsRequest;

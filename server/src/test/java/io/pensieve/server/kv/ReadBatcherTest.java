@@ -1,13 +1,14 @@
 package io.pensieve.server.kv;
 
+import io.pensieve.proto.v1.ErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.pensieve.proto.v1.GetQuery;
-import io.pensieve.proto.v1.GetQueryResult;
+import io.pensieve.internal.v1.GetQuery;
+import io.pensieve.internal.v1.GetQueryResult;
+import io.pensieve.internal.v1.Query;
+import io.pensieve.internal.v1.QueryResult;
 import io.pensieve.proto.v1.GetResponse;
-import io.pensieve.proto.v1.Query;
-import io.pensieve.proto.v1.QueryResult;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,8 +60,8 @@ class ReadBatcherTest {
 
     replies.get(0).completeExceptionally(new java.io.IOException("no leader"));
 
-    assertThat(first.handle((r, e) -> KvException.from(e).kind()).join())
-        .isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(first.handle((r, e) -> KvException.from(e).code()).join())
+        .isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
     assertThat(rounds).hasSize(2);
     replies.get(1).complete(found(7));
     assertThat(second).isCompletedWithValueMatching(r -> r.getAppliedIndex() == 7);

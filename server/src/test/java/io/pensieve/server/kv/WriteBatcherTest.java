@@ -1,12 +1,13 @@
 package io.pensieve.server.kv;
 
+import io.pensieve.proto.v1.ErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandBatch;
-import io.pensieve.proto.v1.CommandBatchResult;
-import io.pensieve.proto.v1.CommandResult;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandBatch;
+import io.pensieve.internal.v1.CommandBatchResult;
+import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.statemachine.InvalidCommandException;
@@ -86,7 +87,7 @@ class WriteBatcherTest {
     replies.get(0).completeExceptionally(new StateMachineException("refused",
         new InvalidCommandException("bad")));
 
-    assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+    assertThat(failureOf(write).code()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
   }
 
   @Test
@@ -95,7 +96,7 @@ class WriteBatcherTest {
 
     replies.get(0).completeExceptionally(new LeaderSteppingDownException("n1 is stepping down"));
 
-    assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.NO_LEADER);
+    assertThat(failureOf(write).code()).isEqualTo(ErrorCode.ERROR_CODE_NO_LEADER);
   }
 
   @Test
@@ -104,7 +105,7 @@ class WriteBatcherTest {
 
     replies.get(0).completeExceptionally(new java.io.IOException("connection reset"));
 
-    assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+    assertThat(failureOf(write).code()).isEqualTo(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME);
   }
 
   @Test
@@ -113,7 +114,7 @@ class WriteBatcherTest {
 
     CompletableFuture<CommandResult> write = impatient.submit(put("a"));
 
-    assertThat(failureOf(write).kind()).isEqualTo(ErrorKind.UNKNOWN_OUTCOME);
+    assertThat(failureOf(write).code()).isEqualTo(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME);
     assertThat(replies.get(0)).as("Ratis' own future is left alone").isNotDone();
   }
 
@@ -121,7 +122,8 @@ class WriteBatcherTest {
   void aClosedBatcherRefusesNewWritesAsNotApplied() {
     batcher.close();
 
-    assertThat(failureOf(batcher.submit(put("a"))).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(failureOf(batcher.submit(put("a"))).code())
+        .isEqualTo(ErrorCode.ERROR_CODE_UNAVAILABLE);
     assertThat(sent).isEmpty();
   }
 

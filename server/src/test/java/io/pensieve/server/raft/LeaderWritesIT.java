@@ -4,8 +4,8 @@ import static io.pensieve.server.cluster.TestCluster.raftClientOf;
 import static io.pensieve.server.grpc.KvClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pensieve.proto.v1.Command;
-import io.pensieve.proto.v1.CommandBatch;
+import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;

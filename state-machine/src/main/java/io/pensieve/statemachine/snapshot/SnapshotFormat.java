@@ -3,7 +3,7 @@ package io.pensieve.statemachine.snapshot;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.proto.v1.SnapshotHeader;
+import io.pensieve.internal.v1.SnapshotHeader;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.LruTtlMap;

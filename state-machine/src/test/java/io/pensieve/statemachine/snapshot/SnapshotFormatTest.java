@@ -3,13 +3,13 @@ package io.pensieve.statemachine.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pensieve.proto.v1.MemberAddresses;
+import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
-import io.pensieve.store.Programs;
 import io.pensieve.store.Programs.Step;
+import io.pensieve.store.Programs;
 import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
 import java.io.ByteArrayOutputStream;
