@@ -83,7 +83,15 @@ final class RouteTable {
 
   /** The routes of a node with authentication {@code on} or off. */
   static RouteTable forNode(boolean authenticationOn) {
-    return new RouteTable(ROWS.stream().filter(r -> r.partOf(authenticationOn)).toList());
+    return of(ROWS.stream().filter(r -> r.partOf(authenticationOn)).toList());
+  }
+
+  /**
+   * @throws IllegalStateException if two rows share a method and template, a template's rows
+   *     differ in kind or serving, or one template matches another's paths
+   */
+  static RouteTable of(List<Route> rows) {
+    return new RouteTable(rows);
   }
 
   /** The rows of this table, in order. */
