@@ -313,7 +313,8 @@ class RouteTableIT {
     await(sent + " counted").atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
           Map<List<String>, Double> after = requestCounts(node);
-          sent.forEach((series, count) -> {
+          sent.forEach((series, requests) -> {
+            double count = requests;
             double moved = after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
             if (series.equals(List.of("/metrics", "GET"))) {
               assertThat(moved).as(series.toString()).isGreaterThanOrEqualTo(count);
