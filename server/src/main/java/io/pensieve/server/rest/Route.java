@@ -1,6 +1,7 @@
 package io.pensieve.server.rest;
 
 import io.pensieve.server.auth.Access;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -60,7 +61,7 @@ record Route(String method, String template, Access access, Kind kind, Serving s
   enum Authentication { EITHER, ON, OFF }
 
   Route {
-    if (!method.equals(method.toUpperCase(java.util.Locale.ROOT)) || method.isEmpty()) {
+    if (method.isEmpty() || !method.equals(method.toUpperCase(Locale.ROOT))) {
       throw new IllegalArgumentException("a method is upper case: " + method);
     }
     if (!template.startsWith("/")
