@@ -2,7 +2,7 @@ package io.pensieve.server.rest;
 
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.limits.ConcurrencyLimit;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -15,18 +15,19 @@ import org.eclipse.jetty.util.Callback;
  * must not look dead to its orchestrator.
  */
 final class ConcurrencyLimitHandler extends Handler.Wrapper {
-  private static final Set<String> EXEMPT = Set.of("/health", "/ready", "/metrics");
-
   private final ConcurrencyLimit limit;
+  private final Predicate<String> exempt;
 
-  ConcurrencyLimitHandler(ConcurrencyLimit limit, Handler handler) {
+  /** @param exempt whether a request path is a probe's or the scrape's */
+  ConcurrencyLimitHandler(ConcurrencyLimit limit, Predicate<String> exempt, Handler handler) {
     super(handler);
     this.limit = limit;
+    this.exempt = exempt;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (EXEMPT.contains(request.getHttpURI().getPath())) {
+    if (exempt.test(request.getHttpURI().getPath())) {
       return super.handle(request, response, callback);
     }
     ConcurrencyLimit.Permit permit;

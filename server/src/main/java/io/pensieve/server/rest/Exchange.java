@@ -6,7 +6,6 @@ import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -27,14 +26,26 @@ final class Exchange {
   final Request request;
   final Response response;
   final Callback callback;
+  private final String pathKey;
   private Fields query;
   /** Set once the whole body has been read; only the thread reading it writes it. */
   private volatile boolean bodyRead;
 
   Exchange(Request request, Response response, Callback callback) {
+    this(request, response, callback, "");
+  }
+
+  /** @param pathKey the {@code {key}} of the route the path matched, as sent (still encoded) */
+  Exchange(Request request, Response response, Callback callback, String pathKey) {
     this.request = request;
     this.response = response;
     this.callback = callback;
+    this.pathKey = pathKey;
+  }
+
+  /** The key in the request's path, percent-encoded as sent; empty if its route has none. */
+  String pathKey() {
+    return pathKey;
   }
 
   String method() {
@@ -200,13 +211,6 @@ final class Exchange {
       header(HttpHeader.CONNECTION.asString(), "close");
     }
     json(error.contract().httpStatus(), body);
-  }
-
-  void methodNotAllowed(List<String> allowed) {
-    header(HttpHeader.ALLOW.asString(), String.join(", ", allowed));
-    error(new KvException(ErrorCode.ERROR_CODE_METHOD_NOT_ALLOWED,
-        method() + " is not allowed here; use "
-        + String.join(" or ", allowed)));
   }
 
   void send(int status, String contentType, byte[] body) {

@@ -13,7 +13,6 @@ import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +27,6 @@ import java.util.function.Consumer;
  * value to {@code Accept: application/octet-stream}.
  */
 final class KvRoutes {
-  static final String PREFIX = "/v1/kv/";
-  private static final List<String> METHODS = List.of("GET", "PUT", "DELETE");
-
   private final KvService kv;
   private final BodyLimit bodyLimit;
 
@@ -39,15 +35,18 @@ final class KvRoutes {
     this.bodyLimit = bodyLimit;
   }
 
-  void handle(Exchange exchange, String rawKey) {
-    ByteString key = PathKeys.decode(rawKey);
-    switch (exchange.method()) {
-      case "GET" -> get(exchange, key);
-      case "PUT" -> exchange.body(bodyLimit.maxBytes()).thenAccept(body -> put(exchange, key, body))
-          .exceptionally(failure -> fail(exchange, failure));
-      case "DELETE" -> delete(exchange, key);
-      default -> exchange.methodNotAllowed(METHODS);
-    }
+  void get(Exchange exchange) {
+    get(exchange, PathKeys.decode(exchange.pathKey()));
+  }
+
+  void put(Exchange exchange) {
+    ByteString key = PathKeys.decode(exchange.pathKey());
+    exchange.body(bodyLimit.maxBytes()).thenAccept(body -> put(exchange, key, body))
+        .exceptionally(failure -> fail(exchange, failure));
+  }
+
+  void delete(Exchange exchange) {
+    delete(exchange, PathKeys.decode(exchange.pathKey()));
   }
 
   private void get(Exchange exchange, ByteString key) {

@@ -95,12 +95,13 @@ public final class RestServer implements AutoCloseable {
    */
   public void start(NodeConfig config, NodeParts node, NodeInfo info) throws Exception {
     NodeMetrics metrics = node.metrics();
-    Handler api = new ConcurrencyLimitHandler(node.limit(),
-        new ApiHandler(node.kv(), node.raft(), info, metrics.exposition(), node.access()));
+    RouteTable routes = RouteTable.forNode(node.access().enabled());
+    Handler api = new ConcurrencyLimitHandler(node.limit(), routes::probe, new ApiHandler(routes,
+        node.kv(), node.raft(), info, metrics.exposition(), node.access()));
     // metrics outermost, so that the 503s of a stopping or overloaded node are counted too
     server.setHandler(new HttpMetricsHandler(
         new GracefulHandler(httpsOnly ? new HttpsOnly(api) : api),
-        metrics.http(), RouteTemplate::of));
+        metrics.http(), routes::label));
     server.setStopTimeout(config.shutdownGrace().toMillis());
     server.start();
   }

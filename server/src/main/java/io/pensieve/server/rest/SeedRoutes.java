@@ -9,15 +9,16 @@ import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.server.auth.Access;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.store.Settings;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The routes of the four READMEs Pensieve grew from, with their request and response shapes,
@@ -34,6 +35,25 @@ import org.eclipse.jetty.http.HttpHeader;
  * </pre>
  */
 final class SeedRoutes {
+  /** The seed routes' rows of the {@link RouteTable}; Mini Redis's GET /health is canonical. */
+  static final List<Route> ROUTES = List.of(
+      // Pensieve
+      Route.seed("GET", "/get/{key}", Access.READ, SeedRoutes::getByPath),
+      Route.seed("POST", "/put", Access.WRITE, SeedRoutes::put),
+      Route.seed("DELETE", "/delete/{key}", Access.WRITE, SeedRoutes::delete),
+      // Mini Redis
+      Route.seed("PUT", "/set", Access.WRITE, SeedRoutes::set),
+      Route.seed("DELETE", "/del/{key}", Access.WRITE, SeedRoutes::del),
+      Route.seed("GET", "/stats", Access.READ, SeedRoutes::stats),
+      // Key-Value-Cache
+      Route.seed("GET", "/get", Access.READ, SeedRoutes::getByQuery),
+      // kv-store; its login is the node's own once authentication is on (RouteTable)
+      Route.seed("POST", "/login", Access.OPEN, SeedRoutes::login)
+          .onlyWithAuthentication(false),
+      Route.seed("POST", "/set-value", Access.WRITE, SeedRoutes::setValue),
+      Route.seed("POST", "/get-value", Access.READ, SeedRoutes::getValue),
+      Route.seed("POST", "/delete-value", Access.WRITE, SeedRoutes::deleteValue));
+
   private final KvService kv;
   private final BodyLimit bodyLimit;
 
@@ -42,47 +62,10 @@ final class SeedRoutes {
     this.bodyLimit = bodyLimit;
   }
 
-  /** Handles the request if its path is a seed route; false otherwise. */
-  boolean handle(Exchange exchange, String path) {
-    if (path.startsWith("/get/")) {
-      only(exchange, "GET", () -> getByPath(exchange, PathKeys.decode(path.substring(5))));
-    } else if (path.startsWith("/delete/")) {
-      only(exchange, "DELETE", () -> delete(exchange, PathKeys.decode(path.substring(8)),
-          (key, deleted) -> exchange.json(200, Json.object().put("status", "ok"))));
-    } else if (path.startsWith("/del/")) {
-      only(exchange, "DELETE", () -> delete(exchange, PathKeys.decode(path.substring(5)),
-          (key, deleted) -> {
-            if (!deleted) {
-              // Mini Redis documents this message, capital K; the canonical one is lower case
-              exchange.error(notFound(key), Json.object().put("error", missing(key))
-                  .put("code", ErrorContract.of(ErrorCode.ERROR_CODE_NOT_FOUND).name()));
-              return;
-            }
-            exchange.json(200, Json.object().put("message",
-                "Key '" + key.toStringUtf8() + "' deleted successfully"));
-          }));
-    } else {
-      switch (path) {
-        case "/get" -> only(exchange, "GET", () -> getByQuery(exchange));
-        case "/put" -> only(exchange, "POST", () -> withBody(exchange, this::putFromPost));
-        case "/set" -> only(exchange, "PUT", () -> withBody(exchange, this::set));
-        case "/stats" -> only(exchange, "GET", () -> stats(exchange));
-        case "/login" -> only(exchange, "POST", () -> login(exchange));
-        case "/set-value" -> only(exchange, "POST", () -> withBody(exchange, this::setValue));
-        case "/get-value" -> only(exchange, "POST", () -> withBody(exchange, this::getValue));
-        case "/delete-value" -> only(exchange, "POST",
-            () -> withBody(exchange, this::deleteValue));
-        default -> {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   // ---- Pensieve and Mini Redis ----
 
-  private void getByPath(Exchange exchange, ByteString key) {
+  private void getByPath(Exchange exchange) {
+    ByteString key = PathKeys.decode(exchange.pathKey());
     read(exchange, key, response -> {
       if (!response.getFound()) {
         exchange.error(notFound(key), Json.object().put("val", "").put("error", missing(key)));
@@ -94,6 +77,28 @@ final class SeedRoutes {
     });
   }
 
+  private void delete(Exchange exchange) {
+    delete(exchange, PathKeys.decode(exchange.pathKey()),
+        (key, deleted) -> exchange.json(200, Json.object().put("status", "ok")));
+  }
+
+  private void del(Exchange exchange) {
+    delete(exchange, PathKeys.decode(exchange.pathKey()), (key, deleted) -> {
+      if (!deleted) {
+        // Mini Redis documents this message, capital K; the canonical one is lower case
+        exchange.error(notFound(key), Json.object().put("error", missing(key))
+            .put("code", ErrorContract.of(ErrorCode.ERROR_CODE_NOT_FOUND).name()));
+        return;
+      }
+      exchange.json(200, Json.object().put("message",
+          "Key '" + key.toStringUtf8() + "' deleted successfully"));
+    });
+  }
+
+  private void put(Exchange exchange) {
+    withBody(exchange, this::putFromPost);
+  }
+
   /** Pensieve sends {"key","val"}, Key-Value-Cache {"key","value"}; each gets its status. */
   private void putFromPost(Exchange exchange, ObjectNode body) {
     ByteString key = key(body);
@@ -102,6 +107,10 @@ final class SeedRoutes {
     write(exchange, put(key, value, OptionalLong.empty()), done -> exchange.json(200,
         Json.object().put("status", val.isPresent() ? "ok" : "OK")
             .put("message", "Key inserted/updated successfully.")));
+  }
+
+  private void set(Exchange exchange) {
+    withBody(exchange, this::set);
   }
 
   private void set(Exchange exchange, ObjectNode body) {
@@ -156,11 +165,19 @@ final class SeedRoutes {
         .put("message", "authentication is off on this node; requests need no token"));
   }
 
+  private void setValue(Exchange exchange) {
+    withBody(exchange, this::setValue);
+  }
+
   private void setValue(Exchange exchange, ObjectNode body) {
     ByteString key = key(body);
     String value = Json.requiredText(body, "value");
     write(exchange, put(key, value, OptionalLong.empty()),
         done -> exchange.json(200, Json.object().put("status", "Success")));
+  }
+
+  private void getValue(Exchange exchange) {
+    withBody(exchange, this::getValue);
   }
 
   private void getValue(Exchange exchange, ObjectNode body) {
@@ -176,30 +193,16 @@ final class SeedRoutes {
     });
   }
 
+  private void deleteValue(Exchange exchange) {
+    withBody(exchange, this::deleteValue);
+  }
+
   private void deleteValue(Exchange exchange, ObjectNode body) {
     delete(exchange, key(body),
         (key, deleted) -> exchange.json(200, Json.object().put("status", "Success")));
   }
 
   // ---- shared ----
-
-  /**
-   * Runs the route if the method is its own. A wrong method, or a check the route makes before
-   * it goes async (a path key that is not UTF-8, a missing query parameter), answers in the seed
-   * error shape here; left to {@link ApiHandler} it would get the canonical shape.
-   */
-  private void only(Exchange exchange, String method, Runnable route) {
-    try {
-      if (!exchange.method().equals(method)) {
-        exchange.header(HttpHeader.ALLOW.asString(), method);
-        throw new KvException(ErrorCode.ERROR_CODE_METHOD_NOT_ALLOWED,
-            exchange.method() + " is not allowed here; use " + method);
-      }
-      route.run();
-    } catch (RuntimeException e) {
-      fail(exchange, e);
-    }
-  }
 
   private void withBody(Exchange exchange, BiConsumer<Exchange, ObjectNode> route) {
     exchange.body(bodyLimit.maxBytes())
@@ -244,7 +247,7 @@ final class SeedRoutes {
   }
 
   /** Seed routes answer errors in the Mini Redis shape, with the canonical code beside it. */
-  private static Void fail(Exchange exchange, Throwable failure) {
+  static Void fail(Exchange exchange, Throwable failure) {
     KvException error = KvException.from(failure);
     exchange.error(error, Json.object().put("error", error.getMessage())
         .put("code", error.contract().name()));

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Request paths map to route labels of bounded cardinality: templates, never keys. */
+/**
+ * Request paths map to route labels of bounded cardinality: templates, never keys; the same
+ * with authentication on and off.
+ */
 class RouteTemplateTest {
   @ParameterizedTest
   @CsvSource({
@@ -31,7 +34,8 @@ class RouteTemplateTest {
       "/delete-value, /delete-value",
   })
   void knownRoutesKeepTheirPathOrTemplate(String path, String route) {
-    assertThat(RouteTemplate.of(path)).isEqualTo(route);
+    assertThat(RouteTable.forNode(false).label(path)).isEqualTo(route);
+    assertThat(RouteTable.forNode(true).label(path)).isEqualTo(route);
   }
 
   @ParameterizedTest
@@ -40,6 +44,7 @@ class RouteTemplateTest {
       "/admin/secret-key-123", "/get-value/x", "/DEL/x", "''",
   })
   void anyOtherPathIsOther(String path) {
-    assertThat(RouteTemplate.of(path)).isEqualTo("other");
+    assertThat(RouteTable.forNode(false).label(path)).isEqualTo("other");
+    assertThat(RouteTable.forNode(true).label(path)).isEqualTo("other");
   }
 }
