@@ -1,5 +1,5 @@
 # The Pensieve seed's `make docker`: three nodes in containers, REST on 8001-8003
-# (deploy/docker-compose.yml; the README's Deploy section).
+# (deploy/docker-compose.yml; docs/operations.md, Deploy).
 COMPOSE = docker compose -f deploy/docker-compose.yml
 
 .PHONY: docker docker-down

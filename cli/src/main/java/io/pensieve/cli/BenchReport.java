@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * What {@code pvctl bench} prints: a table (a row per operation, or a row per level for a
- * sweep), or one JSON document whose shape the README documents.
+ * sweep), or one JSON document whose shape docs/pvctl.md documents.
  */
 final class BenchReport {
   private BenchReport() {}
