@@ -1,6 +1,8 @@
 package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.api.ErrorContract;
+import io.pensieve.proto.v1.ErrorCode;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -36,17 +38,20 @@ final class JsonErrorHandler extends ErrorHandler {
     return Json.bytes(body);
   }
 
+  /** The code of an error Jetty answers itself, before any route runs (bad request line...). */
   private static String codeOf(int status) {
-    return switch (status) {
-      case 400 -> "invalid_argument";
-      case 401 -> "unauthenticated";
-      case 403 -> "permission_denied";
-      case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
-      case 413, 431 -> "body_too_large";
-      case 415 -> "unsupported_media_type";
-      case 503 -> "unavailable";
-      default -> status >= 500 ? "internal" : "invalid_argument";
+    ErrorCode code = switch (status) {
+      case 400 -> ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
+      case 401 -> ErrorCode.ERROR_CODE_UNAUTHENTICATED;
+      case 403 -> ErrorCode.ERROR_CODE_PERMISSION_DENIED;
+      case 404 -> ErrorCode.ERROR_CODE_NOT_FOUND;
+      case 405 -> ErrorCode.ERROR_CODE_METHOD_NOT_ALLOWED;
+      case 413, 431 -> ErrorCode.ERROR_CODE_BODY_TOO_LARGE;
+      case 415 -> ErrorCode.ERROR_CODE_UNSUPPORTED_MEDIA_TYPE;
+      case 503 -> ErrorCode.ERROR_CODE_UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.ERROR_CODE_INTERNAL
+          : ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
     };
+    return ErrorContract.of(code).name();
   }
 }
