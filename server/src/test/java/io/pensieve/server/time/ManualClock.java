@@ -12,11 +12,12 @@ import java.util.concurrent.FutureTask;
  * its due time; tasks scheduled by a task run too if they fall due in the same step. Nothing
  * runs on another thread, so a test is deterministic and takes no real time.
  *
- * <p>It starts an hour short of {@code Long.MAX_VALUE}, so that nanosecond times wrap during
- * a test: code that compares {@code nanoTime()} values other than by their difference fails.
+ * <p>It starts half a second short of {@code Long.MAX_VALUE}, so that nanosecond times wrap
+ * early in most tests: code that compares {@code nanoTime()} values other than by their
+ * difference (as {@link System#nanoTime} requires) fails them.
  */
 public final class ManualClock implements NodeClock {
-  private static final long START_NANOS = Long.MAX_VALUE - Duration.ofHours(1).toNanos();
+  private static final long START_NANOS = Long.MAX_VALUE - Duration.ofMillis(500).toNanos();
 
   private final PriorityQueue<Timer> timers = new PriorityQueue<>(
       Comparator.<Timer>comparingLong(timer -> timer.dueNanos - START_NANOS)
