@@ -15,10 +15,13 @@ import java.util.concurrent.TimeoutException;
  * to an executor of its own.
  */
 public interface NodeClock {
-  /** Monotonic nanoseconds, as {@link System#nanoTime}: only differences between two mean anything. */
+  /**
+   * Monotonic nanoseconds, as {@link System#nanoTime}: only the difference of two means
+   * anything, since they may wrap.
+   */
   long nanoTime();
 
-  /** Runs {@code task} once, {@code delay} from now, unless the returned handle is cancelled first. */
+  /** Runs {@code task} once, {@code delay} from now, unless the handle is cancelled first. */
   Future<?> schedule(Runnable task, Duration delay);
 
   /**

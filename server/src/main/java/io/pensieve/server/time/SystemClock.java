@@ -4,6 +4,7 @@ import io.pensieve.server.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,9 @@ public final class SystemClock implements NodeClock, AutoCloseable {
     timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
     // timeouts are cancelled far more often than they fire: drop them from the queue at once
     timer.setRemoveOnCancelPolicy(true);
+    // a reply that lands while the node stops may still start a timeout: dropped, as tasks
+    // pending at close are, rather than thrown into the callback that answers its callers
+    timer.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
   }
 
   /** A clock whose tasks run on a daemon thread called {@code threadName}. */
@@ -42,7 +46,7 @@ public final class SystemClock implements NodeClock, AutoCloseable {
         TimeUnit.NANOSECONDS);
   }
 
-  /** Stops the thread; tasks not yet run never run. */
+  /** Stops the thread; tasks not yet run, and any scheduled from now on, never run. */
   @Override
   public void close() {
     timer.shutdownNow();
