@@ -10,8 +10,10 @@ import io.pensieve.server.metrics.NodeMetrics;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.rest.RestServer;
+import io.pensieve.server.time.SystemClock;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +48,10 @@ public final class PensieveNode implements AutoCloseable {
   private final NodeInfo info;
   private final NodeMetrics metrics;
   private final AccessControl access;
+  private final SystemClock requestTimers;
+  private final SystemClock readinessClock;
+  private final SystemClock housekeepingClock =
+      SystemClock.start("pensieve-housekeeping");
 
   private final ScheduledExecutorService membershipWatch =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pensieve-membership-watch"));
@@ -53,7 +59,7 @@ public final class PensieveNode implements AutoCloseable {
 
   private PensieveNode(NodeConfig config, RaftNode raft, KvService kv, AdminService admin,
       GrpcServer grpc, RestServer rest, NodeInfo info, NodeMetrics metrics,
-      AccessControl access) {
+      AccessControl access, SystemClock requestTimers, SystemClock readinessClock) {
     this.config = config;
     this.raft = raft;
     this.kv = kv;
@@ -63,6 +69,8 @@ public final class PensieveNode implements AutoCloseable {
     this.info = info;
     this.metrics = metrics;
     this.access = access;
+    this.requestTimers = requestTimers;
+    this.readinessClock = readinessClock;
   }
 
   /** Starts a node and returns once it has formed or recovered its Raft group. */
@@ -90,10 +98,22 @@ public final class PensieveNode implements AutoCloseable {
     NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
     PensieveStateMachine stateMachine =
         new PensieveStateMachine(metrics.stateMachineListener());
-    RaftNode raft = RaftNode.start(config, stateMachine, tls);
+    // each on a thread of its own, so that a timeout answering its callers never delays a
+    // readiness look, nor housekeeping a timeout
+    SystemClock requestTimers = SystemClock.start("pensieve-request-timers");
+    SystemClock readinessClock = SystemClock.start("pensieve-readiness");
+    RaftNode raft;
+    try {
+      raft = RaftNode.start(config, stateMachine, tls, requestTimers, readinessClock);
+    } catch (IOException | RuntimeException e) {
+      requestTimers.close();
+      readinessClock.close();
+      throw e;
+    }
     metrics.watch(raft);
     AtomicReference<NodeInfo> self = new AtomicReference<>();
-    KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout());
+    KvService kv = new KvService(raft, () -> self.get().addresses(), config.requestTimeout(),
+        requestTimers);
     AdminService admin = new AdminService(raft, kv, config.requestTimeout(),
         config.electionTimeoutMin());
     ConcurrencyLimit limit = new ConcurrencyLimit(config.maxConcurrentRequests());
@@ -110,12 +130,14 @@ public final class PensieveNode implements AutoCloseable {
       self.set(info);
       rest.start(config, parts, info);
       return new PensieveNode(config, raft, kv, admin, grpc, rest, info, metrics,
-          access);
+          access, requestTimers, readinessClock);
     } catch (Exception | Error e) {
       closeQuietly(rest);
       closeQuietly(grpc);
       closeQuietly(admin);
       closeQuietly(raft);
+      requestTimers.close();
+      readinessClock.close();
       metrics.close();
       closeQuietly(access);
       throw e;
@@ -149,7 +171,7 @@ public final class PensieveNode implements AutoCloseable {
     }
     raft.connect();
     Housekeeping started = new Housekeeping(kv, raft, info.addresses(),
-        config.initialSettings());
+        config.initialSettings(), housekeepingClock);
     started.start(config.touchInterval(), config.cleanupInterval());
     housekeeping = started;
     LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}, {}; serving {} ms after its"
@@ -210,6 +232,10 @@ public final class PensieveNode implements AutoCloseable {
       LockSupport.parkNanos(IDLE_POLL_NANOS);
     }
     closeQuietly(raft);
+    // after Raft: writes still in flight while the node drained were timed by these
+    requestTimers.close();
+    readinessClock.close();
+    housekeepingClock.close();
     metrics.close();
     closeQuietly(access);
     LOG.info("Node {} stopped in {} ms", info.id(), (System.nanoTime() - startNanos) / 1_000_000);

@@ -2,26 +2,28 @@ package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
 import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.ExpireCommand;
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.internal.v1.TouchCommand;
-import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.Settings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commands a node proposes on its own, on one background thread:
+ * The commands a node proposes on its own, on its clock's thread:
  *
  * <ul>
  *   <li>its advertised REST and gRPC addresses, until the replicated directory holds them;
@@ -34,55 +36,121 @@ import org.slf4j.LoggerFactory;
  */
 public final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
-  private static final Duration BOOTSTRAP_PERIOD = Duration.ofMillis(200);
+  static final Duration BOOTSTRAP_PERIOD = Duration.ofMillis(200);
 
-  private final KvService kv;
-  private final RaftNode raft;
-  private final PensieveStateMachine stateMachine;
+  /** What housekeeping looks at: the node's Raft member and its replicated state. */
+  interface Node {
+    /** Whether the node serves as a member: not once it is removed from the cluster. */
+    boolean joined();
+
+    boolean knowsLeader();
+
+    boolean isLeader();
+
+    /** Whether the replicated directory holds {@code self} as this member's addresses. */
+    boolean advertises(MemberAddresses self);
+
+    boolean isConfigured();
+
+    Settings settings();
+
+    boolean hasExpiredEntries();
+  }
+
+  private final Node node;
+  private final Function<Command, CompletableFuture<CommandResult>> proposals;
+  private final TouchRecorder touches;
   private final MemberAddresses self;
   private final Settings initialSettings;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      DaemonThreads.named("pensieve-housekeeping"));
+  private final NodeClock clock;
+  private final List<Future<?>> timers = new ArrayList<>();
   private final AtomicBoolean advertising = new AtomicBoolean();
   private final AtomicBoolean configuring = new AtomicBoolean();
   private final AtomicBoolean touching = new AtomicBoolean();
   private final AtomicBoolean expiring = new AtomicBoolean();
 
+  /** @param clock runs the housekeeping: a clock of its own, so requests never wait for it */
   public Housekeeping(KvService kv, RaftNode raft, MemberAddresses self,
-      Settings initialSettings) {
-    this.kv = kv;
-    this.raft = raft;
-    this.stateMachine = raft.stateMachine();
-    this.self = self;
-    this.initialSettings = initialSettings;
+      Settings initialSettings, NodeClock clock) {
+    this(nodeOf(raft), kv::propose, kv.touches(), self, initialSettings, clock);
   }
 
-  public void start(Duration touchInterval, Duration cleanupInterval) {
+  Housekeeping(Node node, Function<Command, CompletableFuture<CommandResult>> proposals,
+      TouchRecorder touches, MemberAddresses self, Settings initialSettings, NodeClock clock) {
+    this.node = node;
+    this.proposals = proposals;
+    this.touches = touches;
+    this.self = self;
+    this.initialSettings = initialSettings;
+    this.clock = clock;
+  }
+
+  private static Node nodeOf(RaftNode raft) {
+    PensieveStateMachine stateMachine = raft.stateMachine();
+    return new Node() {
+      @Override
+      public boolean joined() {
+        return raft.joined();
+      }
+
+      @Override
+      public boolean knowsLeader() {
+        return raft.leaderId().isPresent();
+      }
+
+      @Override
+      public boolean isLeader() {
+        return raft.isLeader();
+      }
+
+      @Override
+      public boolean advertises(MemberAddresses self) {
+        return self.equals(stateMachine.memberAddresses().get(self.getMemberId()));
+      }
+
+      @Override
+      public boolean isConfigured() {
+        return stateMachine.isConfigured();
+      }
+
+      @Override
+      public Settings settings() {
+        return stateMachine.settings();
+      }
+
+      @Override
+      public boolean hasExpiredEntries() {
+        return stateMachine.hasExpiredEntries();
+      }
+    };
+  }
+
+  public synchronized void start(Duration touchInterval, Duration cleanupInterval) {
     schedule(this::bootstrap, BOOTSTRAP_PERIOD);
     schedule(this::touch, touchInterval);
     schedule(this::expire, cleanupInterval);
   }
 
   private void schedule(Runnable task, Duration period) {
-    timer.scheduleWithFixedDelay(() -> {
+    timers.add(clock.scheduleWithFixedDelay(() -> {
       try {
-        if (raft.joined()) { // not once the node is removed from the cluster
+        if (node.joined()) { // not once the node is removed from the cluster
           task.run();
         }
       } catch (RuntimeException e) {
         LOG.warn("Housekeeping task failed; it runs again next period", e);
       }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }, period, period));
   }
 
   private void bootstrap() {
-    if (raft.leaderId().isEmpty()) {
+    if (!node.knowsLeader()) {
       return;
     }
-    if (!self.equals(stateMachine.memberAddresses().get(self.getMemberId()))) {
+    if (!node.advertises(self)) {
       propose(advertising, Command.newBuilder().setAdvertise(self).build(), "advertise");
     }
-    if (raft.isLeader() && !stateMachine.isConfigured()) {
+    if (node.isLeader() && !node.isConfigured()) {
       propose(configuring, Command.newBuilder().setConfigure(
           SettingsMapping.toCommand(initialSettings).setOnlyIfUnconfigured(true)).build(),
           "configure");
@@ -90,20 +158,20 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   private void touch() {
-    Settings settings = stateMachine.settings();
-    kv.touches().enable(settings.maxEntries() > 0 || settings.maxBytes() > 0);
+    Settings settings = node.settings();
+    touches.enable(settings.maxEntries() > 0 || settings.maxBytes() > 0);
     if (touching.get()) {
       return; // the keys read meanwhile wait for the next interval, not dropped
     }
-    List<ByteString> keys = kv.touches().drain();
-    if (!keys.isEmpty() && raft.leaderId().isPresent()) {
+    List<ByteString> keys = touches.drain();
+    if (!keys.isEmpty() && node.knowsLeader()) {
       propose(touching, Command.newBuilder()
           .setTouch(TouchCommand.newBuilder().addAllKeys(keys)).build(), "touch");
     }
   }
 
   private void expire() {
-    if (raft.isLeader() && stateMachine.hasExpiredEntries()) {
+    if (node.isLeader() && node.hasExpiredEntries()) {
       propose(expiring, Command.newBuilder().setExpire(
           ExpireCommand.newBuilder().setMaxEntries(LruTtlMap.EXPIRE_COMMAND_LIMIT)).build(),
           "expire");
@@ -114,7 +182,7 @@ public final class Housekeeping implements AutoCloseable {
     if (!inFlight.compareAndSet(false, true)) {
       return;
     }
-    kv.propose(command).whenComplete((result, failure) -> {
+    proposals.apply(command).whenComplete((result, failure) -> {
       inFlight.set(false);
       if (failure != null) {
         LOG.debug("Proposing {} failed; trying again later: {}", what, failure.toString());
@@ -124,8 +192,9 @@ public final class Housekeeping implements AutoCloseable {
     });
   }
 
+  /** Stops proposing; the clock itself belongs to whoever passed it. */
   @Override
-  public void close() {
-    timer.shutdownNow();
+  public synchronized void close() {
+    timers.forEach(timer -> timer.cancel(false));
   }
 }

@@ -22,6 +22,7 @@ import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
+import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.store.Settings;
 import java.time.Duration;
@@ -45,13 +46,16 @@ public final class KvService {
 
   /**
    * @param self this node's advertised addresses, known once its ports are bound
+   * @param timers times the requests out: its tasks complete futures and may send the next
+   *     batch, so it is the batchers' alone (with the leader's write retries)
    */
-  public KvService(RaftNode raft, Supplier<MemberAddresses> self, Duration requestTimeout) {
+  public KvService(RaftNode raft, Supplier<MemberAddresses> self, Duration requestTimeout,
+      NodeClock timers) {
     this.raft = raft;
     this.stateMachine = raft.stateMachine();
     this.self = self;
-    this.writes = new WriteBatcher(raft::sendWrite, requestTimeout);
-    this.reads = new ReadBatcher(raft::readLocally, requestTimeout);
+    this.writes = new WriteBatcher(raft::sendWrite, requestTimeout, timers);
+    this.reads = new ReadBatcher(raft::readLocally, requestTimeout, timers);
   }
 
   public CompletableFuture<PutResponse> put(PutRequest request) {

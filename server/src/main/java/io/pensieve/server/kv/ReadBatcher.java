@@ -9,13 +9,13 @@ import io.pensieve.internal.v1.QueryResult;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.server.Failures;
+import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -34,12 +34,15 @@ final class ReadBatcher {
 
   private final Function<Message, CompletableFuture<RaftClientReply>> reader;
   private final Duration timeout;
+  private final NodeClock clock;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean inFlight;
 
-  ReadBatcher(Function<Message, CompletableFuture<RaftClientReply>> reader, Duration timeout) {
+  ReadBatcher(Function<Message, CompletableFuture<RaftClientReply>> reader, Duration timeout,
+      NodeClock clock) {
     this.reader = reader;
     this.timeout = timeout;
+    this.clock = clock;
   }
 
   CompletableFuture<GetResponse> read(ByteString key) {
@@ -78,7 +81,7 @@ final class ReadBatcher {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
+    clock.failAfter(reply, timeout).whenComplete((r, failure) -> {
       // the next round starts before this one's readers are answered (see WriteBatcher)
       List<Pending> next;
       synchronized (this) {

@@ -7,6 +7,7 @@ import io.pensieve.internal.v1.CommandBatchResult;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.Failures;
+import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.InvalidCommandException;
 import io.pensieve.statemachine.RatisMessages;
 import java.time.Duration;
@@ -14,7 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.ratis.protocol.Message;
@@ -42,20 +42,23 @@ final class WriteBatcher {
 
   private final Function<Message, CompletableFuture<RaftClientReply>> sender;
   private final Duration timeout;
+  private final NodeClock clock;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private long queuedBytes;
   private boolean inFlight;
   private boolean closed;
 
-  WriteBatcher(Function<Message, CompletableFuture<RaftClientReply>> sender, Duration timeout) {
+  WriteBatcher(Function<Message, CompletableFuture<RaftClientReply>> sender, Duration timeout,
+      NodeClock clock) {
     this.sender = sender;
     this.timeout = timeout;
+    this.clock = clock;
   }
 
   /** The command's result once applied; fails with a {@link KvException}. */
   CompletableFuture<CommandResult> submit(Command command) {
     Pending pending = new Pending(command, command.getSerializedSize(),
-        System.nanoTime() + timeout.toNanos(), new CompletableFuture<>());
+        clock.nanoTime() + timeout.toNanos(), new CompletableFuture<>());
     List<Pending> batch;
     synchronized (this) {
       if (closed) {
@@ -89,7 +92,7 @@ final class WriteBatcher {
   private List<Pending> takeBatch() {
     List<Pending> batch = new ArrayList<>();
     int bytes = 0;
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     while (!queue.isEmpty() && batch.size() < MAX_BATCH_COMMANDS) {
       Pending next = queue.peek();
       if (!batch.isEmpty() && bytes + next.bytes() > MAX_BATCH_BYTES) {
@@ -122,7 +125,7 @@ final class WriteBatcher {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
+    clock.failAfter(reply, timeout).whenComplete((r, failure) -> {
       // the next batch leaves before this one's callers are answered: answering runs their
       // replies (JSON, socket writes) on this thread, and the log should not wait for that
       List<Pending> next;

@@ -1,6 +1,7 @@
 package io.pensieve.server.raft;
 
 import io.pensieve.server.Failures;
+import io.pensieve.server.time.NodeClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,36 @@ import org.slf4j.LoggerFactory;
 final class LeaderWrites {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderWrites.class);
 
-  private final RaftServer server;
+  /** This member's own Raft server, as far as a write needs it. */
+  interface LocalServer {
+    RaftPeerId id();
+
+    CompletableFuture<RaftClientReply> submit(RaftClientRequest request) throws IOException;
+
+    boolean closing();
+
+    static LocalServer of(RaftServer server) {
+      return new LocalServer() {
+        @Override
+        public RaftPeerId id() {
+          return server.getId();
+        }
+
+        @Override
+        public CompletableFuture<RaftClientReply> submit(RaftClientRequest request)
+            throws IOException {
+          return server.submitClientRequestAsync(request);
+        }
+
+        @Override
+        public boolean closing() {
+          return server.getLifeCycleState().isClosingOrClosed();
+        }
+      };
+    }
+  }
+
+  private final LocalServer server;
   private final RaftPeerId localId;
   private final RaftGroupId groupId;
   private final ClientId clientId;
@@ -61,6 +91,7 @@ final class LeaderWrites {
   private final RetryPolicy retryPolicy;
   private final Duration retryWindow;
   private final Executor retries;
+  private final NodeClock clock;
   private final Queue<Long> answered = new ConcurrentLinkedQueue<>();
 
   /**
@@ -70,13 +101,14 @@ final class LeaderWrites {
    * @param rpc the transport of the node's Raft client, to reach another leader
    * @param retryWindow how long after the first attempt a write is still sent again
    * @param retries where retries run: never on Ratis' threads, which may hold its locks
+   * @param clock times the retry window and the pauses between attempts
    */
-  LeaderWrites(RaftServer server, RaftGroupId groupId, ClientId clientId, LongSupplier callIds,
+  LeaderWrites(LocalServer server, RaftGroupId groupId, ClientId clientId, LongSupplier callIds,
       Supplier<Optional<RaftPeerId>> leader, Supplier<Collection<RaftPeer>> members,
       Supplier<RaftClientRpc> rpc, RetryPolicy retryPolicy, Duration retryWindow,
-      Executor retries) {
+      Executor retries, NodeClock clock) {
     this.server = server;
-    this.localId = server.getId();
+    this.localId = server.id();
     this.groupId = groupId;
     this.clientId = clientId;
     this.callIds = callIds;
@@ -86,12 +118,13 @@ final class LeaderWrites {
     this.retryPolicy = retryPolicy;
     this.retryWindow = retryWindow;
     this.retries = retries;
+    this.clock = clock;
   }
 
   /** The write's reply, from this member or, after a leader change, from the new leader. */
   CompletableFuture<RaftClientReply> send(Message message) {
     long callId = callIds.getAsLong();
-    Call call = new Call(message, callId, System.nanoTime() + retryWindow.toNanos(),
+    Call call = new Call(message, callId, clock.nanoTime() + retryWindow.toNanos(),
         drainAnswered());
     return call.attempt(localId, 1).whenComplete((reply, failure) -> answered.add(callId));
   }
@@ -132,15 +165,15 @@ final class LeaderWrites {
         // told where the leader now is: go there at once
         long sleepNanos = next.get().equals(target) ? action.getSleepTime().toLong(
             TimeUnit.NANOSECONDS) : 0;
-        if (!action.shouldRetry() || System.nanoTime() + sleepNanos - deadlineNanos > 0
-            || server.getLifeCycleState().isClosingOrClosed()) {
+        if (!action.shouldRetry() || clock.nanoTime() + sleepNanos - deadlineNanos > 0
+            || server.closing()) {
           return outcome;
         }
         LOG.info("Write call {} of {} sent again to {} in {} ms (attempt {}): {}", callId,
             clientId, next.get(), TimeUnit.NANOSECONDS.toMillis(sleepNanos), attempt + 1,
             String.valueOf(cause != null ? cause : reply.getException()));
-        Executor later = CompletableFuture.delayedExecutor(sleepNanos, TimeUnit.NANOSECONDS,
-            retries);
+        Executor later = sleepNanos == 0 ? retries : task -> clock.schedule(
+            () -> retries.execute(task), Duration.ofNanos(sleepNanos));
         return CompletableFuture.supplyAsync(() -> attempt(next.get(), attempt + 1), later)
             .thenCompose(retried -> retried);
       }).thenCompose(result -> result);
@@ -158,7 +191,7 @@ final class LeaderWrites {
           .build();
       try {
         if (target.equals(localId)) {
-          return server.submitClientRequestAsync(request);
+          return server.submit(request);
         }
         RaftClientRpc transport = rpc.get();
         transport.addRaftPeers(members.get());

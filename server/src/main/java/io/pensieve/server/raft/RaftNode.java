@@ -3,6 +3,7 @@ package io.pensieve.server.raft;
 import io.pensieve.internal.v1.GetQuery;
 import io.pensieve.internal.v1.Query;
 import io.pensieve.server.NodeConfig;
+import io.pensieve.server.time.NodeClock;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.RatisMessages;
@@ -63,22 +64,48 @@ public final class RaftNode implements AutoCloseable {
   private final Executor readCallbacks = CallbackThread.named("pensieve-read-callbacks");
   private final Executor writeCallbacks = CallbackThread.named("pensieve-write-callbacks");
   private final Optional<NodeTls> tls;
-  private final ReadinessMonitor readiness = new ReadinessMonitor(this);
+  private final ReadinessMonitor readiness;
   private final LeaderWrites leaderWrites;
   private volatile RaftClient client;
 
   private RaftNode(NodeConfig config, PensieveStateMachine stateMachine, RaftServer server,
-      Optional<NodeTls> tls) {
+      Optional<NodeTls> tls, NodeClock requestTimers, NodeClock readinessClock) {
     this.config = config;
     this.stateMachine = stateMachine;
     this.server = server;
     this.tls = tls;
     this.localId = server.getId();
     this.groupId = groupIdOf(config.clusterName());
-    this.leaderWrites = new LeaderWrites(server, groupId, localClientId,
-        localCallIds::incrementAndGet, this::leaderId, this::members,
+    this.leaderWrites = new LeaderWrites(LeaderWrites.LocalServer.of(server), groupId,
+        localClientId, localCallIds::incrementAndGet, this::leaderId, this::members,
         () -> client.getClientRpc(), RaftTuning.clientRetryPolicy(), config.requestTimeout(),
-        writeCallbacks);
+        writeCallbacks, requestTimers);
+    this.readiness = new ReadinessMonitor(readinessView(), readinessClock);
+  }
+
+  /** This member as its readiness monitor looks at it. */
+  private ReadinessMonitor.Member readinessView() {
+    return new ReadinessMonitor.Member() {
+      @Override
+      public boolean joined() {
+        return RaftNode.this.joined();
+      }
+
+      @Override
+      public boolean knowsLeader() {
+        return leaderId().isPresent();
+      }
+
+      @Override
+      public CompletableFuture<Void> confirmCaughtUp() {
+        return RaftNode.this.confirmCaughtUp();
+      }
+
+      @Override
+      public Readiness readiness(boolean caughtUp) {
+        return Readiness.of(RaftNode.this, caughtUp);
+      }
+    };
   }
 
   /** The group id every node of a cluster derives from the cluster's name. */
@@ -92,9 +119,12 @@ public final class RaftNode implements AutoCloseable {
    *
    * @param tls when present, mutual TLS with the other members, for the server and every
    *     Ratis client this node builds
+   * @param requestTimers times the leader's write retries (shared with the request batchers)
+   * @param readinessClock runs the readiness looks, on a thread that waits for no request
    */
   public static RaftNode start(NodeConfig config, PensieveStateMachine stateMachine,
-      Optional<NodeTls> tls) throws IOException {
+      Optional<NodeTls> tls, NodeClock requestTimers, NodeClock readinessClock)
+      throws IOException {
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
         .setStateMachine(stateMachine)
@@ -103,7 +133,8 @@ public final class RaftNode implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    RaftNode node = new RaftNode(config, stateMachine, server, tls);
+    RaftNode node = new RaftNode(config, stateMachine, server, tls, requestTimers,
+        readinessClock);
     node.readiness.start();
     return node;
   }

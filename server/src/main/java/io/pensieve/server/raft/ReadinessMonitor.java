@@ -1,13 +1,11 @@
 package io.pensieve.server.raft;
 
-import io.pensieve.server.DaemonThreads;
+import io.pensieve.server.time.NodeClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,34 +23,51 @@ final class ReadinessMonitor implements AutoCloseable {
   /** Long enough for a round on a busy node; a round that takes longer is given up. */
   static final Duration CAUGHT_UP_FOR = Duration.ofSeconds(1);
 
-  private final RaftNode raft;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-      DaemonThreads.named("pensieve-readiness"));
-  /** The latest round; only the timer thread touches it. */
+  /** What the monitor looks at: the node's Raft member. */
+  interface Member {
+    /** Whether it serves as a member of the cluster. */
+    boolean joined();
+
+    boolean knowsLeader();
+
+    /** A ReadIndex round that reads nothing; completes once the member has caught up. */
+    CompletableFuture<Void> confirmCaughtUp();
+
+    /** @param caughtUp whether a recent round succeeded */
+    Readiness readiness(boolean caughtUp);
+  }
+
+  private final Member member;
+  private final NodeClock clock;
+  /** The latest round; only the clock's thread touches it. */
   private CompletableFuture<Void> round = CompletableFuture.completedFuture(null);
   /**
-   * When the latest round that succeeded began ({@link System#nanoTime}). Rounds run one at a
-   * time, so each success is later than the one before.
+   * When the latest round that succeeded began ({@link NodeClock#nanoTime}). Rounds run one at
+   * a time, so each success is later than the one before.
    */
-  private volatile long caughtUpAsOf = System.nanoTime() - 2 * CAUGHT_UP_FOR.toNanos();
+  private volatile long caughtUpAsOf;
   private volatile Readiness current = Readiness.NOT_MEMBER;
   private final List<Consumer<Readiness>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Future<?> looks;
 
-  ReadinessMonitor(RaftNode raft) {
-    this.raft = raft;
+  /** @param clock runs the looks: a clock of its own, so that readiness waits for no request */
+  ReadinessMonitor(Member member, NodeClock clock) {
+    this.member = member;
+    this.clock = clock;
+    this.caughtUpAsOf = clock.nanoTime() - 2 * CAUGHT_UP_FOR.toNanos();
   }
 
   void start() {
-    timer.scheduleWithFixedDelay(this::look, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    looks = clock.scheduleWithFixedDelay(this::look, Duration.ZERO, PERIOD);
   }
 
   private void look() {
     try {
-      if (raft.joined() && raft.leaderId().isPresent()) {
+      if (member.joined() && member.knowsLeader()) {
         startRound();
       }
-      boolean caughtUp = System.nanoTime() - caughtUpAsOf <= CAUGHT_UP_FOR.toNanos();
-      Readiness readiness = Readiness.of(raft, caughtUp);
+      boolean caughtUp = clock.nanoTime() - caughtUpAsOf <= CAUGHT_UP_FOR.toNanos();
+      Readiness readiness = member.readiness(caughtUp);
       current = readiness;
       listeners.forEach(listener -> listener.accept(readiness));
     } catch (RuntimeException e) {
@@ -64,9 +79,8 @@ final class ReadinessMonitor implements AutoCloseable {
     if (!round.isDone()) {
       return;
     }
-    long began = System.nanoTime();
-    round = raft.confirmCaughtUp()
-        .orTimeout(CAUGHT_UP_FOR.toMillis(), TimeUnit.MILLISECONDS)
+    long began = clock.nanoTime();
+    round = clock.failAfter(member.confirmCaughtUp(), CAUGHT_UP_FOR)
         .whenComplete((done, failure) -> {
           if (failure == null) {
             caughtUpAsOf = began;
@@ -89,8 +103,12 @@ final class ReadinessMonitor implements AutoCloseable {
     return current;
   }
 
+  /** Stops looking; the clock itself belongs to whoever passed it. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    Future<?> started = looks;
+    if (started != null) {
+      started.cancel(false);
+    }
   }
 }

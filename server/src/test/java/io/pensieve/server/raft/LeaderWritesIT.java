@@ -12,6 +12,7 @@ import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
+import io.pensieve.server.time.SystemClock;
 import io.pensieve.statemachine.RatisMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RetryCache;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,6 +46,12 @@ class LeaderWritesIT {
 
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
+  private static final SystemClock clock = SystemClock.start("leader-writes-it-timers");
+
+  @AfterAll
+  static void stopClock() {
+    clock.close();
+  }
 
   @Test
   void aWriteRefusedForWantOfLeadGoesToTheLeaderUnderItsFirstCallId() throws Exception {
@@ -112,9 +120,9 @@ class LeaderWritesIT {
 
   private static LeaderWrites writesOf(RaftNode member, ClientId clientId, AtomicLong callIds,
       RaftClientRpc rpc) {
-    return new LeaderWrites(member.division().getRaftServer(), member.groupId(), clientId,
-        callIds::incrementAndGet, member::leaderId, member::members, () -> rpc,
-        RaftTuning.clientRetryPolicy(), TIMEOUT, Runnable::run);
+    return new LeaderWrites(LeaderWrites.LocalServer.of(member.division().getRaftServer()),
+        member.groupId(), clientId, callIds::incrementAndGet, member::leaderId, member::members,
+        () -> rpc, RaftTuning.clientRetryPolicy(), TIMEOUT, Runnable::run, clock);
   }
 
   private static Message put(String key) {
