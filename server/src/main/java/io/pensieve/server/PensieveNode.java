@@ -12,6 +12,7 @@ import io.pensieve.server.rest.NodeInfo;
 import io.pensieve.server.rest.RestServer;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.statemachine.StateMachineHalt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,8 +89,8 @@ public final class PensieveNode implements AutoCloseable {
     AccessControl access = AccessControl.start(config.auth());
     Optional<NodeTls> tls = config.tls().map(NodeTls::load);
     NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
-    PensieveStateMachine stateMachine =
-        new PensieveStateMachine(metrics.stateMachineListener());
+    PensieveStateMachine stateMachine = new PensieveStateMachine(System::currentTimeMillis,
+        metrics.stateMachineListener(), config.appliedCommandKinds());
     RaftNode raft = RaftNode.start(config, stateMachine, tls);
     metrics.watch(raft);
     AtomicReference<NodeInfo> self = new AtomicReference<>();
@@ -176,6 +177,11 @@ public final class PensieveNode implements AutoCloseable {
 
   public PensieveStateMachine stateMachine() {
     return raft.stateMachine();
+  }
+
+  /** Why and where this node's state machine stopped applying the log; empty while it applies. */
+  public Optional<StateMachineHalt> halt() {
+    return raft.stateMachine().halt();
   }
 
   public int restPort() {

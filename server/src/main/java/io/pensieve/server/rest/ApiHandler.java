@@ -8,7 +8,6 @@ import io.pensieve.server.kv.KvService;
 import io.pensieve.server.metrics.MetricsExposition;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.PensieveStateMachine;
-import java.time.Instant;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -29,6 +28,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final KvRoutes kvRoutes;
   private final SeedRoutes seedRoutes;
   private final ReadinessCheck readiness;
+  private final HealthCheck health;
   private final MetricsExposition metrics;
   private final AccessControl access;
   private final LoginRoute login;
@@ -44,6 +44,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.kvRoutes = new KvRoutes(kv, bodyLimit);
     this.seedRoutes = new SeedRoutes(kv, bodyLimit);
     this.readiness = new ReadinessCheck(raft);
+    this.health = new HealthCheck(raft, node);
     this.access = access;
     this.login = new LoginRoute(access.login());
   }
@@ -82,11 +83,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       getOnly(exchange, () -> exchange.json(200, withTls(exchange, node.json())));
       return;
     }
-    if (path.equals("/health")) { // the process is alive, member or not (a joiner waits)
-      getOnly(exchange, () -> exchange.json(200, Json.object()
-          .put("status", "healthy").put("node_id", node.id())
-          .put("member", raft.joined())
-          .put("timestamp", Instant.now().toString())));
+    if (path.equals("/health")) { // alive, member or not (a joiner waits); 503 once halted
+      getOnly(exchange, () -> health.reply(exchange));
       return;
     }
     if (path.equals("/ready")) { // answers before joining too: not ready, and why
@@ -102,7 +100,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       return;
     }
     if (!raft.joined()) {
-      throw KvException.notMember();
+      throw KvException.notServing(raft);
     }
     if (path.startsWith(KvRoutes.PREFIX)) {
       kvRoutes.handle(exchange, path.substring(KvRoutes.PREFIX.length()));
