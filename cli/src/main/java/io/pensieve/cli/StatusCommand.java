@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     description = {"Every member's own view of the cluster.",
         "Role, term, commit and applied index, time since it last heard from the leader, latest"
             + " snapshot, keys, gRPC address. A member that does not answer is a row that says"
-            + " so."},
+            + " so; one whose state machine halted shows HALTED at the log index it stopped at"
+            + " (-o json gives the reason)."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  pvctl status",
@@ -52,13 +53,19 @@ final class StatusCommand implements Callable<Integer> {
       }
       NodeStatus status = reply.get();
       row.set("status", ProtoJson.toJson(status));
-      table.row(id, ProtoJson.enumName(status.getRole().getValueDescriptor()), status.getTerm(),
+      table.row(id, role(status), status.getTerm(),
           status.getCommitIndex(), status.getAppliedIndex(),
           leaderContact(status), status.getSnapshotIndex(),
           status.getEntries(), address);
     }
     session.output().emit(json, table);
     return ExitCode.OK;
+  }
+
+  /** The member's role, or where its state machine halted: it then has none. */
+  static String role(NodeStatus status) {
+    return status.hasHalt() ? "HALTED at " + status.getHalt().getIndex()
+        : ProtoJson.enumName(status.getRole().getValueDescriptor());
   }
 
   /** {@code -} on the leader itself, {@code never} before any contact, else how long ago. */

@@ -1,13 +1,16 @@
 package io.pensieve.server;
 
+import io.pensieve.internal.v1.Command;
 import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.tls.TlsFiles;
+import io.pensieve.statemachine.CommandKinds;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +45,8 @@ import java.util.regex.Pattern;
  * @param maxConcurrentRequests REST and gRPC requests served at once; more are refused (503)
  * @param tls the PEM files that turn TLS on for every port; empty = plaintext
  * @param auth whether and how requests are authenticated; off by default
+ * @param appliedCommandKinds the kinds of log command this node's state machine applies: all
+ *     of them, but for tests that play a node of an older build (one that predates a kind)
  */
 public record NodeConfig(
     String nodeId,
@@ -65,7 +70,8 @@ public record NodeConfig(
     Duration shutdownGrace,
     int maxConcurrentRequests,
     Optional<TlsFiles> tls,
-    AuthSettings auth) {
+    AuthSettings auth,
+    Set<Command.KindCase> appliedCommandKinds) {
 
   public static final int DEFAULT_REST_PORT = 7878;
   public static final int DEFAULT_GRPC_PORT = 7879;
@@ -80,6 +86,7 @@ public record NodeConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(auth, "auth settings");
     peers = List.copyOf(peers);
+    appliedCommandKinds = Set.copyOf(appliedCommandKinds);
     if (join && !peers.isEmpty()) {
       throw new IllegalArgumentException("a joining node waits to be added to a running cluster;"
           + " give it no peers");
@@ -151,6 +158,7 @@ public record NodeConfig(
     private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
     private Optional<TlsFiles> tls = Optional.empty();
     private AuthSettings auth = AuthSettings.OFF;
+    private Set<Command.KindCase> appliedCommandKinds = CommandKinds.all();
 
     private Builder(String nodeId, Path dataDir) {
       this.nodeId = nodeId;
@@ -254,11 +262,17 @@ public record NodeConfig(
       return this;
     }
 
+    /** For tests that play an older build: a committed command of another kind halts it. */
+    public Builder appliedCommandKinds(Set<Command.KindCase> kinds) {
+      this.appliedCommandKinds = kinds;
+      return this;
+    }
+
     public NodeConfig build() {
       return new NodeConfig(nodeId, listenHost, advertiseHost, restPort, grpcPort, raftPort,
           peers, join, dataDir, clusterName, initialSettings, requestTimeout, cleanupInterval,
           touchInterval, snapshotEveryEntries, logSegmentBytes, electionTimeoutMin, readLease,
-          shutdownGrace, maxConcurrentRequests, tls, auth);
+          shutdownGrace, maxConcurrentRequests, tls, auth, appliedCommandKinds);
     }
   }
 

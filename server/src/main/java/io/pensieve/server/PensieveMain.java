@@ -233,6 +233,18 @@ public final class PensieveMain implements Callable<Integer> {
           + " (env PENSIEVE_AUTH_TOKEN_TTL). Default: ${DEFAULT-VALUE}")
   String authTokenTtl;
 
+  /**
+   * The exit status of a node stopped (by SIGTERM) after its state machine halted at a log
+   * entry it could not apply. Not 3: {@code -XX:+ExitOnOutOfMemoryError}, which the launcher
+   * sets, exits 3. 70 is {@code EX_SOFTWARE} of sysexits.h, "an internal software error".
+   */
+  public static final int EXIT_HALTED = 70;
+
+  /**
+   * Runs the node until SIGTERM. A node whose state machine halts stays up, refusing requests
+   * and saying why on {@code /health}, {@code /ready} and its metrics; stopped, it exits
+   * {@link #EXIT_HALTED} rather than 143, so that a supervisor can tell it from a clean stop.
+   */
   @Override
   public Integer call() throws Exception {
     LogOptions.apply(logLevel, logFormat);
@@ -241,6 +253,8 @@ public final class PensieveMain implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
+      // the JVM exits 128 + the signal's number whatever call() returns; halt() overrides it
+      node.halt().ifPresent(halt -> Runtime.getRuntime().halt(EXIT_HALTED));
       stopped.countDown();
     }, "pensieve-shutdown"));
     stopped.await();

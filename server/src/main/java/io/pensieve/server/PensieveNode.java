@@ -13,6 +13,7 @@ import io.pensieve.server.rest.RestServer;
 import io.pensieve.server.time.SystemClock;
 import io.pensieve.server.tls.NodeTls;
 import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.statemachine.StateMachineHalt;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,8 +97,8 @@ public final class PensieveNode implements AutoCloseable {
     AccessControl access = AccessControl.start(config.auth());
     Optional<NodeTls> tls = config.tls().map(NodeTls::load);
     NodeMetrics metrics = NodeMetrics.create(config.nodeId(), Version.current());
-    PensieveStateMachine stateMachine =
-        new PensieveStateMachine(metrics.stateMachineListener());
+    PensieveStateMachine stateMachine = new PensieveStateMachine(System::currentTimeMillis,
+        metrics.stateMachineListener(), config.appliedCommandKinds());
     // each on a thread of its own, so that a timeout answering its callers never delays a
     // readiness look, nor housekeeping a timeout
     SystemClock requestTimers = SystemClock.start("pensieve-request-timers");
@@ -198,6 +199,11 @@ public final class PensieveNode implements AutoCloseable {
 
   public PensieveStateMachine stateMachine() {
     return raft.stateMachine();
+  }
+
+  /** Why and where this node's state machine stopped applying the log; empty while it applies. */
+  public Optional<StateMachineHalt> halt() {
+    return raft.stateMachine().halt();
   }
 
   public int restPort() {

@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandBatchResult;
 import io.pensieve.internal.v1.GetQueryResult;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,6 +65,35 @@ import org.slf4j.LoggerFactory;
  *       Ratis has done whatever the read's consistency requires (ReadIndex, or nothing).
  *   <li>Snapshots are files in {@link SnapshotFormat}, managed by a {@link SnapshotStore}.
  * </ul>
+ *
+ * <h2>Fail-stop</h2>
+ *
+ * A committed entry this replica cannot apply stops it: bytes that are not a {@link
+ * CommandBatch}, a command of a kind this build does not apply (a oneof case of a newer
+ * version reads as {@code KIND_NOT_SET} with an unknown field), an apply that throws (a broken
+ * invariant), or an entry whose index does not follow the last applied one. The replica never
+ * skips the entry: skipping would leave it serving a state the others never had. It records a
+ * {@link StateMachineHalt} (the node then refuses requests and reports it), logs it once, and
+ * throws {@link StateMachineHaltedException} out of {@link #applyTransaction}.
+ *
+ * <p>Why throw rather than return a failed future, as Ratis 3.3.0 handles each:
+ *
+ * <ul>
+ *   <li>A failed future: {@code StateMachineUpdater.applyLog} has already advanced its applied
+ *       index, logs the failure and applies the next entry. The entry would be skipped, and the
+ *       member would go on voting and acknowledging appends as if all were well.
+ *   <li>A throw: {@code RaftServerImpl.applyLogToStateMachine} wraps it in a {@code
+ *       RaftLogIOException} before the updater advances its applied index; the updater logs
+ *       it, enters its EXCEPTION state and closes this member's division. A closed division
+ *       applies nothing more, answers no vote and no append, and so counts for nothing in
+ *       elections or commits: the other members go on as a cluster one member short (a
+ *       quorum remains while a majority did not halt). The Raft log on disk is left intact, so
+ *       a restart with a build that can apply the entry resumes from it.
+ * </ul>
+ *
+ * After a halt this state machine applies nothing, takes no snapshot (an apply that threw may
+ * have changed part of the map) and answers no query; {@link #digest} and {@link #stats} still
+ * answer, for diagnosis. A halt is not undone while the process lives.
  */
 public final class PensieveStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(PensieveStateMachine.class);
@@ -71,6 +102,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final LongSupplier clockMillis;
   private final StateMachineListener listener;
+  private final Set<Command.KindCase> appliedKinds;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final AtomicLong snapshotsLoaded = new AtomicLong();
@@ -79,6 +111,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private LruTtlMap map = new LruTtlMap();
   /** Replaced with the map; every access holds the lock. */
   private MemberDirectory members = new MemberDirectory();
+  /** Set once, by the apply thread, when this replica stops; never cleared. */
+  private volatile StateMachineHalt halt;
 
   public PensieveStateMachine() {
     this(System::currentTimeMillis);
@@ -95,8 +129,19 @@ public final class PensieveStateMachine extends BaseStateMachine {
   }
 
   public PensieveStateMachine(LongSupplier clockMillis, StateMachineListener listener) {
+    this(clockMillis, listener, CommandKinds.all());
+  }
+
+  /**
+   * @param appliedKinds the kinds of command this build applies: {@link CommandKinds#all} in
+   *     production; fewer to play an older build in rolling-upgrade tests. A leader refuses
+   *     the others; a follower handed one halts.
+   */
+  public PensieveStateMachine(LongSupplier clockMillis, StateMachineListener listener,
+      Set<Command.KindCase> appliedKinds) {
     this.clockMillis = clockMillis;
     this.listener = listener;
+    this.appliedKinds = Set.copyOf(appliedKinds);
   }
 
   // ---- lifecycle ----
@@ -213,6 +258,12 @@ public final class PensieveStateMachine extends BaseStateMachine {
     if (problem.isPresent()) {
       return refuse(builder, new InvalidCommandException(problem.get()));
     }
+    // never log what this replica would halt on: an older build leading refuses newer kinds
+    Optional<CommandKinds.Unreadable> unreadable =
+        CommandKinds.firstUnreadable(batch, appliedKinds);
+    if (unreadable.isPresent()) {
+      return refuse(builder, new InvalidCommandException(unreadable.get().reason()));
+    }
     CommandBatch stamped = batch.toBuilder().setLeaderTimeMillis(clockMillis.getAsLong()).build();
     // the parsed entry rides along, so the leader's apply skips parsing it again
     return builder.setLogData(RatisMessages.toByteString(stamped))
@@ -227,10 +278,24 @@ public final class PensieveStateMachine extends BaseStateMachine {
     return trx;
   }
 
+  /**
+   * Applies one committed entry, or halts this replica (see the class comment): then it throws
+   * {@link StateMachineHaltedException}, leaves the applied index before the entry, and
+   * applies nothing ever after.
+   */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     long startNanos = System.nanoTime();
     LogEntryProto entry = trx.getLogEntry();
+    StateMachineHalt halted = halt;
+    if (halted != null) {
+      throw new StateMachineHaltedException(halted, null);
+    }
+    long expectedIndex = getLastAppliedTermIndex().getIndex() + 1;
+    if (entry.getIndex() != expectedIndex) {
+      throw haltAt(entry, "-", "entry " + entry.getIndex() + " does not follow the last applied "
+          + "one, " + (expectedIndex - 1), null);
+    }
     CommandBatch batch;
     try {
       batch = trx.getStateMachineContext() instanceof CommandBatch parsed
@@ -238,25 +303,53 @@ public final class PensieveStateMachine extends BaseStateMachine {
           : RatisMessages.parse(CommandBatch.parser(),
               entry.getStateMachineLogEntry().getLogData());
     } catch (InvalidProtocolBufferException e) {
-      // The leader parsed these bytes before logging them, so only a build that cannot read
-      // them gets here; every such replica skips the entry alike.
-      LOG.error("Log entry {} is not a command batch this build can read; skipped",
-          TermIndex.valueOf(entry), e);
-      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-      return CompletableFuture.failedFuture(
-          new InvalidCommandException("unreadable log entry " + TermIndex.valueOf(entry), e));
+      // the leader parsed these bytes before logging them: a build that cannot read them
+      // must not guess what they meant
+      throw haltAt(entry, "-", "the entry is not a command batch this build can read ("
+          + e.getMessage() + ")", e);
+    }
+    Optional<CommandKinds.Unreadable> unreadable =
+        CommandKinds.firstUnreadable(batch, appliedKinds);
+    if (unreadable.isPresent()) {
+      throw haltAt(entry, unreadable.get().kind(), unreadable.get().reason(), null);
     }
     CommandBatchResult result;
     lock.writeLock().lock();
     try {
       result = CommandApplier.apply(map, members, batch);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    } catch (RuntimeException | Error e) {
+      throw haltAt(entry, kindsOf(batch), "applying it failed: " + e, e);
     } finally {
       lock.writeLock().unlock();
     }
     Message reply = RatisMessages.toMessage(result);
     tell(() -> listener.entryApplied(System.nanoTime() - startNanos));
     return CompletableFuture.completedFuture(reply);
+  }
+
+  /** Records the halt, logs it once, and returns what {@link #applyTransaction} throws. */
+  private StateMachineHaltedException haltAt(LogEntryProto entry, String command, String reason,
+      Throwable cause) {
+    StateMachineHalt stopped =
+        new StateMachineHalt(entry.getTerm(), entry.getIndex(), command, reason);
+    halt = stopped;
+    LOG.error("Member {} stops applying the log: {}. The entry is not skipped: this member "
+        + "applies nothing more, leaves the group's votes and commits to the others and "
+        + "refuses requests, and its applied index stays {}. Restart it with a build that can "
+        + "apply the entry; its log and snapshots are intact.", getId(), stopped.describe(),
+        getLastAppliedTermIndex().getIndex(), cause);
+    return new StateMachineHaltedException(stopped, cause);
+  }
+
+  private static String kindsOf(CommandBatch batch) {
+    return batch.getCommandsList().stream().map(CommandKinds::name).distinct()
+        .reduce((a, b) -> a + "," + b).orElse("none");
+  }
+
+  /** Why and where this replica stopped applying the log; empty while it applies. */
+  public Optional<StateMachineHalt> halt() {
+    return Optional.ofNullable(halt);
   }
 
   /** A failing listener must not fail an apply or a snapshot: its metrics are not the data. */
@@ -272,6 +365,10 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> query(Message request) {
+    StateMachineHalt halted = halt;
+    if (halted != null) {
+      return CompletableFuture.failedFuture(new StateMachineHaltedException(halted, null));
+    }
     Query query;
     try {
       query = RatisMessages.parse(Query.parser(), request);
@@ -394,6 +491,11 @@ public final class PensieveStateMachine extends BaseStateMachine {
    */
   @Override
   public long takeSnapshot() throws IOException {
+    StateMachineHalt halted = halt;
+    if (halted != null) {
+      // an apply that threw may have changed part of the map: never make that durable
+      throw new IOException("no snapshot: " + halted.describe());
+    }
     lock.readLock().lock();
     try {
       TermIndex last = getLastAppliedTermIndex();

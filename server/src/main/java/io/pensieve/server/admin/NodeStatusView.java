@@ -7,7 +7,9 @@ import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.server.Version;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.rest.NodeInfo;
+import io.pensieve.statemachine.StateMachineHalt;
 import java.util.List;
+import java.util.Optional;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
@@ -33,6 +35,15 @@ public final class NodeStatusView {
         .setAppliedIndex(raft.stateMachine().getLastAppliedTermIndex().getIndex());
     SnapshotInfo snapshot = raft.stateMachine().getLatestSnapshot();
     status.setSnapshotIndex(snapshot == null ? 0 : snapshot.getIndex());
+    Optional<StateMachineHalt> halt = raft.stateMachine().halt();
+    if (halt.isPresent()) {
+      // its member of the group is closed: it has no role, term or leader to report
+      return status.setHalt(io.pensieve.proto.v1.StateMachineHalt.newBuilder()
+          .setTerm(halt.get().term())
+          .setIndex(halt.get().index())
+          .setCommand(halt.get().command())
+          .setReason(halt.get().reason())).build();
+    }
     if (!status.getMember()) {
       return status.build();
     }

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 final class UnaryReply {
   private UnaryReply() {}
 
-  /** The refusal of a node that is not serving as a member, if it is not. */
+  /** The refusal of a node that is not serving as a member (or halted), if it is not. */
   static Optional<KvException> unlessMember(RaftNode raft) {
-    return raft.joined() ? Optional.empty() : Optional.of(KvException.notMember());
+    return raft.joined() ? Optional.empty() : Optional.of(KvException.notServing(raft));
   }
 
   static <T> void send(Supplier<Optional<KvException>> refusal,

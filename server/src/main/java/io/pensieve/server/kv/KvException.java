@@ -3,6 +3,8 @@ package io.pensieve.server.kv;
 import io.pensieve.api.ErrorContract;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.Failures;
+import io.pensieve.server.raft.RaftNode;
+import io.pensieve.statemachine.StateMachineHalt;
 
 /**
  * A request that failed in one of the ways {@link ErrorCode} names; its {@link ErrorContract}
@@ -20,6 +22,20 @@ public final class KvException extends RuntimeException {
   public static KvException notMember() {
     return new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
         "this node is not serving: it is joining its cluster or was removed from it");
+  }
+
+  /**
+   * The answer of a node that does not serve: its state machine halted (naming the log index
+   * and the reason), or it is not a member.
+   */
+  public static KvException notServing(RaftNode raft) {
+    return raft.stateMachine().halt().map(KvException::halted).orElseGet(KvException::notMember);
+  }
+
+  /** The answer of a node whose state machine stopped at an entry it could not apply. */
+  public static KvException halted(StateMachineHalt halt) {
+    return new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
+        "this node is not serving: " + halt.describe() + "; ask another member");
   }
 
   public ErrorCode code() {

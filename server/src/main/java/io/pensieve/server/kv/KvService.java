@@ -24,9 +24,11 @@ import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.statemachine.StateMachineHalt;
 import io.pensieve.store.Settings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -129,6 +131,10 @@ public final class KvService {
 
   /** Proposes a command of the node's own (touch, expire, configure, advertise). */
   CompletableFuture<CommandResult> propose(Command command) {
+    Optional<StateMachineHalt> halt = stateMachine.halt();
+    if (halt.isPresent()) {
+      return CompletableFuture.failedFuture(KvException.halted(halt.get()));
+    }
     return writes.submit(command);
   }
 
@@ -156,6 +162,11 @@ public final class KvService {
   }
 
   private <T> CompletableFuture<T> write(Command command, Function<CommandResult, T> payload) {
+    // a halted node sends nothing more to its cluster, its own commands included
+    Optional<StateMachineHalt> halt = stateMachine.halt();
+    if (halt.isPresent()) {
+      return CompletableFuture.failedFuture(KvException.halted(halt.get()));
+    }
     if (raft.leaderId().isEmpty()) {
       return CompletableFuture.failedFuture(new KvException(ErrorCode.ERROR_CODE_NO_LEADER,
           "no leader is known (an election is under way or quorum is lost); not applied"));

@@ -43,6 +43,7 @@ public final class NodeMetrics implements AutoCloseable {
   public void watch(RaftNode raft) {
     RaftGauges.register(registry, raft);
     StoreMetrics.register(registry, raft.stateMachine());
+    HaltGauges.register(registry, raft.stateMachine());
   }
 
   /** Requests in flight against the node's limit; those refused past it count as 503s. */

@@ -1,5 +1,7 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.statemachine.StateMachineHalt;
+import java.util.Optional;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 
@@ -22,6 +24,13 @@ public record Readiness(boolean ready, String leader, long commitIndex, long app
 
   /** @param caughtUp whether a recent ReadIndex round succeeded */
   static Readiness of(RaftNode raft, boolean caughtUp) {
+    Optional<StateMachineHalt> halt = raft.stateMachine().halt();
+    if (halt.isPresent()) {
+      // its member of the group is closed: it knows no leader and applies nothing more
+      return new Readiness(false, "",
+          raft.currentDivision().map(d -> d.getRaftLog().getLastCommittedIndex()).orElse(-1L),
+          raft.stateMachine().getLastAppliedTermIndex().getIndex(), halt.get().describe());
+    }
     if (!raft.joined()) {
       return NOT_MEMBER;
     }

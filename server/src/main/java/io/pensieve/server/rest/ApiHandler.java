@@ -81,7 +81,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
   private void requireMember() {
     if (!raft.joined()) {
-      throw KvException.notMember();
+      throw KvException.notServing(raft);
     }
   }
 }

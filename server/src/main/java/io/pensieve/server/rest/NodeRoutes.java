@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.metrics.MetricsExposition;
 import io.pensieve.server.raft.RaftNode;
-import java.time.Instant;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -17,6 +16,7 @@ final class NodeRoutes {
   private final NodeInfo node;
   private final MetricsExposition metrics;
   private final ReadinessCheck readiness;
+  private final HealthCheck health;
 
   NodeRoutes(KvService kv, RaftNode raft, NodeInfo node, MetricsExposition metrics) {
     this.kv = kv;
@@ -24,18 +24,16 @@ final class NodeRoutes {
     this.node = node;
     this.metrics = metrics;
     this.readiness = new ReadinessCheck(raft);
+    this.health = new HealthCheck(raft, node);
   }
 
   void node(Exchange exchange) {
     exchange.json(200, withTls(exchange, node.json()));
   }
 
-  /** The process is alive, member or not (a joiner waits). */
+  /** The process is alive, member or not (a joiner waits); 503 once its state machine halted. */
   void health(Exchange exchange) {
-    exchange.json(200, Json.object()
-        .put("status", "healthy").put("node_id", node.id())
-        .put("member", raft.joined())
-        .put("timestamp", Instant.now().toString()));
+    health.reply(exchange);
   }
 
   /** Answers before joining too: not ready, and why. */

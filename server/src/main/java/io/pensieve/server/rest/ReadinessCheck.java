@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.raft.Readiness;
 
-/** {@code GET /ready}: 200 while the node is ready ({@link Readiness}), else 503 and why. */
+/**
+ * {@code GET /ready}: 200 while the node is ready ({@link Readiness}), else 503 and why; a
+ * halted node says where and why it halted.
+ */
 final class ReadinessCheck {
   private final RaftNode raft;
 
@@ -20,6 +23,7 @@ final class ReadinessCheck {
         .put("applied_index", readiness.appliedIndex());
     if (!readiness.ready()) {
       body.put("reason", readiness.reason());
+      raft.stateMachine().halt().ifPresent(halt -> body.set("halted", HealthCheck.json(halt)));
       exchange.header("Retry-After", "1");
     }
     exchange.json(readiness.ready() ? 200 : 503, body);
