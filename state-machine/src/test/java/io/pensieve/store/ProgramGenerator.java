@@ -27,9 +27,15 @@ final class ProgramGenerator {
   private static final String[] COMMON_VALUES = {"", "x", "yy", "value"};
 
   private final SplittableRandom random;
+  /**
+   * Whether this program's clock mostly stands still. Then many entries share an expiry
+   * instant, and the order in which they expire is put to the test.
+   */
+  private final boolean slowClock;
 
   ProgramGenerator(SplittableRandom random) {
     this.random = random;
+    this.slowClock = random.nextInt(3) == 0;
   }
 
   /** Short programs as often as long ones: most bugs need only a few steps to show. */
@@ -93,17 +99,21 @@ final class ProgramGenerator {
   }
 
   private OptionalLong ttl() {
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> OptionalLong.empty();
       case 1 -> OptionalLong.of(0);
       case 2 -> OptionalLong.of(between(1, 60));
-      // a few common TTLs, so that entries often expire at the same instant
-      case 3 -> OptionalLong.of(random.nextBoolean() ? 5 : 10);
+      // two common TTLs, so that entries often expire at the same instant and the order
+      // among them matters
+      case 3, 4 -> OptionalLong.of(random.nextBoolean() ? 5 : 10);
       default -> OptionalLong.of(-1);
     };
   }
 
   private long advance() {
+    if (slowClock && random.nextInt(5) < 4) {
+      return 0;
+    }
     int pick = random.nextInt(14);
     if (pick < 4) {
       return 0;

@@ -28,10 +28,17 @@ public final class Programs {
 
     /** Variants of this step with simpler arguments, for shrinking. */
     List<Step> simpler();
+
+    /** This step with another time offset. */
+    Step withAdvance(long advanceMillis);
   }
 
   public record Put(byte[] key, byte[] value, OptionalLong ttl, boolean prev, long advanceMillis)
       implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Put(key, value, ttl, prev, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       for (byte[] k : simplerKeys(key)) {
@@ -60,6 +67,10 @@ public final class Programs {
 
   public record Cas(byte[] key, Expectation expected, byte[] value, OptionalLong ttl,
       boolean prev, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Cas(key, expected, value, ttl, prev, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       out.add(new Put(key, value, ttl, prev, advanceMillis));
@@ -89,6 +100,10 @@ public final class Programs {
 
   public record Delete(byte[] key, Optional<Expectation> expected, boolean prev,
       long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Delete(key, expected, prev, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       if (expected.isPresent()) {
@@ -113,6 +128,10 @@ public final class Programs {
   }
 
   public record Touch(List<byte[]> keys, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Touch(keys, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       for (int i = 0; i < keys.size(); i++) {
@@ -134,6 +153,10 @@ public final class Programs {
   }
 
   public record Expire(int maxEntries, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Expire(maxEntries, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       if (maxEntries > 1) {
@@ -152,6 +175,10 @@ public final class Programs {
 
   public record Configure(SettingsUpdate update, boolean onlyIfUnconfigured, long advanceMillis)
       implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Configure(update, onlyIfUnconfigured, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       SettingsUpdate u = update;
@@ -207,6 +234,10 @@ public final class Programs {
 
   /** A read at the current time plus {@code advanceMillis}; it does not move the time. */
   public record Get(byte[] key, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Get(key, a);
+    }
+
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
       for (byte[] k : simplerKeys(key)) {
@@ -316,16 +347,20 @@ public final class Programs {
 
   /**
    * Smaller programs first: without halves, then quarters and so on down to single steps;
-   * then the same length with one step's arguments made simpler.
+   * then without one step whose clock advance passes to the next, for steps that only moved
+   * time on; then the same length with one step's arguments made simpler.
    */
   public static Stream<List<Step>> shrunk(List<Step> program) {
     int n = program.size();
     Stream<List<Step>> fewerSteps = Stream.iterate(Math.max(1, n / 2), k -> k >= 1, k -> k / 2)
         .flatMap(chunk -> IntStream.iterate(0, start -> start < n, start -> start + chunk)
             .mapToObj(start -> without(program, start, Math.min(n, start + chunk))));
+    Stream<List<Step>> timeKept = IntStream.range(0, n - 1)
+        .filter(i -> !(program.get(i) instanceof Get) && program.get(i).advanceMillis() != 0)
+        .mapToObj(i -> withoutKeepingTime(program, i));
     Stream<List<Step>> simplerSteps = IntStream.range(0, n).boxed()
         .flatMap(i -> program.get(i).simpler().stream().map(step -> replaced(program, i, step)));
-    return Stream.concat(fewerSteps, simplerSteps);
+    return Stream.of(fewerSteps, timeKept, simplerSteps).flatMap(s -> s);
   }
 
   /** A program as numbered lines, with the time each step runs at. */
@@ -344,6 +379,13 @@ public final class Programs {
   private static List<Step> without(List<Step> program, int from, int to) {
     List<Step> out = new ArrayList<>(program.subList(0, from));
     out.addAll(program.subList(to, program.size()));
+    return out;
+  }
+
+  private static List<Step> withoutKeepingTime(List<Step> program, int index) {
+    List<Step> out = without(program, index, index + 1);
+    Step next = out.get(index);
+    out.set(index, next.withAdvance(next.advanceMillis() + program.get(index).advanceMillis()));
     return out;
   }
 
