@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pensieve.proto.v1.MemberAddresses;
 import io.pensieve.statemachine.MemberDirectory;
+import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
@@ -183,6 +184,45 @@ class SnapshotFormatTest {
         .hasMessageEndingWith("duplicate key");
   }
 
+  @Test
+  void aMapThatBreaksAnInvariantIsRefusedEvenWithAValidChecksum() throws IOException {
+    LruTtlMap map = new LruTtlMap();
+    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    byte[] snapshot = bytesOf(map);
+    // the second entry ends in version, create revision and expiry, one byte each, then the CRC
+    int secondVersion = snapshot.length - 4 - 3;
+    assertThat(snapshot[secondVersion]).isEqualTo((byte) 2);
+    snapshot[secondVersion] = 1;
+    snapshot[secondVersion + 1] = 1;
+    Path file = dir.resolve("snapshot.3_1234");
+    Files.write(file, withValidCrc(snapshot));
+
+    assertThatThrownBy(() -> SnapshotFormat.read(file))
+        .isInstanceOf(CorruptSnapshotException.class)
+        .hasMessageEndingWith("map invariant broken: two entries have version 1");
+  }
+
+  @Test
+  void aMapOverItsLruLimitsIsRefused() throws IOException {
+    LruTtlMap map = new LruTtlMap();
+    map.configure(SettingsUpdate.replacingAll(
+        new Settings(2, 0, EvictionPolicy.LRU, 0, 16, 64)), false, 1);
+    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    byte[] snapshot = bytesOf(map);
+    // max_entries is the first field of the settings: lower it to one below the two entries
+    int at = indexOf(snapshot, SettingsMapping.toProto(map.settings()).toByteArray());
+    assertThat(snapshot[at + 1]).isEqualTo((byte) 2);
+    snapshot[at + 1] = 1;
+    Path file = dir.resolve("snapshot.3_1234");
+    Files.write(file, withValidCrc(snapshot));
+
+    assertThatThrownBy(() -> SnapshotFormat.read(file))
+        .isInstanceOf(CorruptSnapshotException.class)
+        .hasMessageContaining("map invariant broken: 2 entries of 132 bytes under lru with max_entries 1");
+  }
+
   // ---- helpers ----
 
   /** A few entries with every feature: TTLs, overwrites, settings, counters. */
@@ -213,6 +253,15 @@ class SnapshotFormatTest {
     Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
     Files.write(file, bytesOf(map));
     return file;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static byte[] withValidCrc(byte[] snapshot) {
