@@ -135,7 +135,9 @@ public final class PropertyRunner {
   }
 
   static <T> String report(String name, int trials, Domain<T> domain, Counterexample<T> found) {
-    return "property " + name + " failed on trial " + found.trial() + " of " + trials
+    boolean replayed = !System.getProperty(SEED_PROPERTY, "").isBlank();
+    return "property " + name + " failed on "
+        + (replayed ? "the replayed seed" : "trial " + found.trial() + " of up to " + trials)
         + "\n  replay it with -D" + SEED_PROPERTY + "=" + found.seed()
         + "\n  the case had size " + domain.size(found.original()) + "; shrunk in "
         + found.shrinkAttempts() + " attempts to size " + domain.size(found.shrunk()) + ":\n"
