@@ -118,9 +118,9 @@ public final class LruTtlMap {
   }
 
   /**
-   * Checks that the map's parts agree, in O(n) time and with O(n) memory: the entry table's
-   * index, LRU list and free list; every queued expiry belongs to a live, indexed entry with the
-   * same version; the entry count and accounted bytes are what the entries add up to; every
+   * Checks that the map's parts agree, in time and memory linear in its capacity: the entry
+   * table's index, LRU list and free list; every queued expiry belongs to a live, indexed entry
+   * with the same version; the entry count and accounted bytes are what the entries add up to; every
    * version is unique, no later than the revision and no earlier than its key's creation; and
    * under {@link EvictionPolicy#LRU} the map is within its limits.
    *
@@ -132,7 +132,6 @@ public final class LruTtlMap {
   public void checkInvariants() {
     table.checkInvariants();
     EntryRecord.Layout entry = new EntryRecord.Layout();
-    long[] expiring = {0};
     expiry.checkInvariants((slot, expireAtMillis, version) -> {
       byte[] record = slot < 0 ? null : table.recordIfLive(slot);
       if (record == null || table.indexedSlotOfKeyIn(record) != slot) {
@@ -145,7 +144,6 @@ public final class LruTtlMap {
         throw broken("slot " + slot + " is queued with version " + version + ", its entry has "
             + entry.version());
       }
-      expiring[0]++;
     });
     long entries = 0;
     long accounted = 0;
