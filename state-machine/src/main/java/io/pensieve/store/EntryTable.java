@@ -50,6 +50,11 @@ final class EntryTable {
     return records[slot];
   }
 
+  /** The record in {@code slot}, or null if the slot is free or was never used. */
+  byte[] recordIfLive(int slot) {
+    return slot < highWater ? records[slot] : null;
+  }
+
   /** The slot holding {@code key}, or {@link #NONE}. */
   int find(byte[] key) {
     int bucket = hasher.hash(key, 0, key.length) & (buckets.length - 1);
@@ -114,6 +119,86 @@ final class EntryTable {
   /** The slot used next after {@code slot}, or {@link #NONE} for the newest. */
   int newer(int slot) {
     return lruNext[slot];
+  }
+
+  /**
+   * Checks in O(capacity) that the index, the LRU list and the free list agree: every live slot
+   * is linked both ways in one acyclic list from oldest to newest, sits in the bucket of its
+   * key's hash, and is counted once; every other slot below the high water mark is free.
+   *
+   * @throws IllegalStateException naming the first disagreement found
+   */
+  void checkInvariants() {
+    // the index first, so that the lookups below cannot run around a cycle in a bucket chain
+    int indexed = 0;
+    for (int bucket = 0; bucket < buckets.length; bucket++) {
+      for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
+        if (++indexed > size) {
+          throw broken("the index holds more than the " + size + " entries counted, or a cycle");
+        }
+        if (slot < 0 || slot >= highWater || records[slot] == null) {
+          throw broken("bucket " + bucket + " chains slot " + slot + ", which holds no entry");
+        }
+        if (bucketOf(records[slot]) != bucket) {
+          throw broken("bucket " + bucket + " chains slot " + slot + ", whose key hashes elsewhere");
+        }
+      }
+    }
+    if (indexed != size) {
+      throw broken("the index holds " + indexed + " entries, " + size + " counted");
+    }
+    int linked = 0;
+    int previous = NONE;
+    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
+      if (++linked > size) {
+        throw broken("the LRU list holds more than the " + size + " entries counted, or a cycle");
+      }
+      if (slot < 0 || slot >= highWater || records[slot] == null) {
+        throw broken("the LRU list links slot " + slot + ", which holds no entry");
+      }
+      if (lruPrev[slot] != previous) {
+        throw broken("LRU slot " + slot + " links back to " + lruPrev[slot] + ", not " + previous);
+      }
+      if (indexedSlotOfKeyIn(records[slot]) != slot) {
+        throw broken("LRU slot " + slot + " is not where the index finds its key");
+      }
+      previous = slot;
+    }
+    if (linked != size) {
+      throw broken("the LRU list holds " + linked + " entries, " + size + " counted");
+    }
+    if (lruNewest != previous) {
+      throw broken("the newest entry is slot " + lruNewest + ", the list ends at " + previous);
+    }
+    int free = 0;
+    for (int slot = freeHead; slot != NONE; slot = chainNext[slot]) {
+      if (++free > highWater - size || records[slot] != null) {
+        throw broken("the free list reaches slot " + slot + ", which is in use, or cycles");
+      }
+    }
+    if (free != highWater - size) {
+      throw broken(free + " free slots listed, " + (highWater - size) + " unused below "
+          + highWater);
+    }
+  }
+
+  /** The slot the index finds for the key of {@code record}, or {@link #NONE}. */
+  int indexedSlotOfKeyIn(byte[] record) {
+    int offset = EntryRecord.keyOffset(record);
+    int length = EntryRecord.keyLength(record);
+    for (int slot = buckets[bucketOf(record)]; slot != NONE; slot = chainNext[slot]) {
+      byte[] other = records[slot];
+      int otherOffset = EntryRecord.keyOffset(other);
+      if (EntryRecord.keyLength(other) == length && Arrays.equals(
+          other, otherOffset, otherOffset + length, record, offset, offset + length)) {
+        return slot;
+      }
+    }
+    return NONE;
+  }
+
+  private static IllegalStateException broken(String what) {
+    return new IllegalStateException("entry table invariant broken: " + what);
   }
 
   private int allocateSlot() {

@@ -70,6 +70,45 @@ final class ExpiryQueue {
     siftUp(position);
   }
 
+  /** What the queue holds for one entry, for checks against the entry table. */
+  @FunctionalInterface
+  interface QueuedEntryCheck {
+    void check(int slot, long expireAtMillis, long version);
+  }
+
+  /**
+   * Checks in O(n) that the heap is ordered, that the slot index and the heap point at each
+   * other, and hands every queued entry to {@code entry} for checks against the table.
+   *
+   * @throws IllegalStateException naming the first disagreement found
+   */
+  void checkInvariants(QueuedEntryCheck entry) {
+    for (int position = 0; position < size; position++) {
+      int slot = heapSlots[position];
+      if (positionOf(slot) != position) {
+        throw broken("heap position " + position + " holds slot " + slot
+            + ", which the index places at " + positionOf(slot));
+      }
+      if (position > 0 && before(position, (position - 1) >>> 1)) {
+        throw broken("heap position " + position + " comes before its parent");
+      }
+      entry.check(slot, heapExpireAt[position], heapVersions[position]);
+    }
+    int indexed = 0;
+    for (int position : positionOfSlot) {
+      if (position != NONE) {
+        indexed++;
+      }
+    }
+    if (indexed != size) {
+      throw broken("the index places " + indexed + " slots, the heap holds " + size);
+    }
+  }
+
+  private static IllegalStateException broken(String what) {
+    return new IllegalStateException("expiry queue invariant broken: " + what);
+  }
+
   private int positionOf(int slot) {
     return slot < positionOfSlot.length ? positionOfSlot[slot] : NONE;
   }

@@ -117,6 +117,93 @@ public final class LruTtlMap {
     }
   }
 
+  /**
+   * Checks that the map's parts agree, in time and memory linear in its capacity: the entry
+   * table's index, LRU list and free list; every queued expiry belongs to a live, indexed entry
+   * with the same version; the entry count and accounted bytes are what the entries add up to; every
+   * version is unique, no later than the revision and no earlier than its key's creation; and
+   * under {@link EvictionPolicy#LRU} the map is within its limits.
+   *
+   * <p>For tests after every command and for a map loaded from a snapshot; too slow for the
+   * apply path.
+   *
+   * @throws IllegalStateException naming the first disagreement found
+   */
+  public void checkInvariants() {
+    table.checkInvariants();
+    EntryRecord.Layout entry = new EntryRecord.Layout();
+    expiry.checkInvariants((slot, expireAtMillis, version) -> {
+      byte[] record = slot < 0 ? null : table.recordIfLive(slot);
+      if (record == null || table.indexedSlotOfKeyIn(record) != slot) {
+        throw broken("the expiry queue holds slot " + slot + ", which is no indexed entry");
+      }
+      if (expireAtMillis <= 0) {
+        throw broken("slot " + slot + " is queued to expire at " + expireAtMillis);
+      }
+      if (entry.of(record, expireAtMillis).version() != version) {
+        throw broken("slot " + slot + " is queued with version " + version + ", its entry has "
+            + entry.version());
+      }
+    });
+    long entries = 0;
+    long accounted = 0;
+    DistinctLongs versions = new DistinctLongs(table.size());
+    for (int slot = table.oldest(); slot != NONE; slot = table.newer(slot)) {
+      entry.of(table.record(slot), expiry.expireAtMillis(slot));
+      entries++;
+      accounted += accountedBytes(entry.keyLength(), entry.valueLength());
+      if (entry.version() > revision || entry.createRevision() < 1
+          || entry.createRevision() > entry.version()) {
+        throw broken("an entry has version " + entry.version() + " and create revision "
+            + entry.createRevision() + " at store revision " + revision);
+      }
+      if (!versions.add(entry.version())) {
+        throw broken("two entries have version " + entry.version());
+      }
+    }
+    if (entries != table.size() || accounted != bytes) {
+      throw broken("entries add up to " + entries + " of " + accounted + " bytes, counted "
+          + table.size() + " of " + bytes);
+    }
+    if (settings.evictionPolicy() == EvictionPolicy.LRU
+        && ((settings.maxEntries() > 0 && entries > settings.maxEntries())
+            || (settings.maxBytes() > 0 && bytes > settings.maxBytes()))) {
+      throw broken(entries + " entries of " + bytes + " bytes under lru with max_entries "
+          + settings.maxEntries() + " and max_bytes " + settings.maxBytes());
+    }
+    if (revision < 0 || evictions < 0 || expirations < 0) {
+      throw broken("negative revision " + revision + ", evictions " + evictions
+          + " or expirations " + expirations);
+    }
+  }
+
+  private static IllegalStateException broken(String what) {
+    return new IllegalStateException("map invariant broken: " + what);
+  }
+
+  /** Longs seen so far, in an open-addressed table; only for zero-free values such as versions. */
+  private static final class DistinctLongs {
+    private final long[] seen;
+
+    DistinctLongs(int expected) {
+      seen = new long[Integer.highestOneBit(Math.max(2, expected) * 2 - 1) << 1];
+    }
+
+    /** Adds {@code value} (not 0); returns false if it was there already. */
+    boolean add(long value) {
+      int mask = seen.length - 1;
+      for (int i = (int) ((value * 0x9E3779B97F4A7C15L) >>> 32) & mask; ; i = (i + 1) & mask) {
+        if (seen[i] == 0) {
+          seen[i] = value;
+          return true;
+        }
+        if (seen[i] == value) {
+          return false;
+        }
+      }
+    }
+  }
+
   // ---- commands: stampMillis is the leader's time stamp of the log entry ----
 
   /**
@@ -449,11 +536,19 @@ public final class LruTtlMap {
       map.bytes += accountedBytes(key.length, value.length);
     }
 
-    /** The rebuilt map, once its size and bytes match what the snapshot declared. */
+    /**
+     * The rebuilt map, once its size and bytes match what the snapshot declared and it keeps
+     * every invariant of a map built by commands.
+     */
     public LruTtlMap finish(long expectedEntries, long expectedBytes) {
       if (map.size() != expectedEntries || map.bytes != expectedBytes) {
         throw new IllegalArgumentException("declared " + expectedEntries + " entries of "
             + expectedBytes + " bytes, found " + map.size() + " of " + map.bytes);
+      }
+      try {
+        map.checkInvariants();
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
       return map;
     }

@@ -28,6 +28,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -87,6 +88,9 @@ final class RatisTestCluster implements AutoCloseable {
         if (!reply.isSuccess()) {
           throw new IOException("adding the group to " + peer.getId() + " failed: " + reply);
         }
+      } catch (AlreadyExistsException e) {
+        // on a cold, loaded machine the first add can outlast the client's request timeout;
+        // the client then retries, and the retry finds the group that the first add created
       }
     }
     client = newClient(group);

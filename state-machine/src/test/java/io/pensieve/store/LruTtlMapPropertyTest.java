@@ -4,36 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pensieve.store.Programs.Step;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /** The map against a deliberately naive model of the same rules, on random command sequences. */
 class LruTtlMapPropertyTest {
+  static final int TRIALS = 1000;
+  static final int MAX_PROGRAM_LENGTH = 200;
 
-  @Property(tries = 1000)
-  void answersEveryCommandAndReadAsTheReferenceModelDoes(@ForAll("programs") List<Step> program) {
-    LruTtlMap map = new LruTtlMap();
-    ReferenceModel model = new ReferenceModel();
-    long clock = Programs.START_MILLIS;
-
-    for (int i = 0; i < program.size(); i++) {
-      Step step = program.get(i);
-      long at = Programs.runAt(clock, step);
-      Object actual = withoutMessages(Programs.run(step, map, at));
-      Object expected = Programs.run(step, model, at);
-      clock = Programs.timeAfter(clock, step);
-
-      assertThat(actual).as("step %d: %s", i, step).isEqualTo(expected);
-      assertThat(MapContents.of(map)).as("state after step %d: %s", i, step)
-          .isEqualTo(new MapContents(model.entriesInLruOrder(), model.state(), model.bytes()));
-    }
+  @Test
+  void answersEveryCommandAndReadAsTheReferenceModelDoes() {
+    PropertyRunner.check("answersEveryCommandAndReadAsTheReferenceModelDoes", TRIALS,
+        Programs.upTo(MAX_PROGRAM_LENGTH), answersAsTheModelDoes(ReferenceModel::new));
   }
 
-  @Provide
-  Arbitrary<List<Step>> programs() {
-    return Programs.programs(200);
+  /**
+   * After every step the map has answered as a fresh model does, holds what it holds, and
+   * keeps its invariants ({@link Programs#run} checks them).
+   */
+  static PropertyRunner.Property<List<Step>> answersAsTheModelDoes(
+      Supplier<ReferenceModel> models) {
+    return program -> {
+      LruTtlMap map = new LruTtlMap();
+      ReferenceModel model = models.get();
+      long clock = Programs.START_MILLIS;
+
+      for (int i = 0; i < program.size(); i++) {
+        Step step = program.get(i);
+        long at = Programs.runAt(clock, step);
+        Object actual = withoutMessages(Programs.run(step, map, at));
+        Object expected = Programs.run(step, model, at);
+        clock = Programs.timeAfter(clock, step);
+
+        assertThat(actual).as("answer to step %d: %s", i, step).isEqualTo(expected);
+        assertThat(MapContents.of(map)).as("state after step %d: %s", i, step)
+            .isEqualTo(new MapContents(model.entriesInLruOrder(), model.state(), model.bytes()));
+      }
+    };
   }
 
   /** The model does not write refusal messages; only reasons are compared. */

@@ -1,21 +1,21 @@
 package io.pensieve.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
+import java.util.SplittableRandom;
+import java.util.StringJoiner;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
- * Random command sequences for property tests: a small key space so that commands collide, tight
- * limits so that eviction, refusal and expiry all happen, and time that mostly moves forward but
- * sometimes steps back, as it does when leadership changes.
+ * Programs for property tests: sequences of map commands and reads, each with its time offset,
+ * how to run them on the map or the reference model, how to shrink them and how to print them.
+ * {@link ProgramGenerator} makes them.
  */
 public final class Programs {
   public static final long START_MILLIS = 1_700_000_000_000L;
@@ -25,177 +25,261 @@ public final class Programs {
   /** One command with its time offset from the previous one. */
   public sealed interface Step {
     long advanceMillis();
+
+    /** Variants of this step with simpler arguments, for shrinking. */
+    List<Step> simpler();
+
+    /** This step with another time offset. */
+    Step withAdvance(long advanceMillis);
   }
 
   public record Put(byte[] key, byte[] value, OptionalLong ttl, boolean prev, long advanceMillis)
       implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Put(key, value, ttl, prev, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new Put(k, value, ttl, prev, advanceMillis));
+      }
+      for (byte[] v : simplerValues(value)) {
+        out.add(new Put(key, v, ttl, prev, advanceMillis));
+      }
+      for (OptionalLong t : simplerTtls(ttl)) {
+        out.add(new Put(key, value, t, prev, advanceMillis));
+      }
+      if (prev) {
+        out.add(new Put(key, value, ttl, false, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Put(key, value, ttl, prev, a));
+      }
+      return out;
+    }
+
     @Override public String toString() {
-      return "Put(" + hex(key) + "=" + hex(value) + ", ttl=" + ttl + ", prev=" + prev + ", +"
-          + advanceMillis + ")";
+      return "put " + show(key) + " = " + show(value) + showTtl(ttl) + (prev ? " prev" : "")
+          + showAdvance(advanceMillis);
     }
   }
 
   public record Cas(byte[] key, Expectation expected, byte[] value, OptionalLong ttl,
       boolean prev, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Cas(key, expected, value, ttl, prev, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      out.add(new Put(key, value, ttl, prev, advanceMillis));
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new Cas(k, expected, value, ttl, prev, advanceMillis));
+      }
+      for (byte[] v : simplerValues(value)) {
+        out.add(new Cas(key, expected, v, ttl, prev, advanceMillis));
+      }
+      for (OptionalLong t : simplerTtls(ttl)) {
+        out.add(new Cas(key, expected, value, t, prev, advanceMillis));
+      }
+      if (prev) {
+        out.add(new Cas(key, expected, value, ttl, false, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Cas(key, expected, value, ttl, prev, a));
+      }
+      return out;
+    }
+
     @Override public String toString() {
-      return "Cas(" + hex(key) + " if " + expected + " = " + hex(value) + ", ttl=" + ttl + ", +"
-          + advanceMillis + ")";
+      return "cas " + show(key) + " if " + show(expected) + " = " + show(value) + showTtl(ttl)
+          + (prev ? " prev" : "") + showAdvance(advanceMillis);
     }
   }
 
   public record Delete(byte[] key, Optional<Expectation> expected, boolean prev,
       long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Delete(key, expected, prev, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      if (expected.isPresent()) {
+        out.add(new Delete(key, Optional.empty(), prev, advanceMillis));
+      }
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new Delete(k, expected, prev, advanceMillis));
+      }
+      if (prev) {
+        out.add(new Delete(key, expected, false, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Delete(key, expected, prev, a));
+      }
+      return out;
+    }
+
     @Override public String toString() {
-      return "Delete(" + hex(key) + " if " + expected + ", +" + advanceMillis + ")";
+      return "delete " + show(key) + expected.map(e -> " if " + show(e)).orElse("")
+          + (prev ? " prev" : "") + showAdvance(advanceMillis);
     }
   }
 
   public record Touch(List<byte[]> keys, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Touch(keys, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        List<byte[]> fewer = new ArrayList<>(keys);
+        fewer.remove(i);
+        out.add(new Touch(fewer, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Touch(keys, a));
+      }
+      return out;
+    }
+
     @Override public String toString() {
-      return "Touch(" + keys.stream().map(Programs::hex).toList() + ", +" + advanceMillis + ")";
+      StringJoiner shown = new StringJoiner(" ");
+      keys.forEach(k -> shown.add(show(k)));
+      return "touch " + shown + showAdvance(advanceMillis);
     }
   }
 
-  public record Expire(int maxEntries, long advanceMillis) implements Step {}
+  public record Expire(int maxEntries, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Expire(maxEntries, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      if (maxEntries > 1) {
+        out.add(new Expire(1, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Expire(maxEntries, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "expire up to " + maxEntries + showAdvance(advanceMillis);
+    }
+  }
 
   public record Configure(SettingsUpdate update, boolean onlyIfUnconfigured, long advanceMillis)
-      implements Step {}
+      implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Configure(update, onlyIfUnconfigured, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      SettingsUpdate u = update;
+      if (u.maxEntries().isPresent()) {
+        out.add(with(new SettingsUpdate(OptionalLong.empty(), u.maxBytes(), u.evictionPolicy(),
+            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
+      }
+      if (u.maxBytes().isPresent()) {
+        out.add(with(new SettingsUpdate(u.maxEntries(), OptionalLong.empty(), u.evictionPolicy(),
+            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
+      }
+      if (u.evictionPolicy().isPresent()) {
+        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), Optional.empty(),
+            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
+      }
+      if (u.defaultTtlMillis().isPresent()) {
+        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
+            OptionalLong.empty(), u.maxKeyBytes(), u.maxValueBytes())));
+      }
+      if (u.maxKeyBytes().isPresent()) {
+        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
+            u.defaultTtlMillis(), OptionalInt.empty(), u.maxValueBytes())));
+      }
+      if (u.maxValueBytes().isPresent()) {
+        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
+            u.defaultTtlMillis(), u.maxKeyBytes(), OptionalInt.empty())));
+      }
+      if (onlyIfUnconfigured) {
+        out.add(new Configure(update, false, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Configure(update, onlyIfUnconfigured, a));
+      }
+      return out;
+    }
+
+    private Configure with(SettingsUpdate simpler) {
+      return new Configure(simpler, onlyIfUnconfigured, advanceMillis);
+    }
+
+    @Override public String toString() {
+      StringJoiner fields = new StringJoiner(" ");
+      update.maxEntries().ifPresent(v -> fields.add("max_entries=" + v));
+      update.maxBytes().ifPresent(v -> fields.add("max_bytes=" + v));
+      update.evictionPolicy().ifPresent(v -> fields.add("policy=" + v));
+      update.defaultTtlMillis().ifPresent(v -> fields.add("default_ttl=" + v));
+      update.maxKeyBytes().ifPresent(v -> fields.add("max_key_bytes=" + v));
+      update.maxValueBytes().ifPresent(v -> fields.add("max_value_bytes=" + v));
+      return "configure " + fields + (onlyIfUnconfigured ? " only-if-unconfigured" : "")
+          + showAdvance(advanceMillis);
+    }
+  }
 
   /** A read at the current time plus {@code advanceMillis}; it does not move the time. */
   public record Get(byte[] key, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Get(key, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new Get(k, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Get(key, a));
+      }
+      return out;
+    }
+
     @Override public String toString() {
-      return "Get(" + hex(key) + ", +" + advanceMillis + ")";
+      return "get " + show(key) + (advanceMillis == 0 ? "" : " looking " + advanceMillis
+          + " ms ahead");
     }
   }
 
-  public static Arbitrary<List<Step>> programs(int maxLength) {
-    return Arbitraries.<Step>frequencyOf(
-            weighted(10, puts()),
-            weighted(4, compareAndSets()),
-            weighted(3, deletes()),
-            weighted(2, touches()),
-            weighted(2, expires()),
-            weighted(2, configures()),
-            weighted(6, gets()))
-        .list().ofMaxSize(maxLength);
-  }
-
-  private static <T> Tuple2<Integer, Arbitrary<? extends T>> weighted(
-      int weight, Arbitrary<? extends T> arbitrary) {
-    return Tuple.of(weight, arbitrary);
-  }
+  // ---- running ----
 
   /**
-   * Mostly eight hot keys, so that commands collide; sometimes one of forty more, so that more
-   * entries expire at once than one command removes; rarely the empty key or one longer than
-   * any key limit generated.
+   * Runs {@code step} on the map at {@code nowMillis} and, unless it is a read, checks the
+   * map's invariants after it; returns what the map answered.
    */
-  private static Arbitrary<byte[]> keys() {
-    return Arbitraries.<String>frequencyOf(
-            weighted(16, Arbitraries.of("a", "b", "c", "d", "ee", "ff", "ggg", "hhhh")),
-            weighted(6, Arbitraries.integers().between(0, 39).map(i -> "k" + i)),
-            weighted(1, Arbitraries.of("", "toolong-key")))
-        .map(String::getBytes);
-  }
-
-  /** A few fixed values, so that value comparisons match often, and random ones. */
-  private static Arbitrary<byte[]> values() {
-    return Arbitraries.oneOf(
-        Arbitraries.of("", "x", "yy", "value").map(String::getBytes),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(24));
-  }
-
-  private static Arbitrary<OptionalLong> ttls() {
-    return Arbitraries.oneOf(
-        Arbitraries.just(OptionalLong.empty()),
-        Arbitraries.just(OptionalLong.of(0)),
-        Arbitraries.longs().between(1, 60).map(OptionalLong::of),
-        // a few common TTLs, so that entries often expire at the same instant
-        Arbitraries.of(5L, 10L).map(OptionalLong::of),
-        Arbitraries.just(OptionalLong.of(-1)));
-  }
-
-  private static Arbitrary<Long> advances() {
-    return Arbitraries.<Long>frequencyOf(
-        weighted(4, Arbitraries.just(0L)),
-        weighted(8, Arbitraries.longs().between(1, 10)),
-        weighted(1, Arbitraries.longs().between(-20, -1)),
-        weighted(1, Arbitraries.longs().between(30, 100)));
-  }
-
-  private static Arbitrary<Expectation> expectations() {
-    return Arbitraries.oneOf(
-        Arbitraries.longs().between(0, 12).map(Expectation::version),
-        values().map(Expectation::value),
-        Arbitraries.just(Expectation.absent()));
-  }
-
-  private static Arbitrary<Put> puts() {
-    return Combinators.combine(keys(), values(), ttls(), Arbitraries.of(true, false), advances())
-        .as(Put::new);
-  }
-
-  private static Arbitrary<Cas> compareAndSets() {
-    return Combinators.combine(keys(), expectations(), values(), ttls(),
-        Arbitraries.of(true, false), advances()).as(Cas::new);
-  }
-
-  private static Arbitrary<Delete> deletes() {
-    return Combinators.combine(keys(), expectations().optional(0.3), Arbitraries.of(true, false),
-        advances()).as(Delete::new);
-  }
-
-  private static Arbitrary<Touch> touches() {
-    return Combinators.combine(keys().list().ofMaxSize(4), advances()).as(Touch::new);
-  }
-
-  private static Arbitrary<Expire> expires() {
-    Arbitrary<Integer> limits = Arbitraries.<Integer>frequencyOf(
-        weighted(5, Arbitraries.integers().between(0, 3)),
-        weighted(1, Arbitraries.integers().between(4, 30)));
-    return Combinators.combine(limits, advances()).as(Expire::new);
-  }
-
-  private static Arbitrary<Get> gets() {
-    return Combinators.combine(keys(), Arbitraries.longs().between(0, 40)).as(Get::new);
-  }
-
-  private static Arbitrary<Configure> configures() {
-    Arbitrary<OptionalLong> maxEntries = sometimes(Arbitraries.longs().between(-1, 30), 0.6);
-    Arbitrary<OptionalLong> maxBytes = sometimes(Arbitraries.longs().between(0, 600), 0.5);
-    Arbitrary<Optional<EvictionPolicy>> policy =
-        Arbitraries.of(EvictionPolicy.class).optional(0.5);
-    Arbitrary<OptionalLong> defaultTtl = sometimes(Arbitraries.longs().between(0, 50), 0.4);
-    Arbitrary<OptionalInt> maxKey = Arbitraries.integers().between(1, 5).optional(0.4)
-        .map(o -> o.map(OptionalInt::of).orElse(OptionalInt.empty()));
-    Arbitrary<OptionalInt> maxValue = Arbitraries.integers().between(0, 30).optional(0.4)
-        .map(o -> o.map(OptionalInt::of).orElse(OptionalInt.empty()));
-    Arbitrary<SettingsUpdate> updates = Combinators.combine(
-        maxEntries, maxBytes, policy, defaultTtl, maxKey, maxValue).as(SettingsUpdate::new);
-    return Combinators.combine(updates, Arbitraries.of(true, false), advances())
-        .as(Configure::new);
-  }
-
-  private static Arbitrary<OptionalLong> sometimes(Arbitrary<Long> values, double presence) {
-    return values.optional(presence).map(o -> o.map(OptionalLong::of).orElse(OptionalLong.empty()));
-  }
-
-  /** Runs {@code step} on the map at {@code nowMillis}; returns what it answered. */
   public static Object run(Step step, LruTtlMap map, long nowMillis) {
+    Object answer;
     if (step instanceof Put p) {
-      return map.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
+      answer = map.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
     } else if (step instanceof Cas c) {
-      return map.compareAndSet(c.key(), c.expected(), c.value(), c.ttl(), c.prev(), nowMillis);
+      answer = map.compareAndSet(c.key(), c.expected(), c.value(), c.ttl(), c.prev(), nowMillis);
     } else if (step instanceof Delete d) {
-      return map.delete(d.key(), d.expected(), d.prev(), nowMillis);
+      answer = map.delete(d.key(), d.expected(), d.prev(), nowMillis);
     } else if (step instanceof Touch t) {
-      return map.touch(t.keys(), nowMillis);
+      answer = map.touch(t.keys(), nowMillis);
     } else if (step instanceof Expire e) {
-      return map.expire(e.maxEntries(), nowMillis);
+      answer = map.expire(e.maxEntries(), nowMillis);
     } else if (step instanceof Configure c) {
-      return map.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
+      answer = map.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
+    } else {
+      return map.get(((Get) step).key(), nowMillis);
     }
-    return map.get(((Get) step).key(), nowMillis);
+    map.checkInvariants();
+    return answer;
   }
 
   static Object run(Step step, ReferenceModel model, long nowMillis) {
@@ -238,7 +322,134 @@ public final class Programs {
     return previousMillis + step.advanceMillis();
   }
 
-  static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
+  // ---- as cases of a property ----
+
+  /** Random programs of up to {@code maxLength} steps, shrunk step by step. */
+  public static PropertyRunner.Domain<List<Step>> upTo(int maxLength) {
+    return new PropertyRunner.Domain<>() {
+      @Override public List<Step> generate(SplittableRandom random) {
+        return new ProgramGenerator(random).program(maxLength);
+      }
+
+      @Override public Stream<List<Step>> shrink(List<Step> failing) {
+        return shrunk(failing);
+      }
+
+      @Override public int size(List<Step> program) {
+        return program.size();
+      }
+
+      @Override public String describe(List<Step> program) {
+        return Programs.describe(program);
+      }
+    };
+  }
+
+  /**
+   * Smaller programs first: without halves, then quarters and so on down to single steps;
+   * then without one step whose clock advance passes to the next, for steps that only moved
+   * time on; then the same length with one step's arguments made simpler.
+   */
+  public static Stream<List<Step>> shrunk(List<Step> program) {
+    int n = program.size();
+    Stream<List<Step>> fewerSteps = Stream.iterate(Math.max(1, n / 2), k -> k >= 1, k -> k / 2)
+        .flatMap(chunk -> IntStream.iterate(0, start -> start < n, start -> start + chunk)
+            .mapToObj(start -> without(program, start, Math.min(n, start + chunk))));
+    Stream<List<Step>> timeKept = IntStream.range(0, n - 1)
+        .filter(i -> !(program.get(i) instanceof Get) && program.get(i).advanceMillis() != 0)
+        .mapToObj(i -> withoutKeepingTime(program, i));
+    Stream<List<Step>> simplerSteps = IntStream.range(0, n).boxed()
+        .flatMap(i -> program.get(i).simpler().stream().map(step -> replaced(program, i, step)));
+    return Stream.of(fewerSteps, timeKept, simplerSteps).flatMap(s -> s);
+  }
+
+  /** A program as numbered lines, with the time each step runs at. */
+  public static String describe(List<Step> program) {
+    StringBuilder out = new StringBuilder();
+    long clock = START_MILLIS;
+    for (int i = 0; i < program.size(); i++) {
+      Step step = program.get(i);
+      out.append(String.format("    %3d  t=%-5d %s%n", i, runAt(clock, step) - START_MILLIS,
+          step));
+      clock = timeAfter(clock, step);
+    }
+    return out.toString().stripTrailing();
+  }
+
+  private static List<Step> without(List<Step> program, int from, int to) {
+    List<Step> out = new ArrayList<>(program.subList(0, from));
+    out.addAll(program.subList(to, program.size()));
+    return out;
+  }
+
+  private static List<Step> withoutKeepingTime(List<Step> program, int index) {
+    List<Step> out = without(program, index, index + 1);
+    Step next = out.get(index);
+    out.set(index, next.withAdvance(next.advanceMillis() + program.get(index).advanceMillis()));
+    return out;
+  }
+
+  private static List<Step> replaced(List<Step> program, int index, Step step) {
+    List<Step> out = new ArrayList<>(program);
+    out.set(index, step);
+    return out;
+  }
+
+  // ---- simpler arguments ----
+
+  private static final byte[] SIMPLEST_KEY = {'a'};
+
+  private static List<byte[]> simplerKeys(byte[] key) {
+    return key.length == 1 && key[0] == 'a' || key.length == 0 ? List.of() : List.of(SIMPLEST_KEY);
+  }
+
+  private static List<byte[]> simplerValues(byte[] value) {
+    return value.length == 0 ? List.of() : List.of(new byte[0], new byte[value.length - 1]);
+  }
+
+  private static List<OptionalLong> simplerTtls(OptionalLong ttl) {
+    if (ttl.isEmpty()) {
+      return List.of();
+    }
+    long t = ttl.getAsLong();
+    return t > 1 ? List.of(OptionalLong.empty(), OptionalLong.of(t / 2))
+        : List.of(OptionalLong.empty());
+  }
+
+  private static List<Long> simplerAdvances(long advanceMillis) {
+    if (advanceMillis == 0) {
+      return List.of();
+    }
+    return Math.abs(advanceMillis) > 1 ? List.of(0L, advanceMillis / 2) : List.of(0L);
+  }
+
+  // ---- printing ----
+
+  /** Printable ASCII in quotes, anything else in hex. */
+  static String show(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0x20 || b > 0x7e || b == '"') {
+        return "0x" + HexFormat.of().formatHex(bytes);
+      }
+    }
+    return '"' + new String(bytes, StandardCharsets.US_ASCII) + '"';
+  }
+
+  private static String show(Expectation expected) {
+    if (expected instanceof Expectation.VersionIs v) {
+      return "version=" + v.version();
+    } else if (expected instanceof Expectation.ValueIs v) {
+      return "value=" + show(v.value());
+    }
+    return "absent";
+  }
+
+  private static String showTtl(OptionalLong ttl) {
+    return ttl.isPresent() ? " ttl=" + ttl.getAsLong() : "";
+  }
+
+  private static String showAdvance(long advanceMillis) {
+    return advanceMillis == 0 ? "" : " (clock " + (advanceMillis > 0 ? "+" : "") + advanceMillis
+        + " ms)";
   }
 }

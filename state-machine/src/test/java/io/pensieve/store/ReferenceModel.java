@@ -21,8 +21,23 @@ import java.util.OptionalLong;
  * kind. Refusals carry no message; compare reasons only.
  */
 final class ReferenceModel {
+  /**
+   * Mistakes to build into the model on purpose, so that a test can show that the property
+   * tests notice when the map and the model disagree on each of these rules.
+   */
+  enum PlantedBug {
+    NONE,
+    /** Entries that expire at the same instant go newest version first. */
+    REVERSED_EXPIRY_TIE_BREAK,
+    /** Under noeviction, a write that exactly fills max_bytes is refused. */
+    NOEVICTION_OFF_BY_ONE,
+    /** A touch leaves keys where they are in LRU order. */
+    TOUCH_DOES_NOT_MOVE_KEYS
+  }
+
   private record Value(byte[] value, long version, long createRevision, long expireAtMillis) {}
 
+  private final PlantedBug bug;
   private final LinkedHashMap<ByteBuffer, Value> entries = new LinkedHashMap<>();
   private Settings settings = Settings.DEFAULTS;
   private boolean configured;
@@ -30,6 +45,14 @@ final class ReferenceModel {
   private long clockMillis;
   private long evictions;
   private long expirations;
+
+  ReferenceModel() {
+    this(PlantedBug.NONE);
+  }
+
+  ReferenceModel(PlantedBug bug) {
+    this.bug = bug;
+  }
 
   Optional<Entry> get(byte[] key, long nowMillis) {
     Value v = entries.get(ByteBuffer.wrap(key));
@@ -95,6 +118,10 @@ final class ReferenceModel {
     int touched = 0;
     for (byte[] key : keys) {
       dropIfExpired(key);
+      if (bug == PlantedBug.TOUCH_DOES_NOT_MOVE_KEYS) {
+        touched += entries.containsKey(ByteBuffer.wrap(key)) ? 1 : 0;
+        continue;
+      }
       Value v = entries.remove(ByteBuffer.wrap(key));
       if (v != null) {
         entries.put(ByteBuffer.wrap(key.clone()), v);
@@ -159,8 +186,11 @@ final class ReferenceModel {
         due.add(e);
       }
     }
+    Comparator<Map.Entry<ByteBuffer, Value>> byVersion =
+        Comparator.comparingLong(e -> e.getValue().version);
     due.sort(Comparator.comparingLong((Map.Entry<ByteBuffer, Value> e) -> e.getValue().expireAtMillis)
-        .thenComparingLong(e -> e.getValue().version));
+        .thenComparing(
+            bug == PlantedBug.REVERSED_EXPIRY_TIE_BREAK ? byVersion.reversed() : byVersion));
     int removed = 0;
     for (Map.Entry<ByteBuffer, Value> e : due.subList(0, Math.min(limit, due.size()))) {
       entries.remove(e.getKey());
@@ -191,7 +221,10 @@ final class ReferenceModel {
         return refused(Refusal.NO_SPACE);
       }
       long added = newBytes - oldBytes;
-      if (added > 0 && settings.maxBytes() > 0 && bytes() + added > settings.maxBytes()) {
+      long limit = bug == PlantedBug.NOEVICTION_OFF_BY_ONE
+          ? settings.maxBytes() - 1
+          : settings.maxBytes();
+      if (added > 0 && settings.maxBytes() > 0 && bytes() + added > limit) {
         return refused(Refusal.NO_SPACE);
       }
     }

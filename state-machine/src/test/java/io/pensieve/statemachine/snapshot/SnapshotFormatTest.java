@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.statemachine.MemberDirectory;
+import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.EvictionPolicy;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
 import io.pensieve.store.Programs.Step;
 import io.pensieve.store.Programs;
+import io.pensieve.store.PropertyRunner;
 import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
 import java.io.ByteArrayOutputStream;
@@ -23,15 +25,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotFormatTest {
+  private static final int TRIALS = 300;
+  private static final int MAX_PROGRAM_LENGTH = 150;
   private static final long TERM = 3;
   private static final long INDEX = 1234;
   private static final MemberDirectory MEMBERS = MemberDirectory.of(List.of(
@@ -43,48 +45,70 @@ class SnapshotFormatTest {
   @TempDir
   Path dir;
 
-  @Property(tries = 300)
-  void mapsFedTheSameCommandsWriteIdenticalSnapshots(@ForAll("programs") List<Step> program) {
-    LruTtlMap first = new LruTtlMap();
-    LruTtlMap second = new LruTtlMap();
-    Programs.runAll(program, first, Programs.START_MILLIS);
-    Programs.runAll(program, second, Programs.START_MILLIS);
+  @Test
+  void mapsFedTheSameCommandsWriteIdenticalSnapshots() {
+    PropertyRunner.check("mapsFedTheSameCommandsWriteIdenticalSnapshots", TRIALS,
+        Programs.upTo(MAX_PROGRAM_LENGTH), program -> {
+          LruTtlMap first = new LruTtlMap();
+          LruTtlMap second = new LruTtlMap();
+          Programs.runAll(program, first, Programs.START_MILLIS);
+          Programs.runAll(program, second, Programs.START_MILLIS);
 
-    assertThat(bytesOf(first)).isEqualTo(bytesOf(second));
-    assertThat(SnapshotFormat.digest(first, MEMBERS))
-        .isEqualTo(SnapshotFormat.digest(second, MEMBERS));
+          assertThat(bytesOf(first)).isEqualTo(bytesOf(second));
+          assertThat(SnapshotFormat.digest(first, MEMBERS))
+              .isEqualTo(SnapshotFormat.digest(second, MEMBERS));
+        });
   }
 
-  @Property(tries = 300)
-  void aLoadedSnapshotEqualsAndBehavesLikeTheMapThatWroteIt(
-      @ForAll("programs") List<Step> before, @ForAll("programs") List<Step> after)
-      throws IOException {
-    LruTtlMap original = new LruTtlMap();
-    long clock = Programs.runAll(before, original, Programs.START_MILLIS).endMillis();
+  @Test
+  void aLoadedSnapshotEqualsAndBehavesLikeTheMapThatWroteIt() {
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    PropertyRunner.check("aLoadedSnapshotEqualsAndBehavesLikeTheMapThatWroteIt", TRIALS,
+        BeforeAndAfter.upTo(MAX_PROGRAM_LENGTH), programs -> {
+          LruTtlMap original = new LruTtlMap();
+          long clock =
+              Programs.runAll(programs.before(), original, Programs.START_MILLIS).endMillis();
 
-    // jqwik does not inject JUnit's temporary directories
-    Path file = Files.createTempFile("snapshot", "");
-    LoadedSnapshot loaded;
-    try {
-      Files.write(file, bytesOf(original));
-      loaded = SnapshotFormat.read(file);
-    } finally {
-      Files.delete(file);
+          Files.write(file, bytesOf(original));
+          LoadedSnapshot loaded = SnapshotFormat.read(file);
+
+          assertThat(loaded.term()).isEqualTo(TERM);
+          assertThat(loaded.index()).isEqualTo(INDEX);
+          assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original));
+          assertThat(loaded.members().all()).containsExactlyElementsOf(MEMBERS.all());
+          // same answers from here on: the rebuilt LRU list and expiry queue match too
+          assertThat(Programs.runAll(programs.after(), loaded.map(), clock))
+              .isEqualTo(Programs.runAll(programs.after(), original, clock));
+          assertThat(bytesOf(loaded.map())).isEqualTo(bytesOf(original));
+        });
+  }
+
+  /** Commands run before a snapshot is written, and commands run on the map and its copy. */
+  private record BeforeAndAfter(List<Step> before, List<Step> after) {
+    static PropertyRunner.Domain<BeforeAndAfter> upTo(int maxLength) {
+      PropertyRunner.Domain<List<Step>> programs = Programs.upTo(maxLength);
+      return new PropertyRunner.Domain<>() {
+        @Override public BeforeAndAfter generate(SplittableRandom random) {
+          return new BeforeAndAfter(programs.generate(random), programs.generate(random));
+        }
+
+        @Override public Stream<BeforeAndAfter> shrink(BeforeAndAfter failing) {
+          return Stream.concat(
+              Programs.shrunk(failing.before()).map(b -> new BeforeAndAfter(b, failing.after())),
+              Programs.shrunk(failing.after()).map(a -> new BeforeAndAfter(failing.before(), a)));
+        }
+
+        @Override public int size(BeforeAndAfter value) {
+          return value.before().size() + value.after().size();
+        }
+
+        @Override public String describe(BeforeAndAfter value) {
+          return "    before the snapshot:\n" + Programs.describe(value.before())
+              + "\n    after it, on the map and on the loaded copy:\n"
+              + Programs.describe(value.after());
+        }
+      };
     }
-
-    assertThat(loaded.term()).isEqualTo(TERM);
-    assertThat(loaded.index()).isEqualTo(INDEX);
-    assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original));
-    assertThat(loaded.members().all()).containsExactlyElementsOf(MEMBERS.all());
-    // same answers from here on: the rebuilt LRU list and expiry queue match too
-    assertThat(Programs.runAll(after, loaded.map(), clock))
-        .isEqualTo(Programs.runAll(after, original, clock));
-    assertThat(bytesOf(loaded.map())).isEqualTo(bytesOf(original));
-  }
-
-  @Provide
-  Arbitrary<List<Step>> programs() {
-    return Programs.programs(150);
   }
 
   @Test
@@ -160,6 +184,45 @@ class SnapshotFormatTest {
         .hasMessageEndingWith("duplicate key");
   }
 
+  @Test
+  void aMapThatBreaksAnInvariantIsRefusedEvenWithAValidChecksum() throws IOException {
+    LruTtlMap map = new LruTtlMap();
+    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    byte[] snapshot = bytesOf(map);
+    // the second entry ends in version, create revision and expiry, one byte each, then the CRC
+    int secondVersion = snapshot.length - 4 - 3;
+    assertThat(snapshot[secondVersion]).isEqualTo((byte) 2);
+    snapshot[secondVersion] = 1;
+    snapshot[secondVersion + 1] = 1;
+    Path file = dir.resolve("snapshot.3_1234");
+    Files.write(file, withValidCrc(snapshot));
+
+    assertThatThrownBy(() -> SnapshotFormat.read(file))
+        .isInstanceOf(CorruptSnapshotException.class)
+        .hasMessageEndingWith("map invariant broken: two entries have version 1");
+  }
+
+  @Test
+  void aMapOverItsLruLimitsIsRefused() throws IOException {
+    LruTtlMap map = new LruTtlMap();
+    map.configure(SettingsUpdate.replacingAll(
+        new Settings(2, 0, EvictionPolicy.LRU, 0, 16, 64)), false, 1);
+    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    byte[] snapshot = bytesOf(map);
+    // max_entries is the first field of the settings: lower it to one below the two entries
+    int at = indexOf(snapshot, SettingsMapping.toProto(map.settings()).toByteArray());
+    assertThat(snapshot[at + 1]).isEqualTo((byte) 2);
+    snapshot[at + 1] = 1;
+    Path file = dir.resolve("snapshot.3_1234");
+    Files.write(file, withValidCrc(snapshot));
+
+    assertThatThrownBy(() -> SnapshotFormat.read(file))
+        .isInstanceOf(CorruptSnapshotException.class)
+        .hasMessageContaining("map invariant broken: 2 entries of 132 bytes under lru with max_entries 1");
+  }
+
   // ---- helpers ----
 
   /** A few entries with every feature: TTLs, overwrites, settings, counters. */
@@ -190,6 +253,15 @@ class SnapshotFormatTest {
     Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
     Files.write(file, bytesOf(map));
     return file;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static byte[] withValidCrc(byte[] snapshot) {

@@ -1,0 +1,173 @@
+package io.pensieve.store;
+
+import io.pensieve.store.Programs.Cas;
+import io.pensieve.store.Programs.Configure;
+import io.pensieve.store.Programs.Delete;
+import io.pensieve.store.Programs.Expire;
+import io.pensieve.store.Programs.Get;
+import io.pensieve.store.Programs.Put;
+import io.pensieve.store.Programs.Step;
+import io.pensieve.store.Programs.Touch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+
+/**
+ * Random programs from one seeded source: a small key space so that commands collide, tight
+ * limits so that eviction, refusal and expiry all happen, and time that mostly moves forward but
+ * sometimes steps back, as it does when leadership changes.
+ */
+final class ProgramGenerator {
+  private static final String[] HOT_KEYS = {"a", "b", "c", "d", "ee", "ff", "ggg", "hhhh"};
+  private static final String[] ODD_KEYS = {"", "toolong-key"};
+  private static final String[] COMMON_VALUES = {"", "x", "yy", "value"};
+
+  private final SplittableRandom random;
+  /**
+   * Whether this program's clock mostly stands still. Then many entries share an expiry
+   * instant, and the order in which they expire is put to the test.
+   */
+  private final boolean slowClock;
+
+  ProgramGenerator(SplittableRandom random) {
+    this.random = random;
+    this.slowClock = random.nextInt(3) == 0;
+  }
+
+  /** Short programs as often as long ones: most bugs need only a few steps to show. */
+  List<Step> program(int maxLength) {
+    int length = random.nextBoolean()
+        ? random.nextInt(Math.min(maxLength, 20) + 1)
+        : random.nextInt(maxLength + 1);
+    List<Step> program = new ArrayList<>(length);
+    for (int i = 0; i < length; i++) {
+      program.add(step());
+    }
+    return program;
+  }
+
+  private Step step() {
+    int pick = random.nextInt(29);
+    if (pick < 10) {
+      return new Put(key(), value(), ttl(), random.nextBoolean(), advance());
+    } else if (pick < 14) {
+      return new Cas(key(), expectation(), value(), ttl(), random.nextBoolean(), advance());
+    } else if (pick < 17) {
+      Optional<Expectation> expected =
+          random.nextInt(10) < 3 ? Optional.of(expectation()) : Optional.empty();
+      return new Delete(key(), expected, random.nextBoolean(), advance());
+    } else if (pick < 19) {
+      List<byte[]> keys = new ArrayList<>();
+      for (int n = random.nextInt(5); n > 0; n--) {
+        keys.add(key());
+      }
+      return new Touch(keys, advance());
+    } else if (pick < 21) {
+      int limit = random.nextInt(6) < 5 ? between(0, 3) : between(4, 30);
+      return new Expire(limit, advance());
+    } else if (pick < 23) {
+      return new Configure(settingsUpdate(), random.nextBoolean(), advance());
+    }
+    return new Get(key(), between(0, 40));
+  }
+
+  /**
+   * Mostly eight hot keys, so that commands collide; sometimes one of forty more, so that more
+   * entries expire at once than one command removes; rarely the empty key or one longer than
+   * any key limit generated.
+   */
+  private byte[] key() {
+    int pick = random.nextInt(23);
+    String key = pick < 16 ? oneOf(HOT_KEYS)
+        : pick < 22 ? "k" + random.nextInt(40)
+        : oneOf(ODD_KEYS);
+    return key.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A few fixed values, so that value comparisons match often, and random ones. */
+  private byte[] value() {
+    if (random.nextBoolean()) {
+      return oneOf(COMMON_VALUES).getBytes(StandardCharsets.US_ASCII);
+    }
+    byte[] value = new byte[random.nextInt(25)];
+    random.nextBytes(value);
+    return value;
+  }
+
+  private OptionalLong ttl() {
+    return switch (random.nextInt(6)) {
+      case 0 -> OptionalLong.empty();
+      case 1 -> OptionalLong.of(0);
+      case 2 -> OptionalLong.of(between(1, 60));
+      // two common TTLs, so that entries often expire at the same instant and the order
+      // among them matters
+      case 3, 4 -> OptionalLong.of(random.nextBoolean() ? 5 : 10);
+      default -> OptionalLong.of(-1);
+    };
+  }
+
+  private long advance() {
+    if (slowClock && random.nextInt(5) < 4) {
+      return 0;
+    }
+    int pick = random.nextInt(14);
+    if (pick < 4) {
+      return 0;
+    } else if (pick < 12) {
+      return between(1, 10);
+    } else if (pick < 13) {
+      return between(-20, -1);
+    }
+    return between(30, 100);
+  }
+
+  private Expectation expectation() {
+    return switch (random.nextInt(3)) {
+      case 0 -> Expectation.version(between(0, 12));
+      case 1 -> Expectation.value(value());
+      default -> Expectation.absent();
+    };
+  }
+
+  private SettingsUpdate settingsUpdate() {
+    OptionalLong maxEntries = random.nextInt(10) < 6
+        ? OptionalLong.of(between(-1, 30)) : OptionalLong.empty();
+    OptionalLong maxBytes = random.nextBoolean() ? OptionalLong.of(maxBytes()) : OptionalLong.empty();
+    Optional<EvictionPolicy> policy = random.nextBoolean()
+        ? Optional.of(oneOf(EvictionPolicy.values())) : Optional.empty();
+    OptionalLong defaultTtl = random.nextInt(10) < 4
+        ? OptionalLong.of(between(0, 50)) : OptionalLong.empty();
+    OptionalInt maxKey = random.nextInt(10) < 4 ? OptionalInt.of(between(1, 5)) : OptionalInt.empty();
+    OptionalInt maxValue =
+        random.nextInt(10) < 4 ? OptionalInt.of(between(0, 30)) : OptionalInt.empty();
+    return new SettingsUpdate(maxEntries, maxBytes, policy, defaultTtl, maxKey, maxValue);
+  }
+
+  /**
+   * Any limit up to 600 bytes, or one that a few small entries fill exactly, so that a write
+   * that just fits (or just does not) happens often enough to check both sides of the limit.
+   */
+  private long maxBytes() {
+    if (random.nextBoolean()) {
+      return between(0, 600);
+    }
+    long bytes = 0;
+    for (int n = between(1, 6); n > 0; n--) {
+      bytes += LruTtlMap.ENTRY_OVERHEAD_BYTES + between(1, 2) + oneOf(COMMON_VALUES).length();
+    }
+    return bytes;
+  }
+
+  private int between(int min, int max) {
+    return random.nextInt(min, max + 1);
+  }
+
+  @SafeVarargs
+  private <T> T oneOf(T... choices) {
+    return choices[random.nextInt(choices.length)];
+  }
+}
