@@ -1,6 +1,5 @@
 package io.pensieve.server.process;
 
-import io.pensieve.server.PensieveMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,8 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code pensieve} node in a JVM of its own, started from the test's class path. */
+/**
+ * A {@code pensieve} node in a JVM of its own, started as every node is: by the launcher
+ * {@code bin/pensieve} of the server's packaged tree ({@code server/target}, which
+ * {@code mvn package} builds before the integration tests run), with the JVM flags it sets.
+ */
 public final class NodeProcess implements AutoCloseable {
+  /**
+   * Only the heap: several nodes and the build share two cores. The collector and the compiler
+   * are the launcher's, those a deployed node runs.
+   */
+  static final String JAVA_OPTS = "-Xmx256m";
+
   private final Process process;
   private final Path log;
 
@@ -30,20 +39,36 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess start(List<String> flags, Map<String, String> env, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        // a small heap and the quick JIT: several JVMs share two cores
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"),
-        PensieveMain.class.getName()));
+    List<String> command = new ArrayList<>(List.of(launcher().toString()));
     command.addAll(flags);
-    Files.writeString(log, "---- " + String.join(" ", command) + System.lineSeparator(),
+    Files.writeString(log, "---- PENSIEVE_JAVA_OPTS=" + JAVA_OPTS + " "
+        + String.join(" ", command) + System.lineSeparator(),
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(env);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(name -> name.startsWith("PENSIEVE_"));
+    environment.put("JAVA_HOME", System.getProperty("java.home"));
+    environment.put("PENSIEVE_JAVA_OPTS", JAVA_OPTS);
+    environment.putAll(env);
     return new NodeProcess(builder.start(), log);
+  }
+
+  /** {@code server/target/bin/pensieve}, found from the module or repository a test runs in. */
+  static Path launcher() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("deploy/bin/pensieve"))) {
+        Path launcher = dir.resolve("server/target/bin/pensieve");
+        if (!Files.isExecutable(launcher)) {
+          throw new IllegalStateException(launcher + " is missing: the node's tree is built by "
+              + "mvn -pl server -am package, which verify runs before the integration tests");
+        }
+        return launcher;
+      }
+    }
+    throw new IllegalStateException(
+        "no deploy/bin/pensieve above " + Path.of("").toAbsolutePath());
   }
 
   /** A port free right now, found by binding port 0: processes cannot report theirs back. */
