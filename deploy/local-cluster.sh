@@ -6,11 +6,14 @@
 # then `./pvctl member add nK 127.0.0.1:1000K`.
 # Knobs: PENSIEVE_PORT_OFFSET (added to every port, default 0, for a second cluster beside the
 # first; DATA goes to ./data-<offset>/ then), PENSIEVE_HEAP (default 1g), PENSIEVE_JAVA_OPTS (extra JVM flags), and any PENSIEVE_*
-# node setting (see: java -cp ... io.pensieve.server.PensieveMain --help).
-# Nodes start with a class data sharing archive, server/target/pensieve.jsa: the classes of
-# Ratis, gRPC, Jetty and the node already parsed and verified, so a node starts, and restarts,
-# on about half the CPU. It is made when missing or older than the jars, by starting one node
-# alone once (about 10 s); PENSIEVE_CDS=off starts the nodes without it.
+# node setting (see: server/target/bin/pensieve --help).
+# Each node runs server/target/bin/pensieve, the launcher of deploy/bin/pensieve copied into the
+# built tree by mvn package: the JVM flags are the launcher's, this script adds only the heap.
+# Nodes start with a class data sharing archive in server/target/cds/ (the launcher's
+# PENSIEVE_CDS_DIR): the classes of Ratis, gRPC, Jetty and the node already parsed and verified,
+# so a node starts, and restarts, on about half the CPU. It is made when missing or older than
+# the jars, by starting one node alone once (about 10 s); PENSIEVE_CDS=off starts the nodes
+# without it.
 # PENSIEVE_TLS_DIR=DIR turns TLS on: each node gets DIR/<node>.pem, DIR/<node>-key.pem and
 # DIR/ca.pem (made by deploy/tls/make-dev-certs.sh when missing); clients then use https://
 # and pvctl --cacert DIR/ca.pem.
@@ -27,8 +30,10 @@ RAFT_PORTS=($((10001 + OFFSET)) $((10002 + OFFSET)) $((10003 + OFFSET)))
 DATA="$root/data"
 (( OFFSET == 0 )) || DATA="$root/data-$OFFSET"
 JAR="$root/server/target/pensieve-server.jar"
+LAUNCHER="$root/server/target/bin/pensieve"
 HEAP=${PENSIEVE_HEAP:-1g}
-CDS_ARCHIVE="$root/server/target/pensieve.jsa"
+JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${PENSIEVE_JAVA_OPTS:-}"  # the launcher's PENSIEVE_JAVA_OPTS
+CDS_DIR="$root/server/target/cds"
 CDS=${PENSIEVE_CDS:-on}
 WAIT_SECONDS=${PENSIEVE_WAIT_SECONDS:-60}
 
@@ -45,33 +50,44 @@ running_pid() {  # prints the pid of a node this script started, if it is still 
 }
 
 build_if_missing() {
-  if [[ ! -f $JAR || ! -d $root/server/target/lib ]]; then
+  if [[ ! -f $JAR || ! -d $root/server/target/lib || ! -x $LAUNCHER ]]; then
     say "Building the jars (mvn -DskipTests package)..."
     mvn -B -q -DskipTests -pl server -am package
   fi
 }
 
-# The class data sharing archive: one node started alone on ephemeral ports with
-# -XX:ArchiveClassesAtExit, sent a write and a read, and stopped; the JVM writes the classes it
-# loaded as it exits. A JVM that finds the archive stale (other jars, another JDK) says so once
-# and starts without it.
+# The class data sharing archive: one node started alone on ephemeral ports through the launcher
+# with PENSIEVE_CDS_DIR, sent a write and a read, and stopped; the JVM writes the classes it
+# loaded as it exits. The three nodes are given PENSIEVE_CDS_DIR only once the archive is there,
+# so that they read it rather than each write it. A JVM that finds the archive stale (another
+# JDK) says so once and starts without it.
+made_since_build() {  # file: it exists and no jar is newer
+  [[ -e $1 ]] && [[ -z $(find "$JAR" "$root/server/target/lib" -newer "$1" -name '*.jar' \
+    -print -quit) ]]
+}
+
+cds_usable() {  # an archive made from these jars
+  local f
+  [[ $CDS == off ]] && return 1
+  for f in "$CDS_DIR"/pensieve-*.jsa; do
+    [[ -s $f ]] && made_since_build "$f" && return 0
+  done
+  return 1
+}
+
 cds_archive() {
   [[ $CDS == off ]] && return 0
-  local made
-  for made in "$CDS_ARCHIVE" "$CDS_ARCHIVE.failed"; do  # made, or tried, since the last build
-    if [[ -e $made ]] && [[ -z $(find "$JAR" "$root/server/target/lib" -newer "$made" \
-        -name '*.jar' -print -quit) ]]; then
-      return 0
-    fi
-  done
-  say "Making the class data sharing archive $CDS_ARCHIVE (one node started alone, once)..."
+  # made, or tried, since the last build
+  if cds_usable || made_since_build "$CDS_DIR/failed"; then return 0; fi
+  say "Making the class data sharing archive in $CDS_DIR (one node started alone, once)..."
   local dir log pid port="" _
   dir=$(mktemp -d)
   log="$dir/node.log"
-  java -Xms"$HEAP" -Xmx"$HEAP" -XX:ArchiveClassesAtExit="$CDS_ARCHIVE.$$.tmp" \
-    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain --node-id cds \
-    --listen-host 127.0.0.1 --port 0 --grpc-port 0 --raft-port 0 --data-dir "$dir/data" \
-    >"$log" 2>&1 &
+  mkdir -p "$CDS_DIR"
+  rm -f "$CDS_DIR/failed"
+  PENSIEVE_CDS_DIR="$CDS_DIR" PENSIEVE_JAVA_OPTS="$JAVA_OPTS" "$LAUNCHER" \
+    --node-id cds --listen-host 127.0.0.1 --port 0 --grpc-port 0 --raft-port 0 \
+    --data-dir "$dir/data" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do
     port=$(sed -n 's/.* started: REST 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$log")
@@ -89,12 +105,9 @@ cds_archive() {
   fi
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || true
-  if [[ -n $port && -s $CDS_ARCHIVE.$$.tmp ]]; then
-    mv "$CDS_ARCHIVE.$$.tmp" "$CDS_ARCHIVE"
-    rm -f "$CDS_ARCHIVE.failed"
-  else
-    rm -f "$CDS_ARCHIVE.$$.tmp" "$CDS_ARCHIVE"
-    touch "$CDS_ARCHIVE.failed"
+  if [[ -z $port ]] || ! compgen -G "$CDS_DIR/pensieve-*.jsa" >/dev/null; then
+    rm -f "$CDS_DIR"/pensieve-*.jsa
+    touch "$CDS_DIR/failed"
     say "Could not make the archive (see below); the nodes start without it until the next build."
     tail -5 "$log"
   fi
@@ -139,19 +152,14 @@ ready_json() {  # /ready needs no token, auth on or off
 leader_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("leader",""))'; }
 
 start_node() {  # id rest grpc raft [flags...]
-  local n=$1 rest=$2 grpc=$3 raft=$4 tls=() cds=()
+  local n=$1 rest=$2 grpc=$3 raft=$4 tls=() cds=""
   shift 4
-  [[ $CDS == off || ! -s $CDS_ARCHIVE ]] || cds=(-XX:SharedArchiveFile="$CDS_ARCHIVE")
+  if cds_usable; then cds=$CDS_DIR; fi
   if [[ -n $TLS_DIR ]]; then
     certs_for "$n"
     tls=(--tls-cert "$TLS_DIR/$n.pem" --tls-key "$TLS_DIR/$n-key.pem" --tls-ca "$TLS_DIR/ca.pem")
   fi
-  # shellcheck disable=SC2086
-  # the collector and compiler settings of deploy/bin/pensieve (see there)
-  nohup java -Xms"$HEAP" -Xmx"$HEAP" -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC \
-    -XX:MaxGCPauseMillis=10 -XX:CompileThresholdScaling=0.25 ${cds[@]+"${cds[@]}"} \
-    ${PENSIEVE_JAVA_OPTS:-} \
-    -cp "$JAR:$root/server/target/lib/*" io.pensieve.server.PensieveMain \
+  PENSIEVE_CDS_DIR=$cds PENSIEVE_JAVA_OPTS=$JAVA_OPTS nohup "$LAUNCHER" \
     --node-id "$n" --listen-host 127.0.0.1 --advertise-host 127.0.0.1 \
     --port "$rest" --grpc-port "$grpc" --raft-port "$raft" --data-dir "$DATA/$n" "${tls[@]}" "$@" \
     >>"$DATA/$n.log" 2>&1 &

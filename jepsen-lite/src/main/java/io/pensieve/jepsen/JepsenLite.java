@@ -26,9 +26,21 @@ import picocli.CommandLine.Spec;
 public final class JepsenLite {
   /** Exit code of a run whose history is not valid, or could not be decided. */
   static final int NOT_VALID = 1;
+  /** Set by jepsen-lite's launcher to the node's launcher beside it. */
+  static final String NODE_LAUNCHER_PROPERTY = "pensieve.node.launcher";
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new JepsenLite()).execute(args));
+  }
+
+  /** The node's launcher, {@code bin/pensieve}, which jepsen-lite's own launcher names. */
+  static Path nodeLauncher() {
+    String launcher = System.getProperty(NODE_LAUNCHER_PROPERTY);
+    if (launcher == null) {
+      throw new IllegalStateException(NODE_LAUNCHER_PROPERTY + " is not set: run jepsen-lite "
+          + "from its built tree, jepsen-lite/target/jepsen-lite/bin/jepsen-lite");
+    }
+    return Path.of(launcher);
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
@@ -109,7 +121,7 @@ public final class JepsenLite {
       RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
           nemeses, each, each, seed, clients, keys, rate, staleReads,
           Duration.ofMillis((long) (opTimeout * 1000)), store,
-          System.getProperty("pensieve.node.classpath", System.getProperty("java.class.path")),
+          nodeLauncher(),
           Duration.ofSeconds(checkBudget))).run();
       System.out.println(Reports.oneLine(result.report()));
       System.out.println("Report: " + result.directory().resolve("timeline.html"));

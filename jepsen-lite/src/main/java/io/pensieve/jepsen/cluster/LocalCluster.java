@@ -44,10 +44,10 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * Creates {@code size} nodes under {@code dir} and their network, and starts them.
    *
-   * @param classpath the node's jars
+   * @param launcher the node's launcher, {@code bin/pensieve} of a tree holding its jars
    * @param faketime libfaketime, when clocks are to be skewed
    */
-  public static LocalCluster start(int size, Path dir, String classpath,
+  public static LocalCluster start(int size, Path dir, Path launcher,
                                    Optional<Path> faketime) throws IOException {
     ClockSkew clocks = faketime.map(ClockSkew::through).orElseGet(ClockSkew::none);
     List<NodeProcess> nodes = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 1; i <= size; i++) {
       String id = "n" + i;
       nodes.add(new NodeProcess(id, new NodeProcess.Ports(freePort(taken), freePort(taken),
-          freePort(taken)), dir.resolve(id), classpath, clocks));
+          freePort(taken)), dir.resolve(id), launcher, clocks));
     }
     LocalCluster cluster = new LocalCluster(List.copyOf(nodes), Network.connect(nodes), clocks);
     for (NodeProcess node : nodes) {

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One node of the cluster under test: a {@code pensieve} JVM of its own, started from the
- * built jars, with its own data directory, log file and name resolution.
+ * One node of the cluster under test: a {@code pensieve} JVM of its own, started by the node's
+ * launcher {@code bin/pensieve} as a deployed node is, with the launcher's collector and
+ * compiler, and its own data directory, log file and name resolution.
  *
  * <p>Its ports stay the same across restarts. Other members reach it by the name
  * {@code <id>.pensieve.test}, which each node's own hosts file maps to the proxy of that one
@@ -20,23 +21,25 @@ import java.util.stream.Stream;
  */
 public final class NodeProcess {
   static final String NAME_SUFFIX = ".pensieve.test";
+  /** The heap only (several nodes share the machine); the launcher sets every other flag. */
+  private static final String HEAP = "-Xms256m -Xmx256m";
 
   private final String id;
   private final int restPort;
   private final int grpcPort;
   private final int raftPort;
   private final Path dir;
-  private final String classpath;
+  private final Path launcher;
   private final ClockSkew clock;
   private Process process;
 
-  NodeProcess(String id, Ports ports, Path dir, String classpath, ClockSkew clock) {
+  NodeProcess(String id, Ports ports, Path dir, Path launcher, ClockSkew clock) {
     this.id = id;
     this.restPort = ports.rest();
     this.grpcPort = ports.grpc();
     this.raftPort = ports.raft();
     this.dir = dir;
-    this.classpath = classpath;
+    this.launcher = launcher;
     this.clock = clock;
   }
 
@@ -94,11 +97,7 @@ public final class NodeProcess {
       throw new IllegalStateException(id + " is already running");
     }
     Files.createDirectories(dataDir());
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-        "-Djdk.net.hosts.file=" + hostsFile(),
-        "-cp", classpath, "io.pensieve.server.PensieveMain",
+    List<String> command = new ArrayList<>(List.of(launcher.toString(),
         "--node-id", id, "--listen-host", "127.0.0.1", "--advertise-host", hostName(),
         "--port", Integer.toString(restPort), "--grpc-port", Integer.toString(grpcPort),
         "--raft-port", Integer.toString(raftPort), "--data-dir", dataDir().toString()));
@@ -111,6 +110,13 @@ public final class NodeProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("PENSIEVE_"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    // the launcher splits these into words, so the path must hold no space
+    if (hostsFile().toString().chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalStateException("a node's directory must have no space in its path: "
+          + dir);
+    }
+    env.put("PENSIEVE_JAVA_OPTS", HEAP + " -Djdk.net.hosts.file=" + hostsFile());
     clock.environment(id).ifPresent(env::putAll);
     process = builder.start();
   }

@@ -21,13 +21,13 @@ import java.util.Map;
  *     catches it
  * @param operationTimeout each operation's client-side deadline
  * @param store where run directories are created
- * @param nodeClasspath the node's jars
+ * @param nodeLauncher the node's launcher, {@code bin/pensieve} of a tree holding its jars
  * @param checkBudget the checker's time bound per key
  */
 public record RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
                          Duration fault, long seed, int clients, int keys, double rate,
                          boolean staleReads, Duration operationTimeout, Path store,
-                         String nodeClasspath, Duration checkBudget) {
+                         Path nodeLauncher, Duration checkBudget) {
 
   /** The options as the run's directory records them, and as the command line takes them. */
   public Map<String, Object> describe() {

@@ -66,7 +66,7 @@ public final class TestRun {
     }
     long startNanos = System.nanoTime();
     try (LocalCluster cluster = LocalCluster.start(options.nodes(), dir.resolve("nodes"),
-        options.nodeClasspath(), faketime);
+        options.nodeLauncher(), faketime);
         HistoryRecorder history = new HistoryRecorder(dir.resolve(RunDirectory.HISTORY), startNanos);
         BufferedWriter nemesisLog = Files.newBufferedWriter(dir.resolve(RunDirectory.NEMESIS))) {
       LOG.info("Run {}: {} nodes, nemeses {}, {} s", dir, options.nodes(), options.nemeses(),

@@ -46,8 +46,7 @@ class ReadinessIT {
   @Test
   void aNodeCutOffFromTheLeaderIsNotReadyUntilItHasCaughtUp(@TempDir Path dir)
       throws Exception {
-    cluster = LocalCluster.start(3, dir, System.getProperty("java.class.path"),
-        Optional.empty());
+    cluster = LocalCluster.start(3, dir, BuiltTree.nodeLauncher(), Optional.empty());
     await().atMost(DEADLINE).until(cluster::healthy);
     String leaderId = cluster.leader().orElseThrow();
     NodeProcess leader = cluster.node(leaderId);

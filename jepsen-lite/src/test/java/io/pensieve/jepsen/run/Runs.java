@@ -1,10 +1,11 @@
 package io.pensieve.jepsen.run;
 
+import io.pensieve.jepsen.cluster.BuiltTree;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Short runs for the build: small, quick faults, on the test's own class path. */
+/** Short runs for the build: small, quick faults, nodes started from the packaged tree. */
 final class Runs {
   private static final Duration CHECK_BUDGET = Duration.ofSeconds(30);
 
@@ -14,7 +15,8 @@ final class Runs {
   static RunOptions smoke(Path store) {
     Duration each = Duration.ofSeconds(4);
     return new RunOptions(3, Duration.ofSeconds(30), List.of("kill", "partition"), each, each,
-        42, 10, 8, 150, false, Duration.ofSeconds(12), store, classpath(), CHECK_BUDGET);
+        42, 10, 8, 150, false, Duration.ofSeconds(12), store, BuiltTree.nodeLauncher(),
+        CHECK_BUDGET);
   }
 
   /**
@@ -25,10 +27,6 @@ final class Runs {
   static RunOptions staleReadsUnderPartition(Path store) {
     return new RunOptions(3, Duration.ofSeconds(30), List.of("partition-leader"),
         Duration.ofSeconds(3), Duration.ofSeconds(8), 42, 10, 8, 150, true,
-        Duration.ofSeconds(1), store, classpath(), CHECK_BUDGET);
-  }
-
-  private static String classpath() {
-    return System.getProperty("java.class.path");
+        Duration.ofSeconds(1), store, BuiltTree.nodeLauncher(), CHECK_BUDGET);
   }
 }

@@ -10,10 +10,14 @@ import io.pensieve.server.NodeConfig;
 import io.pensieve.server.PensieveMain;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,6 +40,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * option of {@link PensieveMain}, every environment variable they set is one the node (or its
  * launcher, {@code deploy/bin/pensieve}) reads, and the ports, ids and peers line up. The flags
  * and variables come from the node's picocli options, so a renamed option fails here.
+ *
+ * <p>It also checks that every node runs one JVM: the launcher is the only file that starts
+ * {@link PensieveMain} or chooses a node's collector and compiler, and every way of starting a
+ * node (the deploy files, {@code local-cluster.sh}, the process tests, jepsen-lite) runs it.
  */
 class DeployFilesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -48,6 +56,45 @@ class DeployFilesTest {
   private static final Pattern ENV_LINE = Pattern.compile("^#?([A-Z_][A-Z0-9_]*)=(.*)$");
   /** Variables of the operating system rather than of the node. */
   private static final Set<String> OS_VARIABLES = Set.of("PATH");
+  /**
+   * Flags that choose how a JVM runs rather than how big it is: its collector, its compilers,
+   * class data sharing, what it does out of memory. A node's are the launcher's alone; callers
+   * may give a heap size and system properties (PENSIEVE_JAVA_OPTS), nothing else.
+   */
+  private static final Pattern JVM_CHOICE = Pattern.compile("-XX:[+-]?(?:Use\\w*GC|G1\\w+"
+      + "|MaxGCPauseMillis|GCTimeRatio|TieredStopAtLevel|TieredCompilation|CompileThreshold\\w*"
+      + "|CICompilerCount|SharedArchiveFile|ArchiveClassesAtExit|\\w*OnOutOfMemoryError)\\b"
+      + "|-Xint\\b|-Xcomp\\b|-Xshare:");
+  private static final Pattern COLLECTOR = Pattern.compile("(-XX:\\+Use\\w*GC)\\b");
+  /** A class path given to a JVM: with the node's main class, a node started by hand. */
+  private static final Pattern CLASS_PATH = Pattern.compile(
+      "(?<![\\w-])(?:-cp|-classpath|--class-path)(?![\\w-])|\\bCLASSPATH=");
+  /** Files that run a JVM which is not a node's, and why it may choose its own flags. */
+  private static final Map<String, String> OTHER_JVMS = Map.of(
+      "cli/src/main/launcher/pvctl",
+      "pvctl, a short-lived client, starts fast rather than runs long",
+      "server/src/test/java/io/pensieve/server/deploy/LauncherCdsTest.java",
+      "checks the class data sharing flags the launcher gives",
+      "server/src/test/java/io/pensieve/server/deploy/DeployFilesTest.java",
+      "this check, which names the flags to find them");
+  /**
+   * Every other way a node is started, and how each reaches the launcher: the deploy files'
+   * are checked with them below.
+   */
+  private static final Map<String, String> LAUNCH_PATHS = Map.of(
+      "server/pom.xml", "deploy/bin/pensieve",
+      "deploy/local-cluster.sh", "server/target/bin/pensieve",
+      "server/src/test/java/io/pensieve/server/process/NodeProcess.java",
+      "server/target/bin/pensieve",
+      "jepsen-lite/pom.xml", "deploy/bin/pensieve",
+      "jepsen-lite/src/main/launcher/jepsen-lite", "$home/bin/pensieve",
+      "jepsen-lite/src/test/java/io/pensieve/jepsen/cluster/BuiltTree.java",
+      "\"bin\", \"pensieve\"");
+  /** Not the tree's sources: version control, builds, editors; and docs, run data. */
+  private static final Set<String> NOT_SOURCE_NAMES = Set.of(".git", "target", ".idea",
+      ".vscode", "node_modules");
+  private static final Pattern NOT_SOURCE_PATHS =
+      Pattern.compile("docs|data(-.*)?|jepsen-lite/store");
 
   private static final Path REPO = findRepo();
   private static final Path DEPLOY = REPO.resolve("deploy");
@@ -73,6 +120,68 @@ class DeployFilesTest {
     problems.check(launcher.contains("pensieve-server.jar") && launcher.contains("/lib/*"),
         "%s does not put pensieve-server.jar and lib/* on the class path", rel(LAUNCHER));
     problems.check(Files.isExecutable(LAUNCHER), "%s is not executable", rel(LAUNCHER));
+    problems.assertNone();
+  }
+
+  @Test
+  void theLauncherAloneChoosesTheNodesJvm() throws IOException {
+    Problems problems = new Problems();
+    String launcher = Files.readString(LAUNCHER);
+    List<String> collectors = matches(COLLECTOR, launcher, new ArrayList<>());
+    problems.check(collectors.size() == 1, "%s: chooses %s; a node runs one collector",
+        rel(LAUNCHER), collectors);
+    problems.check(launcher.contains("OnOutOfMemoryError"),
+        "%s: a node out of memory must stop, not limp on: no ...OnOutOfMemoryError flag",
+        rel(LAUNCHER));
+    problems.check(launcher.contains("PENSIEVE_JAVA_OPTS") && launcher.contains("\"$@\""),
+        "%s: callers give the heap in PENSIEVE_JAVA_OPTS and node flags as arguments (\"$@\")",
+        rel(LAUNCHER));
+    Set<String> copied = new TreeSet<>(launcherVariables());
+    copied.retainAll(NODE.nodeVariables);
+    problems.check(copied.isEmpty(), "%s: reads the node's own settings %s; the node reads "
+        + "them itself (NodeConfig), the launcher passes them through", rel(LAUNCHER), copied);
+
+    for (Path file : sourceFiles()) {
+      String name = rel(file);
+      if (file.equals(LAUNCHER) || OTHER_JVMS.containsKey(name)) {
+        continue;
+      }
+      String text = Files.readString(file);
+      Matcher m = JVM_CHOICE.matcher(text);
+      while (m.find()) {
+        problems.add("%s:%d: sets %s; a node's collector, compiler and other JVM choices are %s's "
+            + "alone (a caller gives only the heap, in PENSIEVE_JAVA_OPTS)", name,
+            lineOf(text, m.start()), m.group(), rel(LAUNCHER));
+      }
+    }
+    problems.assertNone();
+  }
+
+  @Test
+  void everyNodeIsStartedByTheLauncher() throws IOException {
+    Problems problems = new Problems();
+    for (Path file : sourceFiles()) {
+      String name = rel(file);
+      if (file.equals(LAUNCHER) || OTHER_JVMS.containsKey(name)) {
+        continue;
+      }
+      String text = Files.readString(file);
+      boolean namesMain = text.contains(PensieveMain.class.getName())
+          || text.contains(PensieveMain.class.getSimpleName() + ".class");
+      Matcher classPath = CLASS_PATH.matcher(text);
+      if (namesMain && classPath.find()) {
+        problems.add("%s:%d: starts %s with a class path of its own; start nodes with %s "
+            + "(server/target/bin/pensieve once built), which sets their JVM flags", name,
+            lineOf(text, classPath.start()), PensieveMain.class.getSimpleName(), rel(LAUNCHER));
+      }
+    }
+    for (var path : LAUNCH_PATHS.entrySet()) {
+      Path file = REPO.resolve(path.getKey());
+      problems.check(Files.isRegularFile(file)
+              && Files.readString(file).contains(path.getValue()),
+          "%s: does not reach the launcher (%s) as it should: %s is not in it", path.getKey(),
+          rel(LAUNCHER), path.getValue());
+    }
     problems.assertNone();
   }
 
@@ -273,6 +382,9 @@ class DeployFilesTest {
     // Environment: what the container sets, resolved as Kubernetes does ($(VAR) references).
     String command = text(container.path("command")) + " " + text(container.path("args"));
     problems.checkFlags(where + " command/args", command);
+    String launcherInImage = docker.entrypoint.isEmpty() ? "?" : docker.entrypoint.get(0);
+    problems.check(command.isBlank() || command.contains("exec " + launcherInImage),
+        "%s: command/args do not exec the image's launcher %s", where, launcherInImage);
     Map<String, String> own = new LinkedHashMap<>();
     for (JsonNode variable : container.path("env")) {
       String name = variable.path("name").asText();
@@ -815,6 +927,43 @@ class DeployFilesTest {
     return node.isMissingNode() || node.isNull() ? "" : node.asText();
   }
 
+  /** The tree's own text files, which may start a node: not docs (they quote flags). */
+  private static List<Path> sourceFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    Files.walkFileTree(REPO, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        boolean skip = !dir.equals(REPO) && (NOT_SOURCE_NAMES.contains(name)
+            || NOT_SOURCE_PATHS.matcher(rel(dir)).matches());
+        return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        if (attributes.isRegularFile() && attributes.size() < 1_000_000
+            && !file.toString().endsWith(".md") && isText(file)) {
+          files.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return files;
+  }
+
+  private static boolean isText(Path file) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int lineOf(String text, int index) {
+    return (int) text.substring(0, index).chars().filter(c -> c == '\n').count() + 1;
+  }
+
   private static String rel(Path path) {
     return REPO.relativize(path).toString();
   }
@@ -834,8 +983,12 @@ class DeployFilesTest {
 
     void check(boolean holds, String format, Object... args) {
       if (!holds) {
-        found.add(String.format(format, args));
+        add(format, args);
       }
+    }
+
+    void add(String format, Object... args) {
+      found.add(String.format(format, args));
     }
 
     void checkFlags(String where, String command) {
@@ -847,7 +1000,8 @@ class DeployFilesTest {
 
     void assertNone() {
       if (!found.isEmpty()) {
-        fail(found.size() + " problem(s) in deploy/:\n  " + String.join("\n  ", found));
+        fail(found.size() + " problem(s) in how nodes are deployed and started:\n  "
+            + String.join("\n  ", found));
       }
     }
   }
