@@ -235,8 +235,8 @@ public final class PensieveMain implements Callable<Integer> {
 
   /**
    * The exit status of a node stopped (by SIGTERM) after its state machine halted at a log
-   * entry it could not apply. Not 3: {@code -XX:+ExitOnOutOfMemoryError}, which the launcher
-   * sets, exits 3. 70 is {@code EX_SOFTWARE} of sysexits.h, "an internal software error".
+   * entry it could not apply. Not 3: the JVM exits 3 when out of memory, as the launcher asks
+   * it to. 70 is {@code EX_SOFTWARE} of sysexits.h, "an internal software error".
    */
   public static final int EXIT_HALTED = 70;
 
