@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,28 +49,28 @@ class ReadinessIT {
   void aNodeCutOffFromTheLeaderIsNotReadyUntilItHasCaughtUp(@TempDir Path dir)
       throws Exception {
     cluster = LocalCluster.start(3, dir, BuiltTree.nodeLauncher(), Optional.empty());
-    await().atMost(DEADLINE).until(cluster::healthy);
+    polling().until(cluster::healthy);
     String leaderId = cluster.leader().orElseThrow();
     NodeProcess leader = cluster.node(leaderId);
     NodeProcess cutOff = cluster.nodes().stream().filter(n -> !n.id().equals(leaderId))
         .findFirst().orElseThrow();
     List<String> majority = cluster.nodes().stream().map(NodeProcess::id)
         .filter(id -> !id.equals(cutOff.id())).toList();
-    await().atMost(DEADLINE).until(() -> ready(cutOff).status() == 200);
+    polling().until(() -> ready(cutOff).status() == 200);
     // the health service follows readiness within a poll period
-    await().atMost(DEADLINE).until(() -> grpcHealth(cutOff) == ServingStatus.SERVING);
+    polling().until(() -> grpcHealth(cutOff) == ServingStatus.SERVING);
 
     cluster.network().partition(List.of(List.of(cutOff.id()), majority));
 
-    Ready notReady = await().atMost(DEADLINE).until(() -> ready(cutOff), r -> r.status() == 503);
+    Ready notReady = polling().until(() -> ready(cutOff), r -> r.status() == 503);
     assertThat(notReady.body().get("ready").asBoolean()).isFalse();
     // unready as soon as no round with the leader succeeds, then it forgets the leader too
-    await().atMost(DEADLINE).until(() -> ready(cutOff).body().get("reason").asText(),
+    polling().until(() -> ready(cutOff).body().get("reason").asText(),
         "no leader known"::equals);
-    await().atMost(DEADLINE).until(() -> grpcHealth(cutOff) == ServingStatus.NOT_SERVING);
+    polling().until(() -> grpcHealth(cutOff) == ServingStatus.NOT_SERVING);
 
     // the majority goes on writing, so the cut-off node has entries to catch up on
-    NodeProcess majorityLeader = await().atMost(DEADLINE).until(
+    NodeProcess majorityLeader = polling().until(
         () -> cluster.leader().map(cluster::node), found -> found.isPresent()
             && !found.get().id().equals(cutOff.id())).orElseThrow();
     for (int i = 0; i < 20; i++) {
@@ -76,17 +78,23 @@ class ReadinessIT {
     }
     long committedMeanwhile = cluster.admin(majorityLeader)
         .status(StatusRequest.getDefaultInstance()).getCommitIndex();
-    await().atMost(DEADLINE).until(() -> ready(majorityLeader).status() == 200);
+    polling().until(() -> ready(majorityLeader).status() == 200);
     assertThat(ready(cutOff).status()).isEqualTo(503);
 
     cluster.network().heal();
 
-    Ready caughtUp = await().atMost(DEADLINE).until(() -> ready(cutOff), r -> r.status() == 200);
+    Ready caughtUp = polling().until(() -> ready(cutOff), r -> r.status() == 200);
     assertThat(caughtUp.body().get("applied_index").asLong())
         .isGreaterThanOrEqualTo(committedMeanwhile);
-    await().atMost(DEADLINE).until(() -> grpcHealth(cutOff) == ServingStatus.SERVING);
+    polling().until(() -> grpcHealth(cutOff) == ServingStatus.SERVING);
     assertThat(staleGet(cutOff, "during-partition-19")).isEqualTo(200);
     assertThat(leader.alive()).isTrue();
+  }
+
+  /** A look that times out (a node busy on a loaded machine) is one failed look, not a failure. */
+  private static ConditionFactory polling() {
+    return await().atMost(DEADLINE).ignoreExceptionsMatching(
+        e -> e instanceof IOException || e instanceof StatusRuntimeException);
   }
 
   private record Ready(int status, JsonNode body) {}
