@@ -1,6 +1,7 @@
 package io.pensieve.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pensieve.server.cluster.TestCluster;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,8 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
@@ -33,6 +36,10 @@ class ReadmeExampleIT {
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
 
+  private static List<String> endpoints() {
+    return cluster.nodes().stream().map(node -> "127.0.0.1:" + node.grpcPort()).toList();
+  }
+
   static Path exampleFile() {
     return Path.of(System.getProperty("pensieve.docs.dir", "../docs"), "java-client.md");
   }
@@ -47,13 +54,19 @@ class ReadmeExampleIT {
   void theDocumentedExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
     String source = javaBlock(exampleFile());
     for (int i = 0; i < 3; i++) {
-      source = source.replace("localhost:900" + (i + 1),
-          "127.0.0.1:" + cluster.nodes().get(i).grpcPort());
+      source = source.replace("localhost:900" + (i + 1), endpoints().get(i));
     }
     Matcher name = CLASS_NAME.matcher(source);
     assertThat(name.find()).isTrue();
     Path file = dir.resolve(name.group(1) + ".java");
     Files.writeString(file, source);
+
+    // the example's deadline is 5 s: start it once the cluster takes writes
+    try (PensieveClient ready = PensieveClient.builder().endpoints(endpoints())
+        .deadline(Duration.ofSeconds(20)).build()) {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .untilAsserted(() -> ready.put("ready", "yes"));
+    }
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
