@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.MethodOrderer;
@@ -154,7 +155,7 @@ class ClientIT {
   @Order(5)
   void aNodeThatIsDownIsPassedOver() {
     PensieveNode down = cluster.follower();
-    List<String> downFirst = new java.util.ArrayList<>(List.of(endpoint(down)));
+    List<String> downFirst = new ArrayList<>(List.of(endpoint(down)));
     cluster.nodes().stream().filter(node -> node != down).map(ClientIT::endpoint)
         .forEach(downFirst::add);
     cluster.stop(down.info().id());
