@@ -1,6 +1,5 @@
 package io.pensieve.cli;
 
-import io.netty.handler.ssl.SslContext;
 import io.pensieve.cli.bench.Api;
 import io.pensieve.cli.bench.Bench;
 import io.pensieve.cli.bench.BenchPlan;
@@ -11,6 +10,7 @@ import io.pensieve.cli.bench.Progress;
 import io.pensieve.cli.bench.RestConnector;
 import io.pensieve.cli.bench.SweepChart;
 import io.pensieve.cli.bench.Workload;
+import io.pensieve.client.PensieveClient;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.StatusRequest;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -212,12 +211,20 @@ final class BenchCommand implements Callable<Integer> {
 
   private Connector connector(Pvctl pvctl, Session session, BenchPlan plan) {
     if (plan.api() == Api.GRPC) {
-      Optional<SslContext> tls = pvctl.caCert().map(CaTrust::forGrpc);
-      Optional<BearerToken> token = pvctl.token();
+      // each request sent once: the bench measures what the nodes answer, errors included;
       // callbacks on the event loop: they only record and send the next request
+      PensieveClient.Builder clients = PensieveClient.builder()
+          .deadline(plan.requestTimeout()).maxAttempts(1).directExecutor();
+      pvctl.token().ifPresent(token -> clients.bearerToken(token.token()));
+      pvctl.caCert().ifPresent(file -> {
+        try {
+          clients.trustedCertificates(file);
+        } catch (IllegalArgumentException e) {
+          throw CliError.usage("--cacert " + e.getMessage());
+        }
+      });
       return new GrpcConnector(pvctl.endpoints().stream().map(Endpoint::toString).toList(),
-          address -> Cluster.channelTo(Endpoint.parse(address), tls, token).directExecutor()
-              .build(), plan);
+          endpoint -> clients.endpoints(endpoint).build(), plan);
     }
     List<URI> nodes = restNodes(pvctl, session);
     return new RestConnector(nodes, pvctl.caCert().map(CaTrust::forHttps),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.pensieve.api.ErrorTrailer;
+import io.pensieve.client.PensieveException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLHandshakeException;
@@ -39,11 +41,13 @@ class ErrorKindsTest {
   @Test
   void grpcKindsAreTheStatusCodeAndTheNodesCode() {
     Metadata trailers = new Metadata();
-    trailers.put(GrpcKvClient.ERROR_CODE, "overloaded");
+    trailers.put(ErrorTrailer.KEY, "overloaded");
 
-    assertThat(GrpcKvClient.errorKind(Status.UNAVAILABLE.asRuntimeException(trailers)))
+    assertThat(GrpcKvClient.errorKind(PensieveException.of(
+        Status.UNAVAILABLE.asRuntimeException(trailers), true, "127.0.0.1:9001")))
         .isEqualTo("UNAVAILABLE/overloaded");
-    assertThat(GrpcKvClient.errorKind(Status.DEADLINE_EXCEEDED.asRuntimeException()))
+    assertThat(GrpcKvClient.errorKind(PensieveException.of(
+        Status.DEADLINE_EXCEEDED.asRuntimeException(), true, "127.0.0.1:9001")))
         .isEqualTo("DEADLINE_EXCEEDED");
   }
 }

@@ -1,7 +1,11 @@
 package io.pensieve.jepsen.client;
 
+import io.pensieve.api.ErrorContract;
+import io.pensieve.client.PensieveException;
 import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.EventType;
+import io.pensieve.proto.v1.ErrorCode;
+import java.util.Optional;
 
 /** How an operation ended: ok (with the value read), fail (certainly not applied) or info. */
 public record Outcome(EventType type, String value, String error) {
@@ -21,17 +25,20 @@ public record Outcome(EventType type, String value, String error) {
     return fail(Event.COMPARE_FAILED);
   }
 
+  /** A write's failure over gRPC: a fail only when the client knows nothing was applied. */
+  static Outcome writeFailed(PensieveException failure) {
+    return failure.nothingApplied() ? fail(failure.getMessage()) : info(failure.getMessage());
+  }
+
   /**
-   * A write's failure as the node reported it: only the codes that say nothing was applied are
-   * failures; "unknown_outcome", "internal" and anything unrecognised may have been applied.
+   * A write's failure as a node reported it by its code: a fail only when the error table says
+   * nothing was applied; a code this build does not know may have been applied.
    */
-  static Outcome writeRefused(String code, String detail) {
-    return switch (code) {
-      case "compare_failed" -> compareFailed();
-      case "no_leader", "unavailable", "overloaded", "invalid_argument", "key_too_large",
-          "value_too_large", "body_too_large", "no_space", "failed_precondition" ->
-          fail(code + ": " + detail);
-      default -> info(code + ": " + detail);
-    };
+  static Outcome writeFailed(Optional<ErrorContract> contract, String detail) {
+    if (contract.isPresent() && contract.get().code() == ErrorCode.ERROR_CODE_COMPARE_FAILED) {
+      return compareFailed();
+    }
+    return contract.filter(ErrorContract::nothingApplied).isPresent() ? fail(detail)
+        : info(detail);
   }
 }

@@ -3,6 +3,7 @@ package io.pensieve.jepsen.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.api.ErrorContract;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -75,7 +76,9 @@ public final class RestRegisterClient implements RegisterClient {
       if (response.statusCode() == 200) {
         return Outcome.ok(null);
       }
-      return Outcome.writeRefused(errorCode(response.body()), "HTTP " + response.statusCode());
+      String code = errorCode(response.body());
+      return Outcome.writeFailed(ErrorContract.named(code),
+          code + ": HTTP " + response.statusCode());
     } catch (HttpConnectTimeoutException | ConnectException e) {
       return Outcome.fail(describe(e));
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.pensieve.jepsen.cluster;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import io.pensieve.client.PensieveClient;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.ClusterResponse;
@@ -34,6 +35,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Network network;
   private final ClockSkew clocks;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Map<String, PensieveClient> clients = new ConcurrentHashMap<>();
 
   private LocalCluster(List<NodeProcess> nodes, Network network, ClockSkew clocks) {
     this.nodes = nodes;
@@ -108,6 +110,17 @@ public final class LocalCluster implements AutoCloseable {
         .forTarget(node.grpcAddress()).usePlaintext().build());
   }
 
+  /**
+   * The client of one node's KV service that the workload's clients of that node share: each
+   * call sent once, to that node only, so the history says which node served it.
+   *
+   * @param deadline of each call; the first call for a node fixes it
+   */
+  public PensieveClient client(NodeProcess node, Duration deadline) {
+    return clients.computeIfAbsent(node.id(), id -> PensieveClient.builder()
+        .endpoints(node.grpcAddress()).deadline(deadline).maxAttempts(1).build());
+  }
+
   /** The leader as some running node sees it, if one is known. */
   public Optional<String> leader() {
     for (NodeProcess node : nodes) {
@@ -165,6 +178,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     channels.values().forEach(ManagedChannel::shutdownNow);
+    clients.values().forEach(PensieveClient::close);
     network.close();
   }
 }

@@ -1,7 +1,7 @@
 package io.pensieve.jepsen.workload;
 
-import io.pensieve.jepsen.client.GrpcRegisterClient;
 import io.pensieve.jepsen.client.Outcome;
+import io.pensieve.jepsen.client.PensieveRegisterClient;
 import io.pensieve.jepsen.client.RegisterClient;
 import io.pensieve.jepsen.client.RestRegisterClient;
 import io.pensieve.jepsen.cluster.LocalCluster;
@@ -77,7 +77,7 @@ public final class Workload {
     NodeProcess node = cluster.nodes().get(slot % cluster.nodes().size());
     RegisterClient rest = new RestRegisterClient(http, node.restAddress(), config.timeout(),
         config.staleReads());
-    RegisterClient grpc = new GrpcRegisterClient(cluster.channel(node), config.timeout(),
+    RegisterClient grpc = new PensieveRegisterClient(cluster.client(node, config.timeout()),
         config.staleReads());
     Random random = new Random(config.seed() * 1_000_003 + slot);
     Map<String, String> lastSeen = new HashMap<>();
@@ -133,7 +133,7 @@ public final class Workload {
     List<NodeProcess> nodes = cluster.nodes();
     for (int i = 0; i < nodes.size(); i++) {
       NodeProcess node = nodes.get(i);
-      RegisterClient client = new GrpcRegisterClient(cluster.channel(node), config.timeout(),
+      RegisterClient client = new PensieveRegisterClient(cluster.client(node, config.timeout()),
           false);
       for (int k = 0; k < config.keys(); k++) {
         String key = "k" + k;
