@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.api.auth.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
