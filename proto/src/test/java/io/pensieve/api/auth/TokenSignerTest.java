@@ -81,7 +81,8 @@ class TokenSignerTest {
   @Test
   void rolesAreParsedByName() {
     assertThat(Role.parseList(" write ,read")).containsExactly(Role.READ, Role.WRITE);
-    assertThat(Role.claimNames(EnumSet.allOf(Role.class))).containsExactly("read", "write", "admin");
+    assertThat(Role.claimNames(EnumSet.allOf(Role.class)))
+        .containsExactly("read", "write", "admin");
     assertThatThrownBy(() -> Role.parseList("read,root"))
         .hasMessage("unknown role 'root'; roles are read, write and admin");
   }

@@ -107,7 +107,8 @@ public final class AccessControl implements AutoCloseable {
     Optional<Role> role = access.role();
     if (role.isPresent() && !principal.allows(role.get())) {
       LOG.warn("Refused {} from {}: user '{}' has roles {}, needs {}", LogText.of(route),
-          remote, LogText.of(principal.subject()), Role.claimNames(principal.roles()), role.get().claimName());
+          remote, LogText.of(principal.subject()), Role.claimNames(principal.roles()),
+          role.get().claimName());
       throw new KvException(ErrorCode.ERROR_CODE_PERMISSION_DENIED, "user '" + principal.subject()
           + "' lacks the " + role.get().claimName() + " role this request needs");
     }

@@ -52,8 +52,7 @@ public final class PasswordLogin implements AutoCloseable {
    * The token of {@code name} if {@code password} is theirs; else it fails with {@link
    * ErrorCode#ERROR_CODE_UNAUTHENTICATED}, the same message whether the user exists or not.
    */
-  public CompletableFuture<SignedToken> login(String name, String password,
-      String remote) {
+  public CompletableFuture<SignedToken> login(String name, String password, String remote) {
     try {
       return CompletableFuture.supplyAsync(() -> check(name, password, remote), checks);
     } catch (RejectedExecutionException e) {
