@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
+import io.pensieve.api.GrpcLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  * only. Channels are opened on first use and closed with this.
  */
 final class Cluster implements AutoCloseable {
-  /** Room for a value at the ceiling (4 MiB) with its key and framing, as the node allows. */
-  static final int MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
-
   private final List<Endpoint> endpoints;
   private final Duration timeout;
   private final Optional<Path> caCert;
@@ -108,7 +106,7 @@ final class Cluster implements AutoCloseable {
   static NettyChannelBuilder channelTo(Endpoint endpoint, Optional<SslContext> tls,
       Optional<BearerToken> token) {
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
-        endpoint.port()).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        endpoint.port()).maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES);
     token.ifPresent(bearer -> builder.intercept(bearer.interceptor()));
     return tls.isPresent() ? builder.sslContext(tls.get()) : builder.usePlaintext();
   }

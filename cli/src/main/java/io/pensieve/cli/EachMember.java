@@ -23,8 +23,13 @@ final class EachMember {
 
   private EachMember() {}
 
-  /** A member's answer, or why it gave none. */
-  record Reply<T>(Member member, Optional<T> value, String errorCode, String errorMessage) {
+  /**
+   * A member's answer, or why it gave none.
+   *
+   * @param unreachable no answer came from the member, or it said it cannot serve now
+   */
+  record Reply<T>(Member member, Optional<T> value, String errorCode, String errorMessage,
+      boolean unreachable) {
     boolean answered() {
       return value.isPresent();
     }
@@ -35,11 +40,11 @@ final class EachMember {
 
     /** For a table cell: {@code unreachable (...)}, no address yet, or the error and its code. */
     String errorCell() {
-      return switch (errorCode) {
-        case "unavailable", "deadline_exceeded" -> "unreachable (" + errorMessage + ")";
-        case NOT_ADVERTISED -> "no gRPC address yet";
-        default -> "error (" + errorMessage + ", " + errorCode + ")";
-      };
+      if (unreachable) {
+        return "unreachable (" + errorMessage + ")";
+      }
+      return errorCode.equals(NOT_ADVERTISED) ? "no gRPC address yet"
+          : "error (" + errorMessage + ", " + errorCode + ")";
     }
 
     ObjectNode errorJson() {
@@ -71,13 +76,14 @@ final class EachMember {
       Cluster.Rpc<T> rpc) {
     if (member.getGrpcAddress().isEmpty()) {
       return new Reply<>(member, Optional.empty(), NOT_ADVERTISED,
-          "has not advertised its gRPC address yet");
+          "has not advertised its gRPC address yet", false);
     }
     try {
       return new Reply<>(member, Optional.of(cluster.callAt(member.getGrpcAddress(), deadline, rpc)),
-          "", "");
+          "", "", false);
     } catch (StatusRuntimeException e) {
-      return new Reply<>(member, Optional.empty(), GrpcErrors.code(e), GrpcErrors.describe(e));
+      return new Reply<>(member, Optional.empty(), GrpcErrors.code(e), GrpcErrors.describe(e),
+          GrpcErrors.unreachable(e));
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.pensieve.cli;
 
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.pensieve.api.ErrorContract;
+import io.pensieve.api.ErrorTrailer;
+import io.pensieve.proto.v1.ErrorCode;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -18,41 +20,54 @@ import javax.net.ssl.SSLException;
 
 /**
  * The one place gRPC failures become pvctl's errors and exit codes, and where it is decided
- * whether a failed call may be sent to the next endpoint.
+ * whether a failed call may be sent to the next endpoint. A failure with the node's error code in
+ * its trailer ({@link ErrorTrailer}) is the node's own refusal, and the code's row of the error
+ * table ({@link ErrorContract}) says what it means; a failure without one is the transport's,
+ * and pvctl knows only what the connection tells.
  */
 final class GrpcErrors {
-  /** The error code every Pensieve node puts in its error trailers, in snake case. */
-  static final Metadata.Key<String> ERROR_CODE =
-      Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
-
   /** gRPC's description of a connection the other side closed, with no reason given. */
   private static final String NETWORK_CLOSED = "Network closed for unknown reason";
+  /** How a write whose answer was lost is told: nobody knows whether it applied. */
+  private static final String MAY_HAVE_APPLIED =
+      "the request may or may not have been applied (unknown_outcome)";
 
   private GrpcErrors() {}
 
-  /** The node's error code, when the failure came from a Pensieve node. */
-  static Optional<String> serverCode(StatusRuntimeException failure) {
-    Metadata trailers = failure.getTrailers();
-    return Optional.ofNullable(trailers == null ? null : trailers.get(ERROR_CODE));
-  }
-
   /** The node's error code, or the gRPC status in snake case ({@code deadline_exceeded}). */
   static String code(StatusRuntimeException failure) {
-    return serverCode(failure)
-        .orElse(failure.getStatus().getCode().name().toLowerCase(Locale.ROOT));
+    return ErrorTrailer.code(failure).orElseGet(() -> snakeCase(failure.getStatus().getCode()));
   }
 
   /**
-   * Whether the call may go to the next endpoint: UNAVAILABLE (connection refused, node not
-   * ready, no leader), and for a write only when it certainly did not apply: the node answered
-   * with its own error code (a node reports a write it cannot vouch for as unknown_outcome), or
-   * the connection was never made.
+   * Whether the call may go to the next endpoint. A node's refusal: when its code's row says a
+   * retry is safe (for a write, only what certainly did not apply). A transport failure: a read
+   * when the node was unreachable (UNAVAILABLE), a write only when the connection was never
+   * made, since a write lost in flight may have applied.
    */
   static boolean tryNextEndpoint(StatusRuntimeException failure, RequestKind kind) {
+    boolean write = kind == RequestKind.WRITE;
+    Optional<ErrorContract> refusal = ErrorTrailer.contract(failure);
+    if (refusal.isPresent()) {
+      return refusal.get().retrySafe(write);
+    }
     if (failure.getStatus().getCode() != Status.Code.UNAVAILABLE) {
       return false;
     }
-    return kind == RequestKind.READ || serverCode(failure).isPresent() || neverConnected(failure);
+    return !write || neverConnected(failure);
+  }
+
+  /**
+   * Whether a member is to be shown as down: no answer came (the connection failed or the
+   * deadline passed), or the node said it cannot serve now (joining, shutting down, halted).
+   */
+  static boolean unreachable(StatusRuntimeException failure) {
+    if (ErrorTrailer.code(failure).isPresent()) {
+      return ErrorTrailer.contract(failure)
+          .filter(contract -> contract.code() == ErrorCode.ERROR_CODE_UNAVAILABLE).isPresent();
+    }
+    Status.Code status = failure.getStatus().getCode();
+    return status == Status.Code.UNAVAILABLE || status == Status.Code.DEADLINE_EXCEEDED;
   }
 
   /**
@@ -97,7 +112,7 @@ final class GrpcErrors {
   /** What went wrong, in a few words: the node's message, or the connection's failure. */
   static String describe(StatusRuntimeException failure) {
     Status status = failure.getStatus();
-    if (serverCode(failure).isPresent() && status.getDescription() != null) {
+    if (ErrorTrailer.code(failure).isPresent() && status.getDescription() != null) {
       return status.getDescription();
     }
     Optional<String> tls = tlsFailure(failure);
@@ -122,45 +137,79 @@ final class GrpcErrors {
       return "the node closed the connection; if it uses TLS, give --cacert";
     }
     return description == null || description.isBlank()
-        ? status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+        ? snakeCase(status.getCode()).replace('_', ' ')
         : description;
   }
 
   /** The message and exit code of a failure that is final, as sent to {@code address}. */
   static CliError toCliError(StatusRuntimeException failure, RequestKind kind, String address,
       Duration timeout) {
-    String code = code(failure);
+    Optional<ErrorContract> refusal = ErrorTrailer.contract(failure);
+    return refusal.isPresent()
+        ? refused(refusal.get(), failure, kind, address)
+        : transportFailure(failure, kind, address, timeout);
+  }
+
+  /**
+   * The node's own refusal, told by its code's row: what a retry may cure (no leader, overloaded)
+   * and a write that may have applied exit {@link ExitCode#UNAVAILABLE}; the rest by what the
+   * refusal is about (see {@link #byStatus}).
+   */
+  private static CliError refused(ErrorContract contract, StatusRuntimeException failure,
+      RequestKind kind, String address) {
+    String described = describe(failure) + " (" + contract.name() + ")";
+    if (contract.retryable()) {
+      return CliError.unavailable(address + ": " + described);
+    }
+    if (!contract.nothingApplied() && kind == RequestKind.WRITE) {
+      // the node's own timeout or failure mid-write: its message says what is known
+      return CliError.unavailable(described);
+    }
+    return byStatus(contract.grpcCode(), described, address);
+  }
+
+  /**
+   * A failure the node did not name (or named with a code this pvctl does not know): what the
+   * connection and the deadline tell.
+   */
+  private static CliError transportFailure(StatusRuntimeException failure, RequestKind kind,
+      String address, Duration timeout) {
     String described = describe(failure);
-    return switch (failure.getStatus().getCode()) {
-      case NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, ABORTED,
-          INTERNAL, UNKNOWN, DATA_LOSS, CANCELLED ->
-          CliError.failed(described + " (" + code + ")");
-      case UNAUTHENTICATED -> CliError.notAllowed(address + ": " + described + " (" + code
-          + "); give a token with --token-file, --token or PENSIEVE_TOKEN");
-      case PERMISSION_DENIED -> CliError.notAllowed(address + ": " + described + " (" + code
-          + ")");
+    Status.Code status = failure.getStatus().getCode();
+    if (status == Status.Code.DEADLINE_EXCEEDED) {
+      String noAnswer = address + " did not answer within " + Durations.format(timeout);
+      return kind == RequestKind.WRITE
+          ? CliError.unavailable(noAnswer + ": " + MAY_HAVE_APPLIED)
+          : CliError.unavailable(noAnswer + " (deadline_exceeded)");
+    }
+    if (status == Status.Code.UNAVAILABLE) {
+      return kind == RequestKind.WRITE
+          ? CliError.unavailable(address + ": " + described + "; " + MAY_HAVE_APPLIED)
+          : CliError.unavailable(address + ": " + described + " (" + code(failure) + ")");
+    }
+    return byStatus(status, described + " (" + code(failure) + ")", address);
+  }
+
+  /**
+   * A final failure by what it is about: a malformed request is a usage error, missing or
+   * insufficient credentials are not allowed, a request the node does not serve and every other
+   * refusal failed.
+   */
+  private static CliError byStatus(Status.Code status, String described, String address) {
+    return switch (status) {
+      case INVALID_ARGUMENT, OUT_OF_RANGE -> CliError.usage(described);
+      case UNAUTHENTICATED -> CliError.notAllowed(address + ": " + described
+          + "; give a token with --token-file, --token or PENSIEVE_TOKEN");
+      case PERMISSION_DENIED -> CliError.notAllowed(address + ": " + described);
       case UNIMPLEMENTED -> CliError.failed("the node at " + address
-          + " does not serve this request: " + described + " (" + code + ")");
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> CliError.usage(described + " (" + code + ")");
-      case DEADLINE_EXCEEDED -> deadlineExceeded(failure, kind, address, timeout);
-      case UNAVAILABLE -> kind == RequestKind.WRITE && serverCode(failure).isEmpty()
-          ? CliError.unavailable(address + ": " + described + "; the request may or may not"
-              + " have been applied (unknown_outcome)")
-          : CliError.unavailable(address + ": " + described + " (" + code + ")");
-      case OK -> throw new IllegalArgumentException("not a failure: " + failure);
+          + " does not serve this request: " + described);
+      case UNAVAILABLE, DEADLINE_EXCEEDED -> CliError.unavailable(address + ": " + described);
+      case OK -> throw new IllegalArgumentException("not a failure: " + described);
+      default -> CliError.failed(described);
     };
   }
 
-  private static CliError deadlineExceeded(StatusRuntimeException failure, RequestKind kind,
-      String address, Duration timeout) {
-    if (serverCode(failure).isPresent()) {
-      // the node's own timeout: its message says what is known
-      return CliError.unavailable(describe(failure) + " (" + code(failure) + ")");
-    }
-    String noAnswer = address + " did not answer within " + Durations.format(timeout);
-    return kind == RequestKind.WRITE
-        ? CliError.unavailable(noAnswer
-            + ": the request may or may not have been applied (unknown_outcome)")
-        : CliError.unavailable(noAnswer + " (deadline_exceeded)");
+  private static String snakeCase(Status.Code status) {
+    return status.name().toLowerCase(Locale.ROOT);
   }
 }

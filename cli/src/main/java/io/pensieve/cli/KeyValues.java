@@ -1,6 +1,7 @@
 package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.KeyValue;
 import java.time.Instant;
 
@@ -34,11 +35,11 @@ final class KeyValues {
     return "key '" + key + "' is at version " + current.getVersion();
   }
 
-  /** A TTL in seconds on the command line, in milliseconds on the wire. */
+  /** A TTL in seconds on the command line, in milliseconds on the wire; the range is the node's. */
   static long ttlMillis(long ttlSeconds) {
-    if (ttlSeconds < 0 || ttlSeconds > Long.MAX_VALUE / 1_000) {
-      throw CliError.usage("--ttl must be 0 (never expires) or a positive number of seconds");
-    }
+    Ttl.checkSeconds("--ttl", ttlSeconds).ifPresent(outOfRange -> {
+      throw CliError.usage(outOfRange);
+    });
     return ttlSeconds * 1_000;
   }
 }

@@ -2,24 +2,22 @@ package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.pensieve.api.auth.Role;
+import io.pensieve.api.auth.TokenLifetime;
+import io.pensieve.api.auth.TokenSigner;
+import io.pensieve.api.auth.TokenSigner.SignedToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
-import java.util.List;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "token",
     description = {"Makes tokens for nodes that run with --auth.",
@@ -76,7 +74,7 @@ final class TokenCommand implements Callable<Integer> {
     private String roles;
 
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
-        converter = TokenLifetime.class,
+        converter = Lifetime.class,
         description = "How long the token is valid, like 30m, 12h, 7d (default ${DEFAULT-VALUE}).")
     private Duration ttl;
 
@@ -85,32 +83,54 @@ final class TokenCommand implements Callable<Integer> {
       if (user.isBlank()) {
         throw CliError.usage("--user must name someone");
       }
-      List<String> roleNames = Roles.parse(roles);
-      SigningKeys keys = key.secretFile != null ? SigningKeys.secret(key.secretFile)
-          : SigningKeys.privateKey(key.privateKey);
-      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      Instant expiresAt = now.plus(ttl);
-      JWTClaimsSet claims = new JWTClaimsSet.Builder()
-          .subject(user)
-          .claim("roles", roleNames)
-          .issueTime(Date.from(now))
-          .expirationTime(Date.from(expiresAt))
-          .jwtID(UUID.randomUUID().toString())
-          .build();
-      SignedJWT jwt = new SignedJWT(
-          new JWSHeader.Builder(keys.algorithm()).type(JOSEObjectType.JWT).build(), claims);
-      try {
-        jwt.sign(keys.signer());
-      } catch (JOSEException e) {
-        throw CliError.failed("cannot sign the token: " + e.getMessage());
-      }
-      String token = jwt.serialize();
-      ObjectNode json = JSON.createObjectNode().put("token", token)
-          .put("expires_at", expiresAt.toString()).put("token_type", "Bearer")
+      Set<Role> roleSet = parseRoles(roles);
+      TokenSigner signer = signer(key);
+      SignedToken signed = signer.sign(user, roleSet, Instant.now(), ttl);
+      ObjectNode json = JSON.createObjectNode().put("token", signed.token())
+          .put("expires_at", signed.expiresAt().toString()).put("token_type", "Bearer")
           .put("user", user);
-      roleNames.forEach(json.putArray("roles")::add);
-      Pvctl.outputOf(spec).emit(json, token + "\n");
+      Role.claimNames(roleSet).forEach(json.putArray("roles")::add);
+      Pvctl.outputOf(spec).emit(json, signed.token() + "\n");
       return ExitCode.OK;
+    }
+
+    /** The node's signing key, read by the node's rules; a key it would refuse is a usage error. */
+    private static TokenSigner signer(Key key) {
+      try {
+        return key.secretFile != null ? TokenSigner.secretFile(key.secretFile)
+            : TokenSigner.privateKeyFile(key.privateKey);
+      } catch (IllegalArgumentException e) {
+        throw CliError.usage(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code read,write}: the roles the node knows, at least one; others are a usage error. */
+  static Set<Role> parseRoles(String commaSeparated) {
+    try {
+      return Role.parseList(commaSeparated);
+    } catch (IllegalArgumentException e) {
+      throw CliError.usage(e.getMessage());
+    }
+  }
+
+  /** {@code --ttl}: a lifetime as the node reads one, at most {@link #MAX}. */
+  static final class Lifetime implements ITypeConverter<Duration> {
+    /** pvctl's own bound: the node bounds only the tokens its {@code /login} issues. */
+    static final Duration MAX = Duration.ofDays(365);
+
+    @Override
+    public Duration convert(String text) {
+      Duration ttl;
+      try {
+        ttl = TokenLifetime.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      if (ttl.isZero() || ttl.compareTo(MAX) > 0) {
+        throw new TypeConversionException("'" + text + "' is not between 1s and 365d");
+      }
+      return ttl;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.pensieve.cli;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.api.auth.Role;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class UserCommand implements Callable<Integer> {
       if (cost < 10 || cost > 16) {
         throw CliError.usage("--cost must be between 10 and 16, got " + cost);
       }
-      String roleList = String.join(",", Roles.parse(roles));
+      String roleList = String.join(",", Role.claimNames(TokenCommand.parseRoles(roles)));
       char[] password = readPassword();
       try {
         byte[] bytes = new String(password).getBytes(StandardCharsets.UTF_8);

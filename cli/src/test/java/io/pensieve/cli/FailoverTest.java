@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.pensieve.api.ErrorTrailer;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KVGrpc;
@@ -65,7 +66,7 @@ class FailoverTest {
     return (request, observer) -> {
       Metadata trailers = new Metadata();
       if (code != null) {
-        trailers.put(GrpcErrors.ERROR_CODE, code);
+        trailers.put(ErrorTrailer.KEY, code);
       }
       observer.onError(status.asRuntimeException(trailers));
     };

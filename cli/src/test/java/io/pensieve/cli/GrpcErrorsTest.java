@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.pensieve.api.ErrorTrailer;
 import java.net.ConnectException;
 import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class GrpcErrorsTest {
   private static StatusRuntimeException failure(String code, String serverCode, String message) {
     Metadata trailers = new Metadata();
     if (serverCode != null) {
-      trailers.put(GrpcErrors.ERROR_CODE, serverCode);
+      trailers.put(ErrorTrailer.KEY, serverCode);
     }
     return Status.Code.valueOf(code).toStatus().withDescription(message)
         .asRuntimeException(trailers);
@@ -35,6 +36,10 @@ class GrpcErrorsTest {
       "RESOURCE_EXHAUSTED    | value_too_large  | WRITE | 1 | no member n9 (value_too_large)",
       "UNIMPLEMENTED         |                  | READ  | 1 | the node at 127.0.0.1:9001 does not serve this request",
       "INTERNAL              | internal         | READ  | 1 | no member n9 (internal)",
+      "INTERNAL              | internal         | WRITE | 3 | no member n9 (internal)",
+      "UNAVAILABLE           | overloaded       | WRITE | 3 | 127.0.0.1:9001: no member n9 (overloaded)",
+      "UNAVAILABLE           | a_newer_code     | WRITE | 3 | may or may not have been applied (unknown_outcome)",
+      "FAILED_PRECONDITION   | a_newer_code     | READ  | 1 | no member n9 (a_newer_code)",
       "INVALID_ARGUMENT      | invalid_argument | WRITE | 2 | no member n9 (invalid_argument)",
       "OUT_OF_RANGE          |                  | READ  | 2 | no member n9 (out_of_range)",
       "UNAVAILABLE           | no_leader        | WRITE | 3 | 127.0.0.1:9001: no member n9 (no_leader)",
@@ -59,6 +64,10 @@ class GrpcErrorsTest {
       "UNAVAILABLE        | no_leader       | READ  | true",
       "UNAVAILABLE        | no_leader       | WRITE | true",
       "UNAVAILABLE        | unavailable     | WRITE | true",
+      "UNAVAILABLE        | overloaded      | WRITE | true",
+      "UNAVAILABLE        | a_newer_code    | READ  | true",
+      "UNAVAILABLE        | a_newer_code    | WRITE | false",
+      "INTERNAL           | internal        | READ  | false",
       "UNAVAILABLE        |                 | READ  | true",
       "UNAVAILABLE        |                 | WRITE | false",
       "DEADLINE_EXCEEDED  |                 | READ  | false",
@@ -71,6 +80,19 @@ class GrpcErrorsTest {
   void onlyWhatCertainlyDidNotApplyGoesToTheNextEndpoint(String code, String serverCode,
       RequestKind kind, boolean next) {
     assertThat(GrpcErrors.tryNextEndpoint(failure(code, serverCode, "x"), kind)).isEqualTo(next);
+  }
+
+  @ParameterizedTest(name = "{0} {1}: unreachable {2}")
+  @CsvSource(delimiter = '|', value = {
+      "UNAVAILABLE        |                 | true",
+      "DEADLINE_EXCEEDED  |                 | true",
+      "UNAVAILABLE        | unavailable     | true",
+      "UNAVAILABLE        | no_leader       | false",
+      "UNIMPLEMENTED      |                 | false",
+      "PERMISSION_DENIED  | permission_denied | false"})
+  void aMemberIsDownWhenNoAnswerCameOrItCannotServeNow(String code, String serverCode,
+      boolean unreachable) {
+    assertThat(GrpcErrors.unreachable(failure(code, serverCode, "x"))).isEqualTo(unreachable);
   }
 
   @Test

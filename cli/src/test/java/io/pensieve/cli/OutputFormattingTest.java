@@ -96,11 +96,13 @@ class OutputFormattingTest {
     Member n3 = Member.newBuilder().setId("n3").build();
 
     assertThat(new EachMember.Reply<String>(n3, Optional.empty(), "unavailable",
-        "connection refused").errorCell()).isEqualTo("unreachable (connection refused)");
+        "connection refused", true).errorCell()).isEqualTo("unreachable (connection refused)");
     assertThat(new EachMember.Reply<String>(n3, Optional.empty(), EachMember.NOT_ADVERTISED,
-        "has not advertised its gRPC address yet").errorCell()).isEqualTo("no gRPC address yet");
+        "has not advertised its gRPC address yet", false).errorCell())
+        .isEqualTo("no gRPC address yet");
     assertThat(new EachMember.Reply<String>(n3, Optional.empty(), "unimplemented",
-        "Method not found").errorCell()).isEqualTo("error (Method not found, unimplemented)");
+        "Method not found", false).errorCell())
+        .isEqualTo("error (Method not found, unimplemented)");
   }
 
   @Test

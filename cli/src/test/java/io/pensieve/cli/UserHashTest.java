@@ -3,7 +3,7 @@ package io.pensieve.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.pensieve.server.auth.Role;
+import io.pensieve.api.auth.Role;
 import io.pensieve.server.auth.UsersFile;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.pensieve.server;
 
+import io.pensieve.api.auth.TokenLifetime;
 import io.pensieve.server.auth.AuthSettings;
-import io.pensieve.server.auth.TokenTtl;
 import io.pensieve.server.logging.LogOptions;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
@@ -306,7 +306,7 @@ public final class PensieveMain implements Callable<Integer> {
 
   private AuthSettings authSettings() {
     return new AuthSettings(auth, path(authSecretFile), path(authPublicKey),
-        path(authPrivateKey), path(authUsersFile), TokenTtl.parse(authTokenTtl));
+        path(authPrivateKey), path(authUsersFile), TokenLifetime.parse(authTokenTtl));
   }
 
   private static Optional<Path> path(String text) {

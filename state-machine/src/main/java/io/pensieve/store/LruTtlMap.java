@@ -2,6 +2,7 @@ package io.pensieve.store;
 
 import static io.pensieve.store.EntryTable.NONE;
 
+import io.pensieve.api.Ttl;
 import io.pensieve.store.ConfigureOutcome.Configured;
 import io.pensieve.store.WriteOutcome.CompareFailed;
 import io.pensieve.store.WriteOutcome.Deleted;
@@ -462,10 +463,11 @@ public final class LruTtlMap {
       return refuse(Refusal.VALUE_TOO_LARGE, "value of " + value.length
           + " bytes is longer than max_value_bytes " + settings.maxValueBytes());
     }
-    if (ttlMillis.isPresent()
-        && (ttlMillis.getAsLong() < 0 || ttlMillis.getAsLong() > Settings.TTL_MILLIS_CEILING)) {
-      return refuse(Refusal.INVALID_ARGUMENT, "ttl must be between 0 and "
-          + Settings.TTL_MILLIS_CEILING + " ms, got " + ttlMillis.getAsLong());
+    if (ttlMillis.isPresent()) {
+      Optional<String> outOfRange = Ttl.checkMillis("ttl", ttlMillis.getAsLong());
+      if (outOfRange.isPresent()) {
+        return refuse(Refusal.INVALID_ARGUMENT, outOfRange.get());
+      }
     }
     return Optional.empty();
   }

@@ -1,5 +1,6 @@
 package io.pensieve.store;
 
+import io.pensieve.api.Ttl;
 import java.util.Objects;
 
 /**
@@ -25,8 +26,6 @@ public record Settings(
   public static final int KEY_BYTES_CEILING = 64 * 1024;
   /** Hard ceiling of {@code max_value_bytes}: a value must fit in one Raft log entry with room. */
   public static final int VALUE_BYTES_CEILING = 4 * 1024 * 1024;
-  /** Longest TTL accepted: 100 years, far from overflow when added to an epoch time. */
-  public static final long TTL_MILLIS_CEILING = 100L * 365 * 24 * 3600 * 1000;
 
   public static final Settings DEFAULTS =
       new Settings(0, 0, EvictionPolicy.LRU, 0, 1024, 1024 * 1024);
@@ -35,7 +34,7 @@ public record Settings(
     Objects.requireNonNull(evictionPolicy, "eviction_policy");
     requireBetween("max_entries", maxEntries, 0, Long.MAX_VALUE);
     requireBetween("max_bytes", maxBytes, 0, Long.MAX_VALUE);
-    requireBetween("default_ttl_millis", defaultTtlMillis, 0, TTL_MILLIS_CEILING);
+    requireBetween("default_ttl_millis", defaultTtlMillis, 0, Ttl.MAX_MILLIS);
     requireBetween("max_key_bytes", maxKeyBytes, 1, KEY_BYTES_CEILING);
     requireBetween("max_value_bytes", maxValueBytes, 1, VALUE_BYTES_CEILING);
   }

@@ -254,7 +254,7 @@ class LruTtlMapTest {
       assertThat(map.put(bytes("k"), bytes("v"), OptionalLong.of(-1), false, T0))
           .isInstanceOf(Refused.class);
       assertThat(map.put(bytes("k"), bytes("v"),
-          OptionalLong.of(Settings.TTL_MILLIS_CEILING + 1), false, T0))
+          OptionalLong.of(io.pensieve.api.Ttl.MAX_MILLIS + 1), false, T0))
           .isInstanceOf(Refused.class);
       assertThat(map.size()).isZero();
     }

@@ -1,5 +1,6 @@
 package io.pensieve.store;
 
+import io.pensieve.api.Ttl;
 import io.pensieve.store.ConfigureOutcome.Configured;
 import io.pensieve.store.WriteOutcome.CompareFailed;
 import io.pensieve.store.WriteOutcome.Deleted;
@@ -278,7 +279,7 @@ final class ReferenceModel {
     if (value.length > settings.maxValueBytes()) {
       return Optional.of(refused(Refusal.VALUE_TOO_LARGE));
     }
-    if (ttl.isPresent() && (ttl.getAsLong() < 0 || ttl.getAsLong() > Settings.TTL_MILLIS_CEILING)) {
+    if (ttl.isPresent() && (ttl.getAsLong() < 0 || ttl.getAsLong() > Ttl.MAX_MILLIS)) {
       return Optional.of(refused(Refusal.INVALID_ARGUMENT));
     }
     return Optional.empty();

@@ -1,5 +1,6 @@
 package io.pensieve.server.auth;
 
+import io.pensieve.api.auth.Role;
 import java.util.Optional;
 
 /** What a route or a call needs to be served when authentication is on. */

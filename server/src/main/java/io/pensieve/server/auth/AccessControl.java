@@ -1,5 +1,7 @@
 package io.pensieve.server.auth;
 
+import io.pensieve.api.auth.KeyFiles;
+import io.pensieve.api.auth.Role;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -45,6 +47,7 @@ public final class AccessControl implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     if (settings.secretFile().isPresent()) {
       byte[] secret = KeyFiles.secret(settings.secretFile().get());
+      KeyFilePermissions.warnIfOthersCanRead(settings.secretFile().get(), "secret file");
       verifier = TokenVerifier.hs256(secret);
       issuer = Optional.of(TokenIssuer.hs256(secret, settings.tokenTtl(), clock));
     } else {
@@ -53,6 +56,7 @@ public final class AccessControl implements AutoCloseable {
       if (settings.privateKey().isPresent()) {
         RSAPrivateCrtKey privateKey = KeyFiles.privateKey(settings.privateKey().get());
         KeyFiles.requirePair(publicKey, privateKey, settings.privateKey().get());
+        KeyFilePermissions.warnIfOthersCanRead(settings.privateKey().get(), "private key");
         issuer = Optional.of(TokenIssuer.rs256(privateKey, settings.tokenTtl(), clock));
       }
     }
@@ -103,8 +107,8 @@ public final class AccessControl implements AutoCloseable {
     Optional<Role> role = access.role();
     if (role.isPresent() && !principal.allows(role.get())) {
       LOG.warn("Refused {} from {}: user '{}' has roles {}, needs {}", LogText.of(route),
-          remote, LogText.of(principal.subject()), principal.roles().stream().sorted()
-          .map(Role::claimName).toList(), role.get().claimName());
+          remote, LogText.of(principal.subject()), Role.claimNames(principal.roles()),
+          role.get().claimName());
       throw new KvException(ErrorCode.ERROR_CODE_PERMISSION_DENIED, "user '" + principal.subject()
           + "' lacks the " + role.get().claimName() + " role this request needs");
     }

@@ -1,6 +1,7 @@
 package io.pensieve.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.api.auth.TokenSigner.SignedToken;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.DaemonThreads;
 import io.pensieve.server.kv.KvException;
@@ -51,8 +52,7 @@ public final class PasswordLogin implements AutoCloseable {
    * The token of {@code name} if {@code password} is theirs; else it fails with {@link
    * ErrorCode#ERROR_CODE_UNAUTHENTICATED}, the same message whether the user exists or not.
    */
-  public CompletableFuture<TokenIssuer.IssuedToken> login(String name, String password,
-      String remote) {
+  public CompletableFuture<SignedToken> login(String name, String password, String remote) {
     try {
       return CompletableFuture.supplyAsync(() -> check(name, password, remote), checks);
     } catch (RejectedExecutionException e) {
@@ -61,7 +61,7 @@ public final class PasswordLogin implements AutoCloseable {
     }
   }
 
-  private TokenIssuer.IssuedToken check(String name, String password, String remote) {
+  private SignedToken check(String name, String password, String remote) {
     UsersFile.User user = users.get(name);
     byte[] typed = password.getBytes(StandardCharsets.UTF_8);
     boolean tooLong = typed.length > MAX_PASSWORD_BYTES;

@@ -1,5 +1,6 @@
 package io.pensieve.server.auth;
 
+import io.pensieve.api.auth.Role;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -13,6 +13,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.pensieve.api.auth.Role;
+import io.pensieve.api.auth.TokenClaims;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.security.interfaces.RSAPublicKey;
@@ -41,7 +43,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenVerifier {
   public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
-  public static final String ROLES_CLAIM = "roles";
   /** Enough for every client of a busy node; when full it is emptied and refilled. */
   static final int MAX_REMEMBERED = 10_000;
 
@@ -59,7 +60,7 @@ public final class TokenVerifier {
     DefaultJWTProcessor<SecurityContext> jwt = new DefaultJWTProcessor<>();
     jwt.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithm, keys));
     DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-        new JWTClaimsSet.Builder().build(), Set.of("exp", "sub")) {
+        new JWTClaimsSet.Builder().build(), TokenClaims.REQUIRED) {
       @Override
       protected Date currentTime() {
         return Date.from(clock.instant());
@@ -153,7 +154,7 @@ public final class TokenVerifier {
   private static Set<Role> roles(JWTClaimsSet claims) {
     List<String> names;
     try {
-      names = claims.getStringListClaim(ROLES_CLAIM);
+      names = claims.getStringListClaim(TokenClaims.ROLES);
     } catch (ParseException e) {
       throw invalid("the roles claim must be an array of strings");
     }

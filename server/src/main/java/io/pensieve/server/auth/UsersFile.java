@@ -1,5 +1,6 @@
 package io.pensieve.server.auth;
 
+import io.pensieve.api.auth.Role;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class UsersFile {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read the users file " + file + ": " + e);
     }
-    KeyFiles.warnIfOthersCanRead(file, "users file");
+    KeyFilePermissions.warnIfOthersCanRead(file, "users file");
     return parse(file.toString(), lines);
   }
 

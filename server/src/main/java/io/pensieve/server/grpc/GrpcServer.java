@@ -7,6 +7,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.services.HealthStatusManager;
+import io.pensieve.api.GrpcLimits;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.server.NodeParts;
@@ -27,9 +28,6 @@ import java.util.function.Supplier;
  * {@code grpcurl} and stubs generated in any language work against any node.
  */
 public final class GrpcServer implements AutoCloseable {
-  /** Room for a value at the ceiling (4 MiB) with its key and framing. */
-  private static final int MAX_MESSAGE_BYTES = 5 * 1024 * 1024;
-
   private final Server server;
   private final HealthStatusManager health;
   private final HealthReporter healthReporter;
@@ -76,7 +74,7 @@ public final class GrpcServer implements AutoCloseable {
                 config.dataDir().resolve("restore")), forwarding, limiting, auth))
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(health.getHealthService())
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
         .callExecutor(GrpcServer::kvCallsOnTheEventLoop)
         .intercept(node.metrics().grpcInterceptor())
         .build()

@@ -1,6 +1,7 @@
 package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
+import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandError;
 import io.pensieve.internal.v1.CommandResult;
@@ -206,9 +207,10 @@ public final class KvService {
   }
 
   private static void checkTtl(boolean given, long ttlMillis) {
-    if (given && (ttlMillis < 0 || ttlMillis > Settings.TTL_MILLIS_CEILING)) {
-      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "ttl must be between 0 and "
-          + Settings.TTL_MILLIS_CEILING / 1000 + " seconds");
+    if (given) {
+      Ttl.checkMillis("ttl_millis", ttlMillis).ifPresent(outOfRange -> {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, outOfRange);
+      });
     }
   }
 }

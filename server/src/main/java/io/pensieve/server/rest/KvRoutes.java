@@ -3,6 +3,7 @@ package io.pensieve.server.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.pensieve.api.ErrorContract;
+import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.Consistency;
@@ -235,11 +236,9 @@ final class KvRoutes {
         return OptionalLong.empty();
       }
       long seconds = ttlSeconds.getAsLong();
-      if (seconds < 0 || seconds > io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000) {
-        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-            "ttl_seconds must be between 0 and "
-            + io.pensieve.store.Settings.TTL_MILLIS_CEILING / 1000);
-      }
+      Ttl.checkSeconds("ttl_seconds", seconds).ifPresent(outOfRange -> {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, outOfRange);
+      });
       return OptionalLong.of(seconds * 1000);
     }
   }

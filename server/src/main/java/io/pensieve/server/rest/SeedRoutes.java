@@ -3,6 +3,7 @@ package io.pensieve.server.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.pensieve.api.ErrorContract;
+import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
@@ -117,11 +118,10 @@ final class SeedRoutes {
     ByteString key = key(body);
     String value = Json.requiredText(body, "value");
     OptionalLong ttlSeconds = Json.optionalLong(body, "ttl");
-    long maxSeconds = Settings.TTL_MILLIS_CEILING / 1000;
-    if (ttlSeconds.isPresent()
-        && (ttlSeconds.getAsLong() < 0 || ttlSeconds.getAsLong() > maxSeconds)) {
-      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-          "ttl must be between 0 and " + maxSeconds + " seconds");
+    if (ttlSeconds.isPresent()) {
+      Ttl.checkSeconds("ttl", ttlSeconds.getAsLong()).ifPresent(outOfRange -> {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, outOfRange);
+      });
     }
     write(exchange, put(key, value, ttlSeconds), done -> exchange.json(200, Json.object()
         .put("message", "Key '" + key.toStringUtf8() + "' stored successfully")));

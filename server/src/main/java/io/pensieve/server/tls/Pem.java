@@ -1,5 +1,6 @@
 package io.pensieve.server.tls;
 
+import io.pensieve.api.auth.PemBlock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads PEM files: the Base64 blocks between {@code -----BEGIN X-----} and {@code -----END
@@ -25,8 +23,6 @@ import java.util.regex.Pattern;
  * IllegalArgumentException} that names the file and says what to do.
  */
 public final class Pem {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   private static final String CERTIFICATE = "CERTIFICATE";
   private static final String PKCS8_KEY = "PRIVATE KEY";
 
@@ -71,29 +67,11 @@ public final class Pem {
     }
   }
 
-  /** One block of a PEM text: its label ({@code CERTIFICATE}, ...) and its Base64 body. */
-  public record Block(String label, String base64) {
-    /** @throws IllegalArgumentException when the body is not Base64 */
-    public byte[] decode() {
-      return Base64.getMimeDecoder().decode(base64);
-    }
-  }
-
-  /** The blocks of a PEM text, in order. */
-  public static List<Block> parse(String text) {
-    List<Block> blocks = new ArrayList<>();
-    Matcher matcher = BLOCK.matcher(text);
-    while (matcher.find()) {
-      blocks.add(new Block(matcher.group(1), matcher.group(2)));
-    }
-    return blocks;
-  }
-
   /** The decoded blocks labelled {@code label}; other labels get a hint or are skipped. */
   private static List<byte[]> blocks(Path file, String what, String label) {
     String text = read(file, what);
     List<byte[]> blocks = new ArrayList<>();
-    for (Block block : parse(text)) {
+    for (PemBlock block : PemBlock.parse(text)) {
       String found = block.label();
       if (found.equals(label)) {
         try {

@@ -22,6 +22,7 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.pensieve.api.ErrorTrailer;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ClusterRequest;
@@ -383,15 +384,13 @@ class AuthMatrixIT {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED
           || e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
-        assertThat(e.getTrailers().get(ERROR_CODE))
+        assertThat(ErrorTrailer.code(e).orElseThrow())
             .isIn("unauthenticated", "permission_denied");
       }
       return e.getStatus().getCode();
     }
   }
 
-  private static final Metadata.Key<String> ERROR_CODE =
-      Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> FORWARDED_BY =
       Metadata.Key.of("pensieve-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
 

@@ -2,6 +2,7 @@ package io.pensieve.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.api.auth.TokenLifetime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,7 +39,7 @@ class AuthSettingsTest {
   void theTokenLifetimeIsBounded() {
     assertThatThrownBy(() -> new AuthSettings(true, FILE, NONE, NONE, NONE, Duration.ofDays(8)))
         .hasMessageContaining("--auth-token-ttl must be between 1s and 7d");
-    assertThatThrownBy(() -> TokenTtl.parse("1 hour"))
+    assertThatThrownBy(() -> TokenLifetime.parse("1 hour"))
         .hasMessageContaining("like 30m or 1h");
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.pensieve.api.auth.Role;
+import io.pensieve.api.auth.TokenSigner.SignedToken;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,7 @@ class PasswordLoginTest {
 
   @Test
   void theRightPasswordGetsATokenWithTheUsersRoles() {
-    TokenIssuer.IssuedToken token = login.login("alice", "correct horse", "test").join();
+    SignedToken token = login.login("alice", "correct horse", "test").join();
 
     Principal principal = TokenVerifier.hs256(SECRET).verify(token.token());
     assertThat(principal.subject()).isEqualTo("alice");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.pensieve.api.auth.Role;
+import io.pensieve.api.auth.TokenSigner.SignedToken;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +176,7 @@ class TokenVerifierTest {
     TokenIssuer rs = TokenIssuer.rs256(RSA_PRIVATE, Duration.ofHours(1), Clock.systemUTC());
 
     for (var pair : List.of(List.of(hs, HS256), List.of(rs, RS256))) {
-      TokenIssuer.IssuedToken token = ((TokenIssuer) pair.get(0))
+      SignedToken token = ((TokenIssuer) pair.get(0))
           .issue("carol", EnumSet.of(Role.ADMIN));
       Principal principal = ((TokenVerifier) pair.get(1)).verify(token.token());
 

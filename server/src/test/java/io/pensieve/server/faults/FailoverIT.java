@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pensieve.api.ErrorTrailer;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
@@ -29,8 +29,6 @@ class FailoverIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   /** The embedded Raft client's longest retry of one write (see RaftTuning). */
   private static final Duration CLIENT_RETRY_WINDOW = Duration.ofSeconds(75);
-  private static final Metadata.Key<String> ERROR_CODE =
-      Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
@@ -123,7 +121,7 @@ class FailoverIT {
       long startNanos = System.nanoTime();
       assertThatThrownBy(() -> client.put("without-quorum", "maybe"))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            String code = e.getTrailers() == null ? null : e.getTrailers().get(ERROR_CODE);
+            String code = ErrorTrailer.code(e).orElse(null);
             System.out.printf("FailoverIT: a write without quorum failed after %d ms: %s%n",
                 Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), e.getStatus());
             assertThat(e.getStatus().getCode() + "/" + code).as(e.getStatus().toString())
@@ -133,7 +131,7 @@ class FailoverIT {
       assertThatThrownBy(() -> client.value("before-quorum-loss"))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getTrailers().get(ERROR_CODE)).isEqualTo("unavailable");
+            assertThat(ErrorTrailer.code(e)).hasValue("unavailable");
           });
       assertThat(Duration.ofNanos(System.nanoTime() - startNanos))
           .as("both failures answered within their timeouts").isLessThan(Duration.ofSeconds(15));

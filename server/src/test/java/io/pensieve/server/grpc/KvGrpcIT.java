@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -18,6 +17,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.pensieve.api.ErrorTrailer;
 import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.CompareAndSetRequest;
@@ -63,8 +63,6 @@ class KvGrpcIT {
   private static final int MAX_KEY_BYTES = 64;
   private static final int MAX_VALUE_BYTES = 4096;
   private static final Duration PATIENCE = Duration.ofSeconds(15);
-  private static final Metadata.Key<String> ERROR_CODE =
-      Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3, builder -> builder.initialSettings(
@@ -495,8 +493,7 @@ class KvGrpcIT {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
       assertThat(e.getStatus().getCode()).isEqualTo(code);
       assertThat(e.getStatus().getDescription()).isNotBlank();
-      assertThat(e.getTrailers()).isNotNull();
-      assertThat(e.getTrailers().get(ERROR_CODE)).isEqualTo(errorCode);
+      assertThat(ErrorTrailer.code(e)).hasValue(errorCode);
     });
   }
 

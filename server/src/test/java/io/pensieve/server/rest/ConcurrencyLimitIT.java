@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.pensieve.api.ErrorTrailer;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.RestClient.Reply;
@@ -28,8 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConcurrencyLimitIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Metadata.Key<String> ERROR_CODE =
-      Metadata.Key.of("pensieve-error-code", Metadata.ASCII_STRING_MARSHALLER);
 
   @RegisterExtension
   static final TestCluster cluster =
@@ -56,7 +54,7 @@ class ConcurrencyLimitIT {
       StatusRuntimeException grpcRefused =
           catchThrowableOfType(() -> grpc.put("other", "x"), StatusRuntimeException.class);
       assertThat(grpcRefused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(grpcRefused.getTrailers().get(ERROR_CODE)).isEqualTo("overloaded");
+      assertThat(ErrorTrailer.code(grpcRefused)).hasValue("overloaded");
 
       // probes and scrapes are exempt: an overloaded node is not a dead one
       assertThat(rest.get(node, "/metrics").text())

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pensieve.api.auth.Role;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.auth.Access;
 import io.pensieve.server.auth.AuthSettings;
-import io.pensieve.server.auth.Role;
 import io.pensieve.server.auth.Tokens;
 import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.RestClient.Reply;

@@ -1,12 +1,14 @@
-package io.pensieve.server.auth;
+package io.pensieve.api.auth;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a token's {@code roles} claim may grant. The role model:
+ * What a token's {@code roles} claim may grant, as the node enforces it and {@code pvctl token}
+ * and {@code pvctl user} write it. The role model:
  *
  * <ul>
  *   <li>{@code read}: reads. REST {@code GET /v1/kv/{key}}, {@code /v1/cluster}, {@code
@@ -38,6 +40,11 @@ public enum Role {
       }
     }
     return Optional.empty();
+  }
+
+  /** The claim names of {@code roles}, in this enum's order: {@code [read, write]}. */
+  public static List<String> claimNames(Set<Role> roles) {
+    return roles.stream().sorted().map(Role::claimName).toList();
   }
 
   /**

@@ -1,11 +1,9 @@
-package io.pensieve.server.auth;
+package io.pensieve.api.auth;
 
-import io.pensieve.server.tls.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -13,16 +11,15 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
- * Reads the keys tokens are signed and verified with, refusing weak or mismatched ones with a
- * message that says how to make a good one. PEM is decoded with the JDK's own key factories.
+ * Reads the keys tokens are signed and verified with, by the same rules on the node and in
+ * {@code pvctl token}, refusing weak or mismatched ones with a message that says how to make a
+ * good one. PEM is decoded with the JDK's own key factories. Every failure is an {@link
+ * IllegalArgumentException} naming the file.
  */
 public final class KeyFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(KeyFiles.class);
   /** HS256 is as strong as its key: RFC 7518 asks for at least the hash's 256 bits. */
   public static final int MIN_SECRET_BYTES = 32;
   public static final int MIN_RSA_BITS = 2048;
@@ -41,7 +38,6 @@ public final class KeyFiles {
           + " bytes; HS256 needs at least " + MIN_SECRET_BYTES
           + " (make one: openssl rand -base64 48 > " + file + ")");
     }
-    warnIfOthersCanRead(file, "secret file");
     return Arrays.copyOf(bytes, length);
   }
 
@@ -73,7 +69,6 @@ public final class KeyFiles {
       throw new IllegalArgumentException(file + " is not an RSA private key: " + e.getMessage());
     }
     requireStrong(file, key.getModulus().bitLength());
-    warnIfOthersCanRead(file, "private key");
     return key;
   }
 
@@ -88,8 +83,8 @@ public final class KeyFiles {
   }
 
   private static byte[] pem(Path file, String type, String howToMake) {
-    String text = new String(read(file, type.toLowerCase()), StandardCharsets.US_ASCII);
-    Pem.Block block = Pem.parse(text).stream().filter(b -> b.label().equals(type))
+    String text = new String(read(file, type.toLowerCase(Locale.ROOT)), StandardCharsets.US_ASCII);
+    PemBlock block = PemBlock.parse(text).stream().filter(b -> b.label().equals(type))
         .findFirst().orElseThrow(() -> new IllegalArgumentException(file + " holds no PEM '"
             + "-----BEGIN " + type + "-----' block (PKCS#1 'BEGIN RSA ...' keys are not read);"
             + " make one: " + howToMake));
@@ -112,19 +107,6 @@ public final class KeyFiles {
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read the " + what + " " + file + ": " + e);
-    }
-  }
-
-  /** Anyone who can read a signing key can mint an admin token. */
-  static void warnIfOthersCanRead(Path file, String what) {
-    try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-        LOG.warn("The {} {} is readable by every user of this machine; chmod 600 it", what,
-            file);
-      }
-    } catch (UnsupportedOperationException | IOException e) {
-      // not a POSIX file system: nothing to check
     }
   }
 }
