@@ -40,8 +40,9 @@ class ReadmeExampleIT {
     return cluster.nodes().stream().map(node -> "127.0.0.1:" + node.grpcPort()).toList();
   }
 
+  /** The front page, whose first java block is the client's example. */
   static Path exampleFile() {
-    return Path.of(System.getProperty("pensieve.docs.dir", "../docs"), "java-client.md");
+    return Path.of(System.getProperty("pensieve.readme", "../README.md"));
   }
 
   static String javaBlock(Path file) throws IOException {

@@ -1,0 +1,22 @@
+package io.pensieve.modules;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * jepsen-lite uses the public API and the client library only, and talks to nodes over the
+ * network (the node's jars are a runtime dependency, to start node processes with).
+ */
+@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+class ModuleDirectionTest {
+  @ArchTest
+  static final ArchRule jepsenUsesThePublicApiAndClientOnly = noClasses()
+      .that().resideInAPackage("io.pensieve.jepsen..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.pensieve.internal..",
+          "io.pensieve.store..", "io.pensieve.statemachine..", "io.pensieve.server..",
+          "io.pensieve.cli..");
+}
