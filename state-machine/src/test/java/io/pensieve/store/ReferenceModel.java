@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * kind. Refusals carry no message; compare reasons only.
  */
 final class ReferenceModel {
+  @SuppressWarnings("ArrayRecordComponent") // never compared: the model compares its fields
   private record Value(byte[] value, long version, long createRevision, long expireAtMillis) {}
 
   private final LinkedHashMap<ByteBuffer, Value> entries = new LinkedHashMap<>();
