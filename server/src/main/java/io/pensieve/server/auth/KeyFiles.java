@@ -13,6 +13,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ public final class KeyFiles {
   }
 
   private static byte[] pem(Path file, String type, String howToMake) {
-    String text = new String(read(file, type.toLowerCase()), StandardCharsets.US_ASCII);
+    String text = new String(read(file, type.toLowerCase(Locale.ROOT)), StandardCharsets.US_ASCII);
     Pem.Block block = Pem.parse(text).stream().filter(b -> b.label().equals(type))
         .findFirst().orElseThrow(() -> new IllegalArgumentException(file + " holds no PEM '"
             + "-----BEGIN " + type + "-----' block (PKCS#1 'BEGIN RSA ...' keys are not read);"

@@ -64,7 +64,8 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   private void schedule(Runnable task, Duration period) {
-    timer.scheduleWithFixedDelay(() -> {
+    // the task catches its own failures, so nothing waits on the scheduled future
+    var unused = timer.scheduleWithFixedDelay(() -> {
       try {
         if (raft.joined()) { // not once the node is removed from the cluster
           task.run();
@@ -114,7 +115,8 @@ public final class Housekeeping implements AutoCloseable {
     if (!inFlight.compareAndSet(false, true)) {
       return;
     }
-    kv.propose(command).whenComplete((result, failure) -> {
+    // the callback handles both outcomes; the future whenComplete returns has no reader
+    var unused = kv.propose(command).whenComplete((result, failure) -> {
       inFlight.set(false);
       if (failure != null) {
         LOG.debug("Proposing {} failed; trying again later: {}", what, failure.toString());

@@ -43,7 +43,8 @@ final class ReadinessMonitor implements AutoCloseable {
   }
 
   void start() {
-    timer.scheduleWithFixedDelay(this::look, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    // look() catches its own failures, so nothing waits on the scheduled future
+    var unused = timer.scheduleWithFixedDelay(this::look, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void look() {

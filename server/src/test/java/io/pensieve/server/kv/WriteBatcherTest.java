@@ -24,6 +24,7 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.junit.jupiter.api.Test;
 
 /** The batching rules, with the leader played by futures the test completes itself. */
+@SuppressWarnings("FutureReturnValueIgnored") // tests read what was sent, not every reply
 class WriteBatcherTest {
   private final List<CommandBatch> sent = new ArrayList<>();
   private final List<CompletableFuture<RaftClientReply>> replies = new ArrayList<>();
