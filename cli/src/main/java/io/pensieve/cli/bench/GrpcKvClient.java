@@ -85,6 +85,7 @@ final class GrpcKvClient implements KvClient {
     }
 
     /** The error a successful response still carries, if any. */
+    @SuppressWarnings("UnusedVariable") // none here; the Get answer overrides this to read it
     String check(T response) {
       return null;
     }
