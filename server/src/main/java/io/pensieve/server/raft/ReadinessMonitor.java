@@ -44,7 +44,8 @@ final class ReadinessMonitor implements AutoCloseable {
 
   void start() {
     // look() catches its own failures, so nothing waits on the scheduled future
-    var unused = timer.scheduleWithFixedDelay(this::look, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        timer.scheduleWithFixedDelay(this::look, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void look() {

@@ -291,7 +291,8 @@ class MetricsIT {
       PrometheusText text = scrape(node);
       assertThat(text.value("pensieve_store_keys"))
           .isEqualTo((double) stats.path("total_entries").asLong()).isPositive();
-      assertThat(text.value("pensieve_store_bytes")).isEqualTo((double) stats.path("bytes").asLong());
+      assertThat(text.value("pensieve_store_bytes"))
+          .isEqualTo((double) stats.path("bytes").asLong());
       assertThat(text.value("pensieve_store_evictions_total"))
           .isEqualTo((double) stats.path("evictions").asLong());
       assertThat(text.value("pensieve_store_expirations_total"))
