@@ -88,6 +88,8 @@ final class UserCommand implements Callable<Integer> {
     }
 
     private char[] readPassword() throws IOException {
+      // pvctl runs on Java 17, where System.console() is null without a terminal
+      @SuppressWarnings("SystemConsoleNull")
       Console console = System.console();
       if (console != null) {
         char[] first = console.readPassword("Password for %s: ", name);

@@ -97,10 +97,13 @@ class BenchReportTest {
   void oneLevelIsARowPerOperationAndTheirTotal() {
     String text = BenchReport.text(mixed(List.of(16), OptionalDouble.empty()));
 
-    assertThat(text).startsWith("mixed (90% reads) over grpc to 127.0.0.1:9001,127.0.0.1:9002\n"
-        + "16 clients x 4 in flight, closed loop, 10s after 2s warmup\n"
-        + "10,000 keys, 100-byte values, stale reads, seed 42\n"
-        + "preload: 10,000 keys in 1.25 s (8,000 writes/s), 0 errors\n\n");
+    assertThat(text).startsWith("""
+        mixed (90% reads) over grpc to 127.0.0.1:9001,127.0.0.1:9002
+        16 clients x 4 in flight, closed loop, 10s after 2s warmup
+        10,000 keys, 100-byte values, stale reads, seed 42
+        preload: 10,000 keys in 1.25 s (8,000 writes/s), 0 errors
+
+        """);
     assertThat(text).contains("""
         OP   OPS    OPS/S  P50(ms)  P90(ms)  P99(ms)  P99.9(ms)  MAX(ms)  ERRORS
         get  9000   900    0.4      0.8      1.5      4.25       12.5     0

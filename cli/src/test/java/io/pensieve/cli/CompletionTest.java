@@ -3,6 +3,7 @@ package io.pensieve.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ class CompletionTest {
         .redirectErrorStream(true).start();
 
     assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(check.exitValue()).as(new String(check.getInputStream().readAllBytes())).isZero();
+    assertThat(check.exitValue())
+        .as(new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
   }
 }

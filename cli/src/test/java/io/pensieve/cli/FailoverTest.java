@@ -15,6 +15,7 @@ import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ class FailoverTest {
     @SuppressWarnings("unchecked")
     FakeNode(BiConsumer<Object, StreamObserver<Object>> answer) throws IOException {
       this.answer = answer;
-      Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+      Server server = NettyServerBuilder
+          .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
           .addService(this).build().start();
       servers.add(server);
       this.address = "127.0.0.1:" + server.getPort();
@@ -72,6 +74,7 @@ class FailoverTest {
     };
   }
 
+  @SuppressWarnings("UnnecessaryLambda") // a named behaviour for new FakeNode(answers())
   private static BiConsumer<Object, StreamObserver<Object>> answers() {
     return (request, observer) -> {
       if (request instanceof PutRequest) {
@@ -86,6 +89,7 @@ class FailoverTest {
     };
   }
 
+  @SuppressWarnings("UnnecessaryLambda") // a named behaviour for new FakeNode(neverAnswers())
   private static BiConsumer<Object, StreamObserver<Object>> neverAnswers() {
     return (request, observer) -> { };
   }

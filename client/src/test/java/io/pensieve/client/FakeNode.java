@@ -13,6 +13,7 @@ import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class FakeNode extends KVGrpc.KVImplBase implements AutoCloseable {
   private volatile Optional<ErrorContract> failWith = Optional.empty();
 
   FakeNode() throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .addService(this).build().start();
   }
 

@@ -157,11 +157,17 @@ public final class PensieveNode implements AutoCloseable {
       serve();
       return;
     }
-    membershipWatch.scheduleWithFixedDelay(() -> {
-      if (raft.isMember()) {
-        LOG.info("Node {} was added to the cluster", info.id());
-        serve();
-        membershipWatch.shutdown(); // no further polls once the node serves
+    // the poll reports its own failure: a scheduled task's exception would end it silently
+    var unused = membershipWatch.scheduleWithFixedDelay(() -> {
+      try {
+        if (raft.isMember()) {
+          LOG.info("Node {} was added to the cluster", info.id());
+          serve();
+          membershipWatch.shutdown(); // no further polls once the node serves
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Node {} was added to the cluster but could not start serving", info.id(), e);
+        membershipWatch.shutdown();
       }
     }, MEMBERSHIP_POLL.toMillis(), MEMBERSHIP_POLL.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -10,6 +10,8 @@ import java.util.HexFormat;
  * @param createRevision the store revision at which the key was created
  * @param expireAtMillis epoch milliseconds by the leaders' clocks; 0 = never expires
  */
+// equals, hashCode and toString below compare and show the bytes; arrays are the map's own form
+@SuppressWarnings("ArrayRecordComponent")
 public record Entry(byte[] key, byte[] value, long version, long createRevision, long expireAtMillis) {
 
   @Override

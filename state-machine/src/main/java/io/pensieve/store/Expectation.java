@@ -21,6 +21,7 @@ public sealed interface Expectation {
   record VersionIs(long version) implements Expectation {}
 
   /** The key exists and its value is these bytes. */
+  @SuppressWarnings("ArrayRecordComponent") // equals, hashCode and toString below use the bytes
   record ValueIs(byte[] value) implements Expectation {
     @Override
     public boolean equals(Object o) {

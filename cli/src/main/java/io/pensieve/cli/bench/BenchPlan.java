@@ -65,7 +65,8 @@ public record BenchPlan(Workload workload, Api api, List<Integer> clientLevels, 
     if (!(readRatio >= 0 && readRatio <= 1)) {
       throw new IllegalArgumentException("--read-ratio must be between 0 and 1, got " + readRatio);
     }
-    if (workload == Workload.PUT && readRatio != 0 || workload == Workload.GET && readRatio != 1) {
+    if ((workload == Workload.PUT && readRatio != 0)
+        || (workload == Workload.GET && readRatio != 1)) {
       throw new IllegalArgumentException(workload.label() + " has a read ratio of "
           + (workload == Workload.PUT ? 0 : 1) + ", got " + readRatio);
     }

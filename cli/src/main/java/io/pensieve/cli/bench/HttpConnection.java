@@ -28,6 +28,8 @@ import javax.net.ssl.SSLParameters;
  * its first request, and again after the node closed it. A request not answered within the
  * timeout fails and closes the connection: a late answer could be taken for the next one's.
  */
+// Netty's close() futures are not waited on: a close's outcome arrives as channelInactive
+@SuppressWarnings("FutureReturnValueIgnored")
 final class HttpConnection {
   /** How a request ended: the response, or why there is none. Told exactly once. */
   interface Answer {

@@ -85,7 +85,7 @@ final class FakeClients implements Connector {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
       }
-      answers.schedule(() -> {
+      var unused = answers.schedule(() -> { // the task completes done itself
         synchronized (this) {
           inFlight--;
         }

@@ -13,6 +13,7 @@ import java.util.List;
 final class AnomalyExplainer {
   private AnomalyExplainer() {}
 
+  @SuppressWarnings("ReferenceEquality") // this very operation of the history, not an equal one
   static String explain(String key, Operation stuck, List<Operation> window, boolean fromStart,
       List<Operation> keyOperations) {
     // the operation the search stopped at first, then the other observers, latest first: with
@@ -79,6 +80,7 @@ final class AnomalyExplainer {
    * An ok writer of another value that completed before {@code focus} began, and began after
    * {@code writer} (of {@code seen}) completed: the newest such, or null.
    */
+  @SuppressWarnings("ReferenceEquality") // this very operation of the history, not an equal one
   private static Operation newerAcknowledged(String seen, Operation writer, Operation focus,
       List<Operation> window) {
     Operation newest = null;
@@ -95,6 +97,7 @@ final class AnomalyExplainer {
   }
 
   /** A cas that failed to compare although its expected value sat in the key all along. */
+  @SuppressWarnings("ReferenceEquality") // this very operation of the history, not an equal one
   private static String failedCompare(String key, Operation focus, boolean fromStart,
       List<Operation> keyOperations) {
     String expected = focus.expected();

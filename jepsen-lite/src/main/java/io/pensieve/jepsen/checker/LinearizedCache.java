@@ -26,6 +26,8 @@ final class LinearizedCache {
    * @param afterOptional whether the last operation linearized was optional, which rules out a
    *     write next (see {@link KeySearch}): such a configuration has fewer ways on
    */
+  // bit sets on the search's hot path, compared by sameRequired below, never by equals
+  @SuppressWarnings("ArrayRecordComponent")
   private record Entry(int state, boolean afterOptional, int requiredFrom, long[] required,
                        long[] optional) {}
 

@@ -46,6 +46,7 @@ public final class LostWriteChecker {
     return new LostWriteResult(finalValues.size(), acknowledged, lost, unwritten);
   }
 
+  @SuppressWarnings("ReferenceEquality") // this very operation of the history, not an equal one
   private static List<LostWriteResult.LostWrite> lostWrites(String key, List<Operation> writers,
       String finalValue) {
     // the two latest completions: for each write, the latest among the others

@@ -42,7 +42,8 @@ public final class Network implements AutoCloseable {
         List<LinkProxy> proxies = network.linksByPair
             .computeIfAbsent(pair(from.id(), to.id()), k -> new ArrayList<>());
         for (int port : to.ports().all()) {
-          proxies.add(new LinkProxy(address, port, new InetSocketAddress("127.0.0.1", port)));
+          proxies.add(new LinkProxy(address, port,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
         }
       }
       Files.createDirectories(from.hostsFile().getParent());

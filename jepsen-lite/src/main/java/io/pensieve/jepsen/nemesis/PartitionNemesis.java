@@ -31,6 +31,7 @@ final class PartitionNemesis implements Nemesis {
   }
 
   @Override
+  @SuppressWarnings("EnumOrdinal") // Shape lists ANY, then the kinds in nextInt(3)'s numbering
   public String inject(Random random) {
     List<String> ids = new ArrayList<>(cluster.nodes().stream().map(NodeProcess::id).toList());
     Collections.shuffle(ids, random);

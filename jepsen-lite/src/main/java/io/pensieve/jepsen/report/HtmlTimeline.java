@@ -224,6 +224,7 @@ public final class HtmlTimeline {
    * [id, lane, kind, key, value, expected, outcome, invoke, end, node], times in nanoseconds
    * from the start, string indexes -1 for none, end -1 for an operation that never completed.
    */
+  @SuppressWarnings("EnumOrdinal") // the page's KIND and OUT arrays follow the enums' order
   private static String data(List<Operation> operations, List<NemesisEvent> nemesis,
       CheckReport report, long t0) {
     Map<String, Integer> strings = new HashMap<>();

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -55,7 +56,8 @@ public final class TestRun {
 
   public RunResult run() throws Exception {
     Path dir = options.store().resolve(
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")));
+        LocalDateTime.now(ZoneId.systemDefault())
+            .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")));
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve("options.json").toFile(), options.describe());
     Optional<Path> faketime = Optional.empty();
@@ -65,6 +67,7 @@ public final class TestRun {
               + "jepsen-lite/scripts/install-faketime.sh")));
     }
     long startNanos = System.nanoTime();
+    RunDirectory files = new RunDirectory(dir);
     try (LocalCluster cluster = LocalCluster.start(options.nodes(), dir.resolve("nodes"),
         options.nodeLauncher(), faketime);
         HistoryRecorder history = new HistoryRecorder(dir.resolve(RunDirectory.HISTORY), startNanos);
@@ -91,15 +94,13 @@ public final class TestRun {
           recovery.toMillis());
       workload.stop();
       workload.finalReads();
-      RunDirectory files = new RunDirectory(dir);
       files.recordRecovery(recovered ? recovery.toMillis() : -1);
       files.recordDigests(digests(cluster));
-      history.close();
-      cluster.close();
-      CheckReport report = files.check(options.checkBudget());
-      LOG.info("Run {}: {}", dir, report.valid() ? "VALID" : "NOT VALID");
-      return new RunResult(dir, report);
     }
+    // checked once the history is flushed and the nodes stopped: the check has the CPU to itself
+    CheckReport report = files.check(options.checkBudget());
+    LOG.info("Run {}: {}", dir, report.valid() ? "VALID" : "NOT VALID");
+    return new RunResult(dir, report);
   }
 
   /**

@@ -132,7 +132,7 @@ public final class RandomHistories {
       f.expected = random.nextInt(3) > 0 || old.isEmpty() ? state.get(f.key)
           : old.get(random.nextInt(old.size()));
     }
-    long duration = 1 + random.nextInt(6);
+    long duration = 1L + random.nextInt(6);
     double roll = random.nextDouble();
     f.effectTick = tick + random.nextInt((int) duration);
     f.completeTick = tick + duration;

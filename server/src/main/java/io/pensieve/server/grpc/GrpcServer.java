@@ -5,8 +5,8 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.grpc.services.HealthStatusManager;
 import io.pensieve.api.GrpcLimits;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.proto.v1.KVGrpc;
@@ -100,12 +100,17 @@ public final class GrpcServer implements AutoCloseable {
 
   /** Refuses new calls, lets those in flight finish (up to the grace period), then stops. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     healthReporter.close();
     health.enterTerminalState();
     server.shutdown();
-    if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
     }
     forwarding.close();
   }

@@ -1,7 +1,7 @@
 package io.pensieve.server.grpc;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.services.HealthStatusManager;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.server.raft.RaftNode;

@@ -40,7 +40,7 @@ final class SnapshotStreams {
     Download download = new Download(observer);
     observer.setOnCancelHandler(download::cancel);
     observer.setOnReadyHandler(download::pump);
-    snapshot.whenComplete(download::start);
+    var unused = snapshot.whenComplete(download::start); // start() handles both outcomes
   }
 
   /** Sends chunks while the client can take them; gRPC and the snapshot both drive it. */
@@ -170,7 +170,8 @@ final class SnapshotStreams {
         } catch (RuntimeException e) {
           restored = CompletableFuture.failedFuture(e);
         }
-        restored.whenComplete((response, failure) -> {
+        // the callback answers the stream whatever the outcome; nothing reads the returned future
+        var unused = restored.whenComplete((response, failure) -> {
           discard(out, file);
           if (failure != null) {
             observer.onError(GrpcStatus.of(failure));

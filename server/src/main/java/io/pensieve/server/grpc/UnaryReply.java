@@ -29,7 +29,8 @@ final class UnaryReply {
         result = CompletableFuture.failedFuture(e);
       }
     }
-    result.whenComplete((response, failure) -> {
+    // the callback answers the call whatever the outcome; nothing reads the returned future
+    var unused = result.whenComplete((response, failure) -> {
       if (failure != null) {
         observer.onError(GrpcStatus.of(failure));
       } else {

@@ -182,7 +182,8 @@ public final class Housekeeping implements AutoCloseable {
     if (!inFlight.compareAndSet(false, true)) {
       return;
     }
-    proposals.apply(command).whenComplete((result, failure) -> {
+    // the callback handles both outcomes; the future whenComplete returns has no reader
+    var unused = proposals.apply(command).whenComplete((result, failure) -> {
       inFlight.set(false);
       if (failure != null) {
         LOG.debug("Proposing {} failed; trying again later: {}", what, failure.toString());

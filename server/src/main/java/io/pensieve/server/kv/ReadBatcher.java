@@ -69,6 +69,8 @@ final class ReadBatcher {
     return round;
   }
 
+  // the whenComplete callback answers every reader whatever the outcome: nothing reads its future
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void start(List<Pending> round) {
     if (round.isEmpty()) {
       return;

@@ -112,6 +112,8 @@ final class WriteBatcher {
     return batch;
   }
 
+  // the whenComplete callback answers every caller whatever the outcome: nothing reads its future
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void send(List<Pending> batch) {
     if (batch.isEmpty()) {
       return;

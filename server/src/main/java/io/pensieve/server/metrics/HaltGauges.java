@@ -24,7 +24,7 @@ final class HaltGauges {
         .help("The log index of the entry this node's state machine halted at; absent while it "
             + "applies the log")
         .callback(callback -> stateMachine.halt()
-            .ifPresent(halt -> callback.call(halt.index())))
+            .ifPresent(halt -> callback.call((double) halt.index())))
         .register(registry);
   }
 }

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
  */
 public final class MetricsExposition {
   /** A scrape's body and the content type that names its format. */
+  @SuppressWarnings("ArrayRecordComponent") // handed straight to the response, never compared
   public record Scrape(String contentType, byte[] body) { }
 
   private final PrometheusRegistry registry;

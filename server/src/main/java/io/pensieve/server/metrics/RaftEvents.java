@@ -68,7 +68,7 @@ final class RaftEvents implements StateMachineListener {
   public void snapshotTaken(long nanos, long sizeBytes) {
     snapshots.inc();
     snapshotDuration.observe(Unit.nanosToSeconds(nanos));
-    snapshotSize.set(sizeBytes);
+    snapshotSize.set((double) sizeBytes);
   }
 
   @Override

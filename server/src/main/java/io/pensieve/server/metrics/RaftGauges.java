@@ -122,7 +122,7 @@ final class RaftGauges {
     long lastIndex = division.getRaftLog().getNextIndex() - 1;
     for (int i = 0; i < matchIndices.length; i++) {
       String follower = followers.get(i).getId().getId().toStringUtf8();
-      callback.call(Math.max(0, lastIndex - matchIndices[i]), follower);
+      callback.call((double) Math.max(0, lastIndex - matchIndices[i]), follower);
     }
   }
 }

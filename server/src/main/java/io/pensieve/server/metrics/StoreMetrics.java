@@ -20,14 +20,14 @@ final class StoreMetrics {
     GaugeWithCallback.builder()
         .name("pensieve_store_keys")
         .help("Keys in the map, expired ones not yet removed included")
-        .callback(callback -> callback.call(stateMachine.stats().getEntries()))
+        .callback(callback -> callback.call((double) stateMachine.stats().getEntries()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("pensieve_store_bytes")
         .help("Size of the map's keys and values plus a fixed cost per entry, as limited by "
             + "max_bytes")
         .unit(Unit.BYTES)
-        .callback(callback -> callback.call(stateMachine.stats().getBytes()))
+        .callback(callback -> callback.call((double) stateMachine.stats().getBytes()))
         .register(registry);
     counter(registry, stateMachine, "pensieve_store_evictions_total",
         "Entries evicted to make room, since the cluster began", StatsResponse::getEvictions);
@@ -47,7 +47,7 @@ final class StoreMetrics {
     CounterWithCallback.builder()
         .name(name)
         .help(help)
-        .callback(callback -> callback.call(value.applyAsLong(stateMachine.stats())))
+        .callback(callback -> callback.call((double) value.applyAsLong(stateMachine.stats())))
         .register(registry);
   }
 }

@@ -152,6 +152,8 @@ final class LeaderWrites {
       this.answeredBefore = answeredBefore;
     }
 
+    // the nested futures are flattened by the thenCompose calls that follow them
+    @SuppressWarnings("FutureReturnValueIgnored")
     CompletableFuture<RaftClientReply> attempt(RaftPeerId target, int attempt) {
       return submit(target).handle((reply, failure) -> {
         Throwable cause = failure == null ? null : Failures.cause(failure);

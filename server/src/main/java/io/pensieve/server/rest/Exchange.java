@@ -6,6 +6,8 @@ import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.kv.KvException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -131,12 +133,12 @@ final class Exchange {
 
   boolean bodyIsOctetStream() {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    return type != null && type.toLowerCase().startsWith(OCTET_STREAM);
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith(OCTET_STREAM);
   }
 
   boolean acceptsOnlyOctetStream() {
     String accept = request.getHeaders().get(HttpHeader.ACCEPT);
-    return accept != null && accept.toLowerCase().startsWith(OCTET_STREAM);
+    return accept != null && accept.toLowerCase(Locale.ROOT).startsWith(OCTET_STREAM);
   }
 
   Optional<String> param(String name) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.api.ErrorContract;
 import io.pensieve.proto.v1.ErrorCode;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -23,12 +21,6 @@ final class JsonErrorHandler extends ErrorHandler {
       Throwable cause, Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Exchange.JSON);
     response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-  }
-
-  @Override
-  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(new HttpField(HttpHeader.CONTENT_TYPE, Exchange.JSON));
-    return ByteBuffer.wrap(body(status, reason));
   }
 
   private static byte[] body(int status, String message) {

@@ -12,7 +12,6 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class NodeRoutes {
   private final KvService kv;
-  private final RaftNode raft;
   private final NodeInfo node;
   private final MetricsExposition metrics;
   private final ReadinessCheck readiness;
@@ -20,7 +19,6 @@ final class NodeRoutes {
 
   NodeRoutes(KvService kv, RaftNode raft, NodeInfo node, MetricsExposition metrics) {
     this.kv = kv;
-    this.raft = raft;
     this.node = node;
     this.metrics = metrics;
     this.readiness = new ReadinessCheck(raft);

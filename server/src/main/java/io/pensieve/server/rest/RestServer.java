@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * before the node advertises it, then starts serving ({@link #start}). Stopping is graceful:
  * new requests are refused and those in flight finish, up to the grace period.
  */
+// close() throws what Jetty's stop() throws; the node closes it by hand, not in a try block
+@SuppressWarnings("try")
 public final class RestServer implements AutoCloseable {
   /** A client that sends nothing for this long is disconnected (slow bodies included). */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);

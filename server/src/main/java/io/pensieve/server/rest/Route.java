@@ -65,8 +65,9 @@ record Route(String method, String template, Access access, Kind kind, Serving s
       throw new IllegalArgumentException("a method is upper case: " + method);
     }
     if (!template.startsWith("/")
-        || template.indexOf(KEY) >= 0 && template.indexOf(KEY) != template.length() - KEY.length()
-        || template.endsWith(KEY) && !template.endsWith("/" + KEY)) {
+        || (template.indexOf(KEY) >= 0
+            && template.indexOf(KEY) != template.length() - KEY.length())
+        || (template.endsWith(KEY) && !template.endsWith("/" + KEY))) {
       throw new IllegalArgumentException("a template is a path, or a prefix ending in /"
           + KEY + ": " + template);
     }

@@ -149,7 +149,7 @@ class AdminRefusalsIT {
    */
   private static void refused(ThrowingCallable call, Status.Code code, String message) {
     StatusRuntimeException refusal = await().atMost(Duration.ofSeconds(30))
-        .until(() -> catchThrowableOfType(call, StatusRuntimeException.class),
+        .until(() -> catchThrowableOfType(StatusRuntimeException.class, call),
             e -> e == null || e.getStatus().getCode() != Status.Code.UNAVAILABLE);
     assertThat(refusal).as("refused with " + code).isNotNull();
     assertThat(refusal.getStatus().getCode()).isEqualTo(code);

@@ -102,9 +102,9 @@ class TokenVerifierTest {
 
   /** The payload of another token, under this one's signature. */
   private static String tamper(String token) {
-    String[] parts = token.split("\\.");
+    String[] parts = token.split("\\.", -1);
     String admin = Tokens.hs256(OTHER_SECRET,
-        Tokens.claims("alice", Duration.ofMinutes(5), "admin").build()).split("\\.")[1];
+        Tokens.claims("alice", Duration.ofMinutes(5), "admin").build()).split("\\.", -1)[1];
     return parts[0] + "." + admin + "." + parts[2];
   }
 

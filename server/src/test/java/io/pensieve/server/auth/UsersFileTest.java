@@ -46,7 +46,7 @@ class UsersFileTest {
 
     assertThatThrownBy(() -> UsersFile.parse("users.txt", lines))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("users file users.txt " + message.split(":")[0] + ":")
+        .hasMessageStartingWith("users file users.txt " + message.split(":", -1)[0] + ":")
         .hasMessageContaining(message);
   }
 

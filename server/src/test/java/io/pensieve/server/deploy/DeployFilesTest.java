@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.server.PensieveMain;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -243,7 +246,7 @@ class DeployFilesTest {
         services.size());
 
     Map<String, Map<String, String>> envOf = new LinkedHashMap<>();
-    services.fields().forEachRemaining(s -> envOf.put(s.getKey(), composeEnv(s.getValue())));
+    services.properties().forEach(s -> envOf.put(s.getKey(), composeEnv(s.getValue())));
     Map<String, Integer> restPortOf = new LinkedHashMap<>();
     Map<String, Integer> raftPortOf = new LinkedHashMap<>();
     Map<String, String> nodeIdOf = new LinkedHashMap<>();
@@ -258,7 +261,7 @@ class DeployFilesTest {
         "%s: node ids %s are not unique", file, nodeIdOf);
 
     Set<String> volumesUsed = new HashSet<>();
-    for (var s : (Iterable<Map.Entry<String, JsonNode>>) services::fields) {
+    for (var s : services.properties()) {
       String name = s.getKey();
       JsonNode service = s.getValue();
       String where = file + " service " + name;
@@ -546,7 +549,7 @@ class DeployFilesTest {
 
     Map<String, String> unitEnv = new LinkedHashMap<>();
     for (String assignment : unit.getOrDefault("Environment", List.of())) {
-      for (String pair : assignment.replace("\"", "").split("\\s+")) {
+      for (String pair : assignment.replace("\"", "").strip().split("\\s+", -1)) {
         unitEnv.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
       }
     }
@@ -745,12 +748,12 @@ class DeployFilesTest {
       }
       for (String instruction : instructions) {
         String[] parts = instruction.split("\\s+", 2);
-        String keyword = parts[0].toUpperCase();
+        String keyword = parts[0].toUpperCase(Locale.ROOT);
         String rest = parts.length > 1 ? parts[1].strip() : "";
         switch (keyword) {
           case "FROM" -> docker.reset();
           case "ENV" -> {
-            for (String pair : rest.split("\\s+")) {
+            for (String pair : rest.split("\\s+", -1)) { // rest is stripped
               int equals = pair.indexOf('=');
               if (equals > 0) {
                 docker.env.put(pair.substring(0, equals), pair.substring(equals + 1));
@@ -758,7 +761,7 @@ class DeployFilesTest {
             }
           }
           case "EXPOSE" -> {
-            for (String port : rest.split("\\s+")) {
+            for (String port : rest.split("\\s+", -1)) {
               docker.expose.add(Integer.parseInt(port.replaceAll("/.*", "")));
             }
           }
@@ -817,7 +820,7 @@ class DeployFilesTest {
             equals < 0 ? "" : pair.substring(equals + 1));
       }
     } else {
-      environment.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      environment.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
     }
     return env;
   }
@@ -830,7 +833,7 @@ class DeployFilesTest {
         int target = port.path("target").asInt();
         published.put(target, port.path("published").asInt(target));
       } else {
-        String[] parts = port.asText().replaceAll("/.*", "").split(":");
+        String[] parts = port.asText().replaceAll("/.*", "").split(":", -1);
         int container = Integer.parseInt(parts[parts.length - 1]);
         published.put(container,
             parts.length > 1 ? Integer.parseInt(parts[parts.length - 2]) : container);
@@ -864,7 +867,7 @@ class DeployFilesTest {
 
   private static Map<String, String> labels(JsonNode node) {
     Map<String, String> labels = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 
@@ -894,7 +897,7 @@ class DeployFilesTest {
 
   private static List<String> splitPeers(String peers) {
     List<String> list = new ArrayList<>();
-    for (String peer : (peers == null ? "" : peers).split(",")) {
+    for (String peer : (peers == null ? "" : peers).split(",", -1)) {
       if (!peer.isBlank()) {
         list.add(peer.strip());
       }
@@ -981,13 +984,15 @@ class DeployFilesTest {
   private static final class Problems {
     private final List<String> found = new ArrayList<>();
 
-    void check(boolean holds, String format, Object... args) {
+    @FormatMethod
+    void check(boolean holds, @FormatString String format, Object... args) {
       if (!holds) {
         add(format, args);
       }
     }
 
-    void add(String format, Object... args) {
+    @FormatMethod
+    void add(@FormatString String format, Object... args) {
       found.add(String.format(format, args));
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * The rules of ReadIndex rounds, with the replica played by futures the test completes and time
  * by a {@link ManualClock}.
  */
+@SuppressWarnings("FutureReturnValueIgnored") // tests read the rounds started, not every reply
 class ReadBatcherTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final Duration NANO = Duration.ofNanos(1);

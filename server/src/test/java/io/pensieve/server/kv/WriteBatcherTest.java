@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * The batching rules, with the leader played by futures the test completes itself and time by
  * a {@link ManualClock}: nothing here waits, and every step is the test's.
  */
+@SuppressWarnings("FutureReturnValueIgnored") // tests read what was sent, not every reply
 class WriteBatcherTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final Duration NANO = Duration.ofNanos(1);

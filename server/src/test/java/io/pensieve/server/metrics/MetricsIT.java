@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /metrics} on a live cluster: the format, and counters that follow the traffic. */
+@SuppressWarnings("BadImport") // PrometheusText.Type is the only Type this test knows
 class MetricsIT {
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
@@ -261,7 +262,7 @@ class MetricsIT {
       assertMovedBy(before, after, "pensieve_raft_snapshots_total", Map.of(), 1);
       assertMovedBy(before, after, "pensieve_raft_snapshot_duration_seconds_count", Map.of(), 1);
       assertThat(after.value("pensieve_raft_snapshot_size_bytes")).isGreaterThan(1000);
-      assertThat(after.value("pensieve_raft_snapshot_index")).isEqualTo(taken.getIndex())
+      assertThat(after.value("pensieve_raft_snapshot_index")).isEqualTo((double) taken.getIndex())
           .isGreaterThan(before.value("pensieve_raft_snapshot_index"));
     }
   }
@@ -289,12 +290,13 @@ class MetricsIT {
       JsonNode stats = rest.get(node, "/v1/stats").json();
       PrometheusText text = scrape(node);
       assertThat(text.value("pensieve_store_keys"))
-          .isEqualTo(stats.path("total_entries").asLong()).isPositive();
-      assertThat(text.value("pensieve_store_bytes")).isEqualTo(stats.path("bytes").asLong());
+          .isEqualTo((double) stats.path("total_entries").asLong()).isPositive();
+      assertThat(text.value("pensieve_store_bytes"))
+          .isEqualTo((double) stats.path("bytes").asLong());
       assertThat(text.value("pensieve_store_evictions_total"))
-          .isEqualTo(stats.path("evictions").asLong());
+          .isEqualTo((double) stats.path("evictions").asLong());
       assertThat(text.value("pensieve_store_expirations_total"))
-          .isEqualTo(stats.path("expirations").asLong());
+          .isEqualTo((double) stats.path("expirations").asLong());
     });
     for (String route : List.of("/v1/stats", "/stats")) {
       JsonNode stats = rest.get(node, route).json();

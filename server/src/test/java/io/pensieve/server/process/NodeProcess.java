@@ -40,7 +40,7 @@ public final class NodeProcess implements AutoCloseable {
    */
   static final String JAVA_OPTS = "-Xmx256m";
   private static final Pattern STARTED = Pattern.compile(" started: REST [^,]*:(\\d+),");
-  private static final Duration ARCHIVE_DEADLINE = Duration.ofSeconds(180);
+  private static final Duration ARCHIVE_DEADLINE = Duration.ofMinutes(3);
   /** The archive's directory, once made; empty if it could not be. */
   private static Optional<Path> classArchive;
 

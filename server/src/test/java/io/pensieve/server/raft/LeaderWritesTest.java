@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * played by futures the test answers and time stepped by a {@link ManualClock}. The same
  * semantics on a real cluster: {@link LeaderWritesIT}.
  */
+@SuppressWarnings("FutureReturnValueIgnored") // tests read what reached the leader, not every reply
 class LeaderWritesTest {
   private static final Duration RETRY_WINDOW = Duration.ofSeconds(1);
   private static final Duration PAUSE = Duration.ofMillis(300);

@@ -182,7 +182,7 @@ class ReadinessMonitorTest {
       CompletableFuture<Void> answer = failRounds
           ? CompletableFuture.failedFuture(new IOException("leader unreachable"))
           : new CompletableFuture<>();
-      CompletableFuture<Void> round = answer.thenApply(done -> done);
+      CompletableFuture<Void> round = answer.thenApply(done -> null);
       answers.add(answer);
       rounds.add(round);
       return round;

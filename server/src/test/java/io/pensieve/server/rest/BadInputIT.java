@@ -353,7 +353,8 @@ class BadInputIT {
       AtomicBoolean ended = new AtomicBoolean();
       byte[] chunk = new byte[chunkBytes];
       Arrays.fill(chunk, (byte) 'a');
-      pacer.scheduleAtFixedRate(() -> {
+      // a failed write ends the pacing on purpose: the server closed the connection
+      var unused = pacer.scheduleAtFixedRate(() -> {
         try {
           if (sent.get() < chunks) {
             http.writeChunk(sent.get() == 0

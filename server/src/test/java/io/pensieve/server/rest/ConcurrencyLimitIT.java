@@ -52,7 +52,7 @@ class ConcurrencyLimitIT {
       assertThat(refused.headers().firstValue("Retry-After")).contains("1");
 
       StatusRuntimeException grpcRefused =
-          catchThrowableOfType(() -> grpc.put("other", "x"), StatusRuntimeException.class);
+          catchThrowableOfType(StatusRuntimeException.class, () -> grpc.put("other", "x"));
       assertThat(grpcRefused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(ErrorTrailer.code(grpcRefused)).hasValue("overloaded");
 

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,7 @@ final class RawHttp implements AutoCloseable {
   private final InputStream in;
 
   /** A response: status, headers (lower-case names) and the body its Content-Length gives. */
+  @SuppressWarnings("ArrayRecordComponent") // the body as read; a test value, never compared
   record Response(int status, Map<String, String> headers, byte[] body) {
     String text() {
       return new String(body, StandardCharsets.UTF_8);
@@ -29,7 +31,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   RawHttp(PensieveNode node, Duration readTimeout) throws IOException {
-    socket = new Socket("127.0.0.1", node.restPort());
+    socket = new Socket(InetAddress.getLoopbackAddress(), node.restPort());
     socket.setSoTimeout((int) readTimeout.toMillis());
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();

@@ -20,6 +20,7 @@ import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -158,7 +159,7 @@ class TlsClusterIT {
     PensieveNode node = cluster.nodes().get(0);
 
     String reply;
-    try (Socket socket = new Socket("127.0.0.1", node.restPort())) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.restPort())) {
       socket.setSoTimeout(10_000); // a node that hung would fail this with a timeout
       socket.getOutputStream().write("GET /v1/cluster HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));

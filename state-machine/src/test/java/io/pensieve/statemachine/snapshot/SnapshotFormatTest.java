@@ -1,5 +1,6 @@
 package io.pensieve.statemachine.snapshot;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -169,8 +171,8 @@ class SnapshotFormatTest {
   @Test
   void aDuplicateKeyIsRefusedEvenWithAValidChecksum() throws IOException {
     LruTtlMap map = new LruTtlMap();
-    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
-    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put("k".getBytes(UTF_8), "a".getBytes(UTF_8), OptionalLong.empty(), false, 1);
+    map.put("j".getBytes(UTF_8), "a".getBytes(UTF_8), OptionalLong.empty(), false, 1);
     byte[] snapshot = bytesOf(map);
     // the second entry's key sits 9 bytes before the trailer: key, value, three varints
     int secondKey = snapshot.length - 4 - 6;
@@ -187,8 +189,8 @@ class SnapshotFormatTest {
   @Test
   void aMapThatBreaksAnInvariantIsRefusedEvenWithAValidChecksum() throws IOException {
     LruTtlMap map = new LruTtlMap();
-    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
-    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put(utf8("k"), utf8("a"), OptionalLong.empty(), false, 1);
+    map.put(utf8("j"), utf8("a"), OptionalLong.empty(), false, 1);
     byte[] snapshot = bytesOf(map);
     // the second entry ends in version, create revision and expiry, one byte each, then the CRC
     int secondVersion = snapshot.length - 4 - 3;
@@ -208,8 +210,8 @@ class SnapshotFormatTest {
     LruTtlMap map = new LruTtlMap();
     map.configure(SettingsUpdate.replacingAll(
         new Settings(2, 0, EvictionPolicy.LRU, 0, 16, 64)), false, 1);
-    map.put("k".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
-    map.put("j".getBytes(), "a".getBytes(), OptionalLong.empty(), false, 1);
+    map.put(utf8("k"), utf8("a"), OptionalLong.empty(), false, 1);
+    map.put(utf8("j"), utf8("a"), OptionalLong.empty(), false, 1);
     byte[] snapshot = bytesOf(map);
     // max_entries is the first field of the settings: lower it to one below the two entries
     int at = indexOf(snapshot, SettingsMapping.toProto(map.settings()).toByteArray());
@@ -220,7 +222,8 @@ class SnapshotFormatTest {
 
     assertThatThrownBy(() -> SnapshotFormat.read(file))
         .isInstanceOf(CorruptSnapshotException.class)
-        .hasMessageContaining("map invariant broken: 2 entries of 132 bytes under lru with max_entries 1");
+        .hasMessageContaining(
+            "map invariant broken: 2 entries of 132 bytes under lru with max_entries 1");
   }
 
   // ---- helpers ----
@@ -230,13 +233,17 @@ class SnapshotFormatTest {
     LruTtlMap map = new LruTtlMap();
     map.configure(SettingsUpdate.replacingAll(
         new Settings(3, 0, EvictionPolicy.LRU, 0, 16, 64)), false, 1_000);
-    map.put("alpha".getBytes(), "one".getBytes(), OptionalLong.of(500), false, 1_000);
-    map.put("beta".getBytes(), "two".getBytes(), OptionalLong.empty(), false, 1_001);
-    map.put("gamma".getBytes(), new byte[] {0, -1, 2}, OptionalLong.of(50), false, 1_002);
-    map.put("alpha".getBytes(), "uno".getBytes(), OptionalLong.of(900), false, 1_003);
-    map.put("delta".getBytes(), "four".getBytes(), OptionalLong.empty(), false, 1_004);
-    map.delete("beta".getBytes(), Optional.empty(), false, 1_005);
+    map.put("alpha".getBytes(UTF_8), "one".getBytes(UTF_8), OptionalLong.of(500), false, 1_000);
+    map.put("beta".getBytes(UTF_8), "two".getBytes(UTF_8), OptionalLong.empty(), false, 1_001);
+    map.put("gamma".getBytes(UTF_8), new byte[] {0, -1, 2}, OptionalLong.of(50), false, 1_002);
+    map.put("alpha".getBytes(UTF_8), "uno".getBytes(UTF_8), OptionalLong.of(900), false, 1_003);
+    map.put("delta".getBytes(UTF_8), "four".getBytes(UTF_8), OptionalLong.empty(), false, 1_004);
+    map.delete("beta".getBytes(UTF_8), Optional.empty(), false, 1_005);
     return map;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] bytesOf(LruTtlMap map) {
