@@ -10,6 +10,7 @@ import io.pensieve.cli.bench.Progress;
 import io.pensieve.cli.bench.RestConnector;
 import io.pensieve.cli.bench.SweepChart;
 import io.pensieve.cli.bench.Workload;
+import io.pensieve.client.Endpoint;
 import io.pensieve.client.PensieveClient;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.StatusRequest;

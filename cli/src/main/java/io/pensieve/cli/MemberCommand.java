@@ -1,5 +1,6 @@
 package io.pensieve.cli;
 
+import io.pensieve.client.Endpoint;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.PromoteMemberRequest;

@@ -1,5 +1,6 @@
 package io.pensieve.cli;
 
+import io.pensieve.client.Endpoint;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

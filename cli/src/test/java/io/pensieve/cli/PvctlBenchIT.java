@@ -1,5 +1,6 @@
 package io.pensieve.cli;
 
+import io.pensieve.client.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

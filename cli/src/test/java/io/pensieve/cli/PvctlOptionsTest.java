@@ -1,19 +1,20 @@
 package io.pensieve.cli;
 
+import io.pensieve.client.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pensieve.cli.bench.Api;
+import io.pensieve.cli.bench.BenchPlan;
+import io.pensieve.cli.bench.Workload;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.pensieve.cli.bench.Api;
-import io.pensieve.cli.bench.BenchPlan;
-import io.pensieve.cli.bench.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.pensieve.client;
 
 /** A node's gRPC address, {@code host:port} ({@code [v6]:port} for an IPv6 literal). */
-record Endpoint(String host, int port) {
-  Endpoint {
+public record Endpoint(String host, int port) {
+  public Endpoint {
     if (host.isEmpty()) {
       throw new IllegalArgumentException("empty host");
     }
@@ -12,7 +12,7 @@ record Endpoint(String host, int port) {
   }
 
   /** Parses {@code host:port}; the exception's message says what is wrong. */
-  static Endpoint parse(String text) {
+  public static Endpoint parse(String text) {
     String trimmed = text.trim();
     int colon = trimmed.lastIndexOf(':');
     if (colon <= 0 || colon == trimmed.length() - 1) {
