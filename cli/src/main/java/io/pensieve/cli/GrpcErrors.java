@@ -5,9 +5,9 @@ import io.grpc.StatusRuntimeException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.pensieve.api.ErrorContract;
 import io.pensieve.api.ErrorTrailer;
+import io.pensieve.client.PensieveException;
 import io.pensieve.proto.v1.ErrorCode;
 import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertPathBuilderException;
@@ -54,7 +54,7 @@ final class GrpcErrors {
     if (failure.getStatus().getCode() != Status.Code.UNAVAILABLE) {
       return false;
     }
-    return !write || neverConnected(failure);
+    return !write || PensieveException.neverConnected(failure);
   }
 
   /**
@@ -68,21 +68,6 @@ final class GrpcErrors {
     }
     Status.Code status = failure.getStatus().getCode();
     return status == Status.Code.UNAVAILABLE || status == Status.Code.DEADLINE_EXCEEDED;
-  }
-
-  /**
-   * The connection to the node could not be made, so no request reached it. A failed TLS
-   * handshake counts: pvctl sends its request only once it has checked the node's certificate.
-   */
-  static boolean neverConnected(StatusRuntimeException failure) {
-    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
-          || cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException
-          || cause instanceof SSLException || cause instanceof NotSslRecordException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Why a TLS connection could not be made, in pvctl's terms; empty for other failures. */

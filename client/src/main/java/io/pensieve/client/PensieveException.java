@@ -64,7 +64,7 @@ public final class PensieveException extends RuntimeException {
     Optional<String> nodeCode =
         Optional.ofNullable(trailers == null ? null : trailers.get(ErrorTrailer.KEY));
     Source source = nodeCode.isPresent() ? Source.NODE
-        : neverConnected(status, failure) ? Source.NEVER_CONNECTED : Source.MAYBE_SENT;
+        : neverConnected(failure) ? Source.NEVER_CONNECTED : Source.MAYBE_SENT;
     String description = status.getDescription() == null ? "" : ": " + status.getDescription();
     String code = nodeCode.orElse(status.getCode().name().toLowerCase(Locale.ROOT));
     return new PensieveException(endpoint + ": " + code + description, failure, source,
@@ -75,8 +75,8 @@ public final class PensieveException extends RuntimeException {
    * No request left this client: the connection was never made. A failed TLS handshake counts,
    * since the request is sent only once the node's certificate is checked.
    */
-  private static boolean neverConnected(Status status, Throwable failure) {
-    if (status.getCode() != Status.Code.UNAVAILABLE) {
+  public static boolean neverConnected(Throwable failure) {
+    if (Status.fromThrowable(failure).getCode() != Status.Code.UNAVAILABLE) {
       return false;
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
