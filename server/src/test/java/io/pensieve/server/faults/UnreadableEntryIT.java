@@ -9,10 +9,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.api.ErrorTrailer;
 import io.pensieve.internal.v1.Command;
+import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.DigestResult;
+import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.NodeStatus;
 import io.pensieve.proto.v1.StatusRequest;
 import io.pensieve.server.PensieveNode;
@@ -53,7 +55,13 @@ class UnreadableEntryIT {
 
   @Test
   void aFollowerThatCannotApplyAnEntryHaltsThereAndTheOthersGoOn() throws Exception {
-    // given every member applied the same writes
+    // given a cluster done settling (every member advertised its addresses and the first leader
+    // configured it: log entries that, landing after the digest below, would change it), and
+    // every member applied the same writes
+    for (PensieveNode node : cluster.nodes()) {
+      await(node.info().id() + " knows every member's addresses and the settings").atMost(PATIENCE)
+          .until(() -> node.stateMachine().isConfigured() && everyMemberAdvertised(node));
+    }
     PensieveNode older = cluster.node(OLDER_BUILD);
     List<PensieveNode> others = cluster.nodes().stream().filter(n -> n != older)
         .collect(Collectors.toList());
@@ -185,5 +193,14 @@ class UnreadableEntryIT {
     return CompareAndSetRequest.newBuilder().setKey(KvClient.utf8(key))
         .setValue(KvClient.utf8(value))
         .setCondition(Condition.newBuilder().setVersion(version)).build();
+  }
+
+  private static boolean everyMemberAdvertised(PensieveNode node) {
+    try (KvClient client = KvClient.connect(node)) {
+      List<Member> members =
+          client.kv().cluster(ClusterRequest.getDefaultInstance()).getMembersList();
+      return members.size() == cluster.nodes().size() && members.stream()
+          .allMatch(m -> !m.getRestAddress().isEmpty() && !m.getGrpcAddress().isEmpty());
+    }
   }
 }
