@@ -1,7 +1,7 @@
 package io.pensieve.cli;
 
 import io.pensieve.proto.v1.ConfigureCommand;
-import io.pensieve.proto.v1.EvictionPolicy;
+import io.pensieve.api.EvictionPolicyNames;
 import io.pensieve.proto.v1.Settings;
 import java.math.BigDecimal;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ final class SettingChanges {
       switch (name) {
         case "max-entries" -> changes.setMaxEntries(count(name, value));
         case "max-bytes" -> changes.setMaxBytes(count(name, value));
-        case "eviction-policy" -> changes.setEvictionPolicy(policy(value));
+        case "eviction-policy" -> changes.setEvictionPolicy(EvictionPolicyNames.parse(name, value));
         case "default-ttl" -> changes.setDefaultTtlMillis(secondsAsMillis(name, value));
         case "max-key-bytes" -> changes.setMaxKeyBytes(intCount(name, value));
         case "max-value-bytes" -> changes.setMaxValueBytes(intCount(name, value));
@@ -76,15 +76,6 @@ final class SettingChanges {
     return (int) parsed;
   }
 
-  private static EvictionPolicy policy(String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "lru" -> EvictionPolicy.EVICTION_POLICY_LRU;
-      case "noeviction" -> EvictionPolicy.EVICTION_POLICY_NOEVICTION;
-      default -> throw new IllegalArgumentException(
-          "eviction-policy must be lru or noeviction, not '" + value + "'");
-    };
-  }
-
   /** Seconds, whole or with up to three decimals; 0 = never expires. */
   private static long secondsAsMillis(String name, String value) {
     BigDecimal millis;
@@ -108,8 +99,7 @@ final class SettingChanges {
     return new Fields()
         .add("max-entries", settings.getMaxEntries())
         .add("max-bytes", settings.getMaxBytes())
-        .add("eviction-policy", settings.getEvictionPolicy() == EvictionPolicy.EVICTION_POLICY_NOEVICTION
-            ? "noeviction" : "lru")
+        .add("eviction-policy", EvictionPolicyNames.name(settings.getEvictionPolicy()))
         .add("default-ttl", BigDecimal.valueOf(settings.getDefaultTtlMillis(), 3)
             .stripTrailingZeros().toPlainString())
         .add("max-key-bytes", settings.getMaxKeyBytes())

@@ -1,17 +1,17 @@
 package io.pensieve.server;
 
+import io.pensieve.api.EvictionPolicyNames;
 import io.pensieve.api.auth.TokenLifetime;
 import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.logging.LogOptions;
 import io.pensieve.server.tls.TlsFiles;
-import io.pensieve.store.EvictionPolicy;
+import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -262,7 +262,8 @@ public final class PensieveMain implements Callable<Integer> {
   }
 
   NodeConfig config() {
-    Settings settings = new Settings(maxEntries, maxBytes, policy(evictionPolicy),
+    Settings settings = new Settings(maxEntries, maxBytes, SettingsMapping.fromProto(
+        EvictionPolicyNames.parse("--eviction-policy", evictionPolicy)),
         Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes);
     List<String> peerList = peers.isBlank() ? List.of() : Arrays.asList(peers.split(","));
     NodeConfig.Builder builder = NodeConfig.builder(nodeId,
@@ -311,15 +312,6 @@ public final class PensieveMain implements Callable<Integer> {
 
   private static Optional<Path> path(String text) {
     return text == null || text.isBlank() ? Optional.empty() : Optional.of(Path.of(text));
-  }
-
-  private static EvictionPolicy policy(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "lru" -> EvictionPolicy.LRU;
-      case "noeviction" -> EvictionPolicy.NOEVICTION;
-      default -> throw new IllegalArgumentException(
-          "eviction policy must be lru or noeviction, got '" + name + "'");
-    };
   }
 
   public static void main(String[] args) {

@@ -69,7 +69,7 @@ public final class SettingsMapping {
     };
   }
 
-  private static EvictionPolicy fromProto(io.pensieve.proto.v1.EvictionPolicy policy) {
+  public static EvictionPolicy fromProto(io.pensieve.proto.v1.EvictionPolicy policy) {
     return switch (policy) {
       case EVICTION_POLICY_LRU -> EvictionPolicy.LRU;
       case EVICTION_POLICY_NOEVICTION -> EvictionPolicy.NOEVICTION;

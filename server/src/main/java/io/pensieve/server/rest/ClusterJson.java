@@ -3,7 +3,7 @@ package io.pensieve.server.rest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.proto.v1.ClusterResponse;
-import io.pensieve.proto.v1.EvictionPolicy;
+import io.pensieve.api.EvictionPolicyNames;
 import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.Settings;
 import io.pensieve.proto.v1.StatsResponse;
@@ -45,9 +45,7 @@ final class ClusterJson {
     json.putObject("settings")
         .put("max_entries", settings.getMaxEntries())
         .put("max_bytes", settings.getMaxBytes())
-        .put("eviction_policy",
-            settings.getEvictionPolicy() == EvictionPolicy.EVICTION_POLICY_NOEVICTION
-                ? "noeviction" : "lru")
+        .put("eviction_policy", EvictionPolicyNames.name(settings.getEvictionPolicy()))
         .put("default_ttl_seconds", settings.getDefaultTtlMillis() / 1000.0)
         .put("max_key_bytes", settings.getMaxKeyBytes())
         .put("max_value_bytes", settings.getMaxValueBytes());
