@@ -248,7 +248,11 @@ public final class PensieveMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LogOptions.apply(logLevel, logFormat);
-    NodeConfig config = config();
+    return serve(config());
+  }
+
+  /** Runs a node until SIGTERM, exiting as {@link #call} says. */
+  static int serve(NodeConfig config) throws Exception {
     PensieveNode node = PensieveNode.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -262,6 +266,11 @@ public final class PensieveMain implements Callable<Integer> {
   }
 
   NodeConfig config() {
+    return configBuilder().build();
+  }
+
+  /** The node these flags describe, as a builder that a test may tune further. */
+  NodeConfig.Builder configBuilder() {
     Settings settings = new Settings(maxEntries, maxBytes, SettingsMapping.fromProto(
         EvictionPolicyNames.parse("--eviction-policy", evictionPolicy)),
         Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes);
@@ -284,7 +293,7 @@ public final class PensieveMain implements Callable<Integer> {
         .maxConcurrentRequests(maxConcurrentRequests)
         .auth(authSettings());
     tlsFiles().ifPresent(builder::tls);
-    return builder.build();
+    return builder;
   }
 
   /** All three TLS files, or none (plaintext). */

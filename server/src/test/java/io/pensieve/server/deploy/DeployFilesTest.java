@@ -79,7 +79,10 @@ class DeployFilesTest {
       "server/src/test/java/io/pensieve/server/deploy/LauncherCdsTest.java",
       "checks the class data sharing flags the launcher gives",
       "server/src/test/java/io/pensieve/server/deploy/DeployFilesTest.java",
-      "this check, which names the flags to find them");
+      "this check, which names the flags to find them",
+      "server/src/test/java/io/pensieve/server/process/HaltedNodeExitIT.java",
+      "an older build's node, a main class of the tests: its exit status is the point, not its"
+          + " JVM");
   /**
    * Every other way a node is started, and how each reaches the launcher: the deploy files'
    * are checked with them below.
