@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * pvctl uses the public API and the client library only, and talks to nodes over the
  * network: never the node, its state machine or its internal formats.
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule pvctlUsesThePublicApiAndClientOnly = noClasses()

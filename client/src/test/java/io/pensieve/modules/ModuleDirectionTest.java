@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * The client library uses the public API only: never the node, its state machine or its
  * internal formats, nor the tools built on the client.
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule clientUsesThePublicApiOnly = noClasses()

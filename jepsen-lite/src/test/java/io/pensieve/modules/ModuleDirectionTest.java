@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * jepsen-lite uses the public API and the client library only, and talks to nodes over the
  * network (the node's jars are a runtime dependency, to start node processes with).
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule jepsenUsesThePublicApiAndClientOnly = noClasses()

@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * {@code server}; {@code client}, {@code cli} and {@code jepsen-lite} use the API only): it
  * depends on no other Pensieve module.
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule apiDependsOnNoOtherModule = noClasses()

@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * The node sits at the end of {@code proto} ← {@code state-machine} ← {@code server}: it uses
  * neither the client library nor the tools built on it ({@code cli}, {@code jepsen-lite}).
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule serverUsesNoClientSideModule = noClasses()

@@ -17,7 +17,8 @@ import io.pensieve.api.Ttl;
  * can be tested alone and hosted by several Raft groups one day. It may use the plain-Java
  * contracts of the API (the TTL range is {@code io.pensieve.api.Ttl}'s alone).
  */
-@AnalyzeClasses(packages = "io.pensieve", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.pensieve",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ModuleDirectionTest {
   @ArchTest
   static final ArchRule stateMachineDependsOnTheApiOnly = noClasses()
