@@ -5,7 +5,6 @@ import io.pensieve.client.PensieveClient;
 import io.pensieve.client.PensieveException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -83,7 +82,8 @@ final class Cluster implements AutoCloseable {
 
   private static String tried(Throwable attempt) {
     PensieveException failure = (PensieveException) attempt;
-    return failure.endpoint() + " (" + GrpcErrors.describe(GrpcErrors.grpcFailure(failure)) + ")";
+    return failure.endpoint() + " ("
+        + GrpcErrors.describe(GrpcErrors.grpcFailure(failure)) + ")";
   }
 
   /**

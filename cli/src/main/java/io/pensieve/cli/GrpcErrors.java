@@ -20,11 +20,11 @@ import javax.net.ssl.SSLException;
 
 /**
  * The one place gRPC failures become pvctl's errors and exit codes. Whether a failed call goes
- * on to the next endpoint is the client library's decision ({@link PensieveException#retrySafe},
- * from the error table); this class words what it ends with. A failure with the node's error code in
- * its trailer ({@link ErrorTrailer}) is the node's own refusal, and the code's row of the error
- * table ({@link ErrorContract}) says what it means; a failure without one is the transport's,
- * and pvctl knows only what the connection tells.
+ * on to the next endpoint is the client library's decision ({@link
+ * PensieveException#retrySafe}, from the error table); this class words what a call ends with.
+ * A failure with the node's error code in its trailer ({@link ErrorTrailer}) is the node's own
+ * refusal, and the code's row of the error table ({@link ErrorContract}) says what it means; a
+ * failure without one is the transport's, and pvctl knows only what the connection tells.
  */
 final class GrpcErrors {
   /** gRPC's description of a connection the other side closed, with no reason given. */
