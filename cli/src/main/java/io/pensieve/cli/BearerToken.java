@@ -1,8 +1,5 @@
 package io.pensieve.cli;
 
-import io.grpc.ClientInterceptor;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +12,6 @@ import java.util.Optional;
  * off the command line, where other users of the machine can read it.
  */
 record BearerToken(String token) {
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   BearerToken {
     if (token.isEmpty() || !token.chars().allMatch(c -> c > ' ' && c < 127)) {
       throw CliError.usage("a token is printable ASCII without spaces");
@@ -47,12 +41,5 @@ record BearerToken(String token) {
     } catch (IOException e) {
       throw CliError.usage("cannot read the token file " + tokenFile + ": " + e.getMessage());
     }
-  }
-
-  /** Adds the {@code authorization} header to every call of a channel. */
-  ClientInterceptor interceptor() {
-    Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + token);
-    return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 }

@@ -214,16 +214,9 @@ final class BenchCommand implements Callable<Integer> {
     if (plan.api() == Api.GRPC) {
       // each request sent once: the bench measures what the nodes answer, errors included;
       // callbacks on the event loop: they only record and send the next request
-      PensieveClient.Builder clients = PensieveClient.builder()
+      // pvctl's TLS and token, from the session's client
+      PensieveClient.Builder clients = session.cluster().client().toBuilder()
           .deadline(plan.requestTimeout()).maxAttempts(1).directExecutor();
-      pvctl.token().ifPresent(token -> clients.bearerToken(token.token()));
-      pvctl.caCert().ifPresent(file -> {
-        try {
-          clients.trustedCertificates(file);
-        } catch (IllegalArgumentException e) {
-          throw CliError.usage("--cacert " + e.getMessage());
-        }
-      });
       return new GrpcConnector(pvctl.endpoints().stream().map(Endpoint::toString).toList(),
           endpoint -> clients.endpoints(endpoint).build(), plan);
     }

@@ -1,20 +1,17 @@
 package io.pensieve.cli;
 
-import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** TLS trusting the CA certificates of {@code --cacert}; a bad file is a usage error. */
+/**
+ * TLS trusting the CA certificates of {@code --cacert} for the nodes' REST ports (bench --api
+ * rest); a bad file is a usage error. gRPC's TLS is the client library's.
+ */
 final class CaTrust {
   private CaTrust() {}
-
-  /** For gRPC: HTTP/2 negotiated. */
-  static SslContext forGrpc(Path file) {
-    return trusting(file, GrpcSslContexts.forClient());
-  }
 
   /** For the nodes' REST ports: HTTP/1.1. */
   static SslContext forHttps(Path file) {

@@ -1,34 +1,24 @@
 package io.pensieve.cli;
 
-import io.grpc.Deadline;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContext;
-import io.pensieve.api.GrpcLimits;
 import io.pensieve.client.Endpoint;
+import io.pensieve.client.PensieveClient;
+import io.pensieve.client.PensieveException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The nodes pvctl talks to, over gRPC: plaintext, or TLS trusting the CAs of {@code --cacert}
- * (pvctl presents no certificate of its own). A call goes to the endpoints in order until one
- * answers (see {@link GrpcErrors#tryNextEndpoint}); a call to one member's address goes there
- * only. Channels are opened on first use and closed with this.
+ * The nodes pvctl talks to, through one {@link PensieveClient}: plaintext, or TLS trusting the
+ * CAs of {@code --cacert} (pvctl presents no certificate of its own), the token on every call. A
+ * call tries each endpoint at most once, in turn with no pause, and goes on to the next one only
+ * when the client's error table says a retry is safe; a call to one member's address goes there
+ * only. Failures become pvctl's messages and exit codes in {@link GrpcErrors}.
  */
 final class Cluster implements AutoCloseable {
-  private final List<Endpoint> endpoints;
+  private final PensieveClient client;
   private final Duration timeout;
-  private final Optional<Path> caCert;
-  private final Optional<BearerToken> token;
-  private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
-  private SslContext tls;
 
   Cluster(List<Endpoint> endpoints, Duration timeout) {
     this(endpoints, timeout, Optional.empty(), Optional.empty());
@@ -43,13 +33,24 @@ final class Cluster implements AutoCloseable {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no endpoint");
     }
-    this.endpoints = List.copyOf(endpoints);
+    PensieveClient.Builder builder = PensieveClient.builder()
+        .endpoints(endpoints.stream().map(Endpoint::toString).toList())
+        .deadline(timeout)
+        .maxAttempts(endpoints.size())
+        .retryPause(Duration.ZERO, Duration.ZERO);
+    token.ifPresent(bearer -> builder.bearerToken(bearer.token()));
+    caCert.ifPresent(file -> {
+      try {
+        builder.trustedCertificates(file);
+      } catch (IllegalArgumentException e) {
+        throw CliError.usage("--cacert " + e.getMessage());
+      }
+    });
+    this.client = builder.build();
     this.timeout = timeout;
-    this.caCert = caCert;
-    this.token = token;
   }
 
-  /** One gRPC call, through stubs bound to one node and the call's deadline. */
+  /** One gRPC call, or a few that belong together, through stubs bound to one node. */
   @FunctionalInterface
   interface Rpc<T> {
     T call(Stubs stubs);
@@ -59,80 +60,54 @@ final class Cluster implements AutoCloseable {
     return timeout;
   }
 
-  /** Sends the call to the endpoints in order until one answers; see {@link RequestKind}. */
+  /** The client all calls go through, for commands that build their own from its settings. */
+  PensieveClient client() {
+    return client;
+  }
+
+  /** Sends the call to the endpoints in turn until one answers; see {@link RequestKind}. */
   <T> T call(RequestKind kind, Rpc<T> rpc) {
-    List<String> tried = new ArrayList<>();
-    for (Endpoint endpoint : endpoints) {
-      String address = endpoint.toString();
-      try {
-        return rpc.call(stubs(address, timeout));
-      } catch (StatusRuntimeException e) {
-        if (!GrpcErrors.tryNextEndpoint(e, kind)) {
-          throw GrpcErrors.toCliError(e, kind, address, timeout);
-        }
-        tried.add(address + " (" + GrpcErrors.describe(e) + ")");
-      }
-    }
-    throw CliError.unavailable("no endpoint answered: " + String.join(", ", tried));
-  }
-
-  /** Sends the call to one address, with its own deadline; failures are the caller's. */
-  <T> T callAt(String address, Duration deadline, Rpc<T> rpc) {
-    return rpc.call(stubs(address, deadline));
-  }
-
-  /** The call to one address, failures as pvctl reports them. */
-  <T> T callOrFail(String address, RequestKind kind, Rpc<T> rpc) {
     try {
-      return callAt(address, timeout, rpc);
-    } catch (StatusRuntimeException e) {
-      throw GrpcErrors.toCliError(e, kind, address, timeout);
+      return client.call(channel -> rpc.call(new Stubs(channel)), kind == RequestKind.WRITE);
+    } catch (PensieveException e) {
+      if (e.retrySafe()) {
+        // every endpoint was tried, each failing in a way the next one might not
+        throw CliError.unavailable("no endpoint answered: " + String.join(", ",
+            Stream.concat(Stream.of(e.getSuppressed()), Stream.of(e))
+                .map(Cluster::tried).toList()));
+      }
+      throw GrpcErrors.toCliError(e, kind, timeout);
     }
   }
 
-  private Stubs stubs(String address, Duration deadline) {
-    return new Stubs(channel(address),
-        Deadline.after(deadline.toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  synchronized ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, a -> channelTo(Endpoint.parse(a),
-        caCert.isPresent() ? Optional.of(tls()) : Optional.empty(), token).build());
+  private static String tried(Throwable attempt) {
+    PensieveException failure = (PensieveException) attempt;
+    return failure.endpoint() + " ("
+        + GrpcErrors.describe(GrpcErrors.grpcFailure(failure)) + ")";
   }
 
   /**
-   * A channel to one node as pvctl opens them: plaintext or TLS, the token on every call, room
-   * for the largest messages.
+   * Sends the call to one address only, once, with its own deadline; failures are the
+   * caller's.
    */
-  static NettyChannelBuilder channelTo(Endpoint endpoint, Optional<SslContext> tls,
-      Optional<BearerToken> token) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(endpoint.host(),
-        endpoint.port()).maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES);
-    token.ifPresent(bearer -> builder.intercept(bearer.interceptor()));
-    return tls.isPresent() ? builder.sslContext(tls.get()) : builder.usePlaintext();
+  <T> T callAt(String address, Duration deadline, Rpc<T> rpc) {
+    try (PensieveClient member = client.toBuilder().endpoints(address).maxAttempts(1)
+        .deadline(deadline).build()) {
+      return member.call(channel -> rpc.call(new Stubs(channel)), false);
+    }
   }
 
-  /** Read once, on the first call. */
-  private SslContext tls() {
-    if (tls == null) {
-      tls = CaTrust.forGrpc(caCert.orElseThrow());
+  /** The call to one address, once, failures as pvctl reports them. */
+  <T> T callOrFail(String address, RequestKind kind, Rpc<T> rpc) {
+    try (PensieveClient member = client.member(address)) {
+      return member.call(channel -> rpc.call(new Stubs(channel)), kind == RequestKind.WRITE);
+    } catch (PensieveException e) {
+      throw GrpcErrors.toCliError(e, kind, timeout);
     }
-    return tls;
   }
 
   @Override
-  public synchronized void close() {
-    for (ManagedChannel channel : channels.values()) {
-      channel.shutdownNow();
-    }
-    for (ManagedChannel channel : channels.values()) {
-      try {
-        channel.awaitTermination(1, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    channels.clear();
+  public void close() {
+    client.close();
   }
 }

@@ -2,6 +2,7 @@ package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.StatusRuntimeException;
+import io.pensieve.client.PensieveException;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.Member;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * One call to every member's own gRPC address, all at once, each with a short deadline: a member
- * that is down costs one deadline, not one per member.
+ * that is down costs one deadline, not one per member. Each goes through a client of that member
+ * only ({@link Cluster#callAt}), with pvctl's TLS and token.
  */
 final class EachMember {
   private static final int MAX_THREADS = 16;
@@ -81,9 +83,10 @@ final class EachMember {
     try {
       return new Reply<>(member, Optional.of(cluster.callAt(member.getGrpcAddress(), deadline, rpc)),
           "", "", false);
-    } catch (StatusRuntimeException e) {
-      return new Reply<>(member, Optional.empty(), GrpcErrors.code(e), GrpcErrors.describe(e),
-          GrpcErrors.unreachable(e));
+    } catch (PensieveException e) {
+      StatusRuntimeException failure = GrpcErrors.grpcFailure(e);
+      return new Reply<>(member, Optional.empty(), GrpcErrors.code(failure),
+          GrpcErrors.describe(failure), GrpcErrors.unreachable(failure));
     }
   }
 }

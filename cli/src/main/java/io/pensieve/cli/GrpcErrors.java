@@ -19,11 +19,12 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * The one place gRPC failures become pvctl's errors and exit codes, and where it is decided
- * whether a failed call may be sent to the next endpoint. A failure with the node's error code in
- * its trailer ({@link ErrorTrailer}) is the node's own refusal, and the code's row of the error
- * table ({@link ErrorContract}) says what it means; a failure without one is the transport's,
- * and pvctl knows only what the connection tells.
+ * The one place gRPC failures become pvctl's errors and exit codes. Whether a failed call goes
+ * on to the next endpoint is the client library's decision ({@link
+ * PensieveException#retrySafe}, from the error table); this class words what a call ends with.
+ * A failure with the node's error code in its trailer ({@link ErrorTrailer}) is the node's own
+ * refusal, and the code's row of the error table ({@link ErrorContract}) says what it means; a
+ * failure without one is the transport's, and pvctl knows only what the connection tells.
  */
 final class GrpcErrors {
   /** gRPC's description of a connection the other side closed, with no reason given. */
@@ -37,24 +38,6 @@ final class GrpcErrors {
   /** The node's error code, or the gRPC status in snake case ({@code deadline_exceeded}). */
   static String code(StatusRuntimeException failure) {
     return ErrorTrailer.code(failure).orElseGet(() -> snakeCase(failure.getStatus().getCode()));
-  }
-
-  /**
-   * Whether the call may go to the next endpoint. A node's refusal: when its code's row says a
-   * retry is safe (for a write, only what certainly did not apply). A transport failure: a read
-   * when the node was unreachable (UNAVAILABLE), a write only when the connection was never
-   * made, since a write lost in flight may have applied.
-   */
-  static boolean tryNextEndpoint(StatusRuntimeException failure, RequestKind kind) {
-    boolean write = kind == RequestKind.WRITE;
-    Optional<ErrorContract> refusal = ErrorTrailer.contract(failure);
-    if (refusal.isPresent()) {
-      return refusal.get().retrySafe(write);
-    }
-    if (failure.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-      return false;
-    }
-    return !write || PensieveException.neverConnected(failure);
   }
 
   /**
@@ -124,6 +107,20 @@ final class GrpcErrors {
     return description == null || description.isBlank()
         ? snakeCase(status.getCode()).replace('_', ' ')
         : description;
+  }
+
+  /**
+   * The gRPC failure a {@link PensieveException} was made from: its cause, which the client
+   * library always sets to what the call ended with.
+   */
+  static StatusRuntimeException grpcFailure(PensieveException failure) {
+    return failure.getCause() instanceof StatusRuntimeException grpc ? grpc
+        : Status.fromThrowable(failure.getCause()).asRuntimeException();
+  }
+
+  /** The message and exit code of a call's final failure, as the client reports it. */
+  static CliError toCliError(PensieveException failure, RequestKind kind, Duration timeout) {
+    return toCliError(grpcFailure(failure), kind, failure.endpoint(), timeout);
   }
 
   /** The message and exit code of a failure that is final, as sent to {@code address}. */

@@ -100,8 +100,16 @@ class FailoverTest {
     }
   }
 
+  /**
+   * pvctl with a deadline that leaves room for every endpoint's attempt on a loaded machine:
+   * the deadline is the whole call's, all attempts included.
+   */
   private static PvctlRun pvctl(String endpoints, String... args) {
-    List<String> all = new ArrayList<>(List.of("--endpoints", endpoints, "--timeout", "1s"));
+    return pvctlWithin("5s", endpoints, args);
+  }
+
+  private static PvctlRun pvctlWithin(String timeout, String endpoints, String... args) {
+    List<String> all = new ArrayList<>(List.of("--endpoints", endpoints, "--timeout", timeout));
     all.addAll(List.of(args));
     return PvctlRun.of(all.toArray(String[]::new));
   }
@@ -163,7 +171,8 @@ class FailoverTest {
     FakeNode silent = new FakeNode(neverAnswers());
     FakeNode node = new FakeNode(answers());
 
-    PvctlRun put = pvctl(silent.address + "," + node.address, "put", "greeting", "hello");
+    PvctlRun put = pvctlWithin("1s", silent.address + "," + node.address, "put", "greeting",
+        "hello");
 
     assertThat(put.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
     assertThat(put.err()).isEqualTo("pvctl: " + silent.address + " did not answer within 1s:"
@@ -196,5 +205,35 @@ class FailoverTest {
     assertThat(get.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
     assertThat(get.err()).isEqualTo("pvctl: no endpoint answered: " + first
         + " (connection refused), " + electing.address + " (no leader)\n");
+  }
+
+  @Test
+  void aReadRefusedWithACodeThisPvctlDoesNotKnowIsFinal() throws IOException {
+    FakeNode newer = new FakeNode(fails(Status.UNAVAILABLE.withDescription("resharding"),
+        "a_newer_code"));
+    FakeNode node = new FakeNode(answers());
+
+    PvctlRun get = pvctl(newer.address + "," + node.address, "get", "greeting");
+
+    assertThat(get.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(get.err())
+        .isEqualTo("pvctl: " + newer.address + ": resharding (a_newer_code)\n");
+    assertThat(node.calls).hasValue(0);
+  }
+
+  @Test
+  void eachEndpointIsTriedOnceAndThenTheCallEnds() throws IOException {
+    FakeNode first = new FakeNode(fails(Status.UNAVAILABLE.withDescription("no leader"),
+        "no_leader"));
+    FakeNode second = new FakeNode(fails(Status.UNAVAILABLE.withDescription("overloaded"),
+        "overloaded"));
+
+    PvctlRun put = pvctl(first.address + "," + second.address, "put", "greeting", "hello");
+
+    assertThat(put.exitCode()).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(put.err()).isEqualTo("pvctl: no endpoint answered: " + first.address
+        + " (no leader), " + second.address + " (overloaded)\n");
+    assertThat(first.calls).hasValue(1);
+    assertThat(second.calls).hasValue(1);
   }
 }

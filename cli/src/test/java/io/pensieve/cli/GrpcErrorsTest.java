@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.pensieve.api.ErrorTrailer;
+import io.pensieve.client.PensieveException;
 import java.net.ConnectException;
 import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
@@ -59,13 +60,17 @@ class GrpcErrorsTest {
     assertThat(error.getMessage()).contains(message);
   }
 
+  /**
+   * pvctl's rule for going on to the next endpoint is the client library's, from the error
+   * table: a code this pvctl does not know is final, even on a read.
+   */
   @ParameterizedTest(name = "{0} {1} on a {2}: next endpoint {3}")
   @CsvSource(delimiter = '|', value = {
       "UNAVAILABLE        | no_leader       | READ  | true",
       "UNAVAILABLE        | no_leader       | WRITE | true",
       "UNAVAILABLE        | unavailable     | WRITE | true",
       "UNAVAILABLE        | overloaded      | WRITE | true",
-      "UNAVAILABLE        | a_newer_code    | READ  | true",
+      "UNAVAILABLE        | a_newer_code    | READ  | false",
       "UNAVAILABLE        | a_newer_code    | WRITE | false",
       "INTERNAL           | internal        | READ  | false",
       "UNAVAILABLE        |                 | READ  | true",
@@ -79,7 +84,21 @@ class GrpcErrorsTest {
       "PERMISSION_DENIED  | permission_denied | READ | false"})
   void onlyWhatCertainlyDidNotApplyGoesToTheNextEndpoint(String code, String serverCode,
       RequestKind kind, boolean next) {
-    assertThat(GrpcErrors.tryNextEndpoint(failure(code, serverCode, "x"), kind)).isEqualTo(next);
+    assertThat(PensieveException.of(failure(code, serverCode, "x"), kind == RequestKind.WRITE,
+        NODE).retrySafe()).isEqualTo(next);
+  }
+
+  @Test
+  void aFinalFailureIsWordedForTheEndpointItCameFrom() {
+    PensieveException refused = PensieveException.of(
+        failure("PERMISSION_DENIED", "permission_denied", "role reader may not write"), true,
+        NODE);
+
+    CliError error = GrpcErrors.toCliError(refused, RequestKind.WRITE, Duration.ofSeconds(10));
+
+    assertThat(error.exitCode()).isEqualTo(ExitCode.NOT_ALLOWED);
+    assertThat(error.getMessage())
+        .isEqualTo(NODE + ": role reader may not write (permission_denied)");
   }
 
   @ParameterizedTest(name = "{0} {1}: unreachable {2}")
@@ -101,7 +120,7 @@ class GrpcErrorsTest {
         .withCause(new ConnectException("Connection refused: /127.0.0.1:9001"))
         .asRuntimeException();
 
-    assertThat(GrpcErrors.tryNextEndpoint(refused, RequestKind.WRITE)).isTrue();
+    assertThat(PensieveException.of(refused, true, NODE).retrySafe()).isTrue();
     assertThat(GrpcErrors.describe(refused)).isEqualTo("connection refused");
   }
 
@@ -119,7 +138,7 @@ class GrpcErrorsTest {
             .initCause(new CertPathBuilderException("unable to find valid certification path")))
         .asRuntimeException();
 
-    assertThat(GrpcErrors.tryNextEndpoint(untrusted, RequestKind.WRITE)).isTrue();
+    assertThat(PensieveException.of(untrusted, true, NODE).retrySafe()).isTrue();
     assertThat(GrpcErrors.describe(untrusted)).isEqualTo(
         "TLS handshake failed: the node's certificate is not signed by a CA in --cacert");
   }
@@ -134,7 +153,7 @@ class GrpcErrorsTest {
 
     assertThat(GrpcErrors.describe(notTls))
         .isEqualTo("the node does not speak TLS; leave out --cacert and PENSIEVE_CACERT");
-    assertThat(GrpcErrors.tryNextEndpoint(notTls, RequestKind.WRITE)).isTrue();
+    assertThat(PensieveException.of(notTls, true, NODE).retrySafe()).isTrue();
     assertThat(GrpcErrors.describe(closed))
         .isEqualTo("the node closed the connection; if it uses TLS, give --cacert");
   }

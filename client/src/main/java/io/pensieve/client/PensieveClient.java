@@ -2,7 +2,10 @@ package io.pensieve.client;
 
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A client of a Pensieve cluster over gRPC: the {@code KV} service of any of its nodes.
@@ -50,6 +54,10 @@ import java.util.concurrent.TimeUnit;
  * or no connection could be made. A write that may have reached a node is never sent twice: its
  * failure says {@code OUTCOME_UNKNOWN}. Calls start at the endpoint that answered last.
  *
+ * <p>The typed methods cover the {@code KV} service; {@link #call(MethodDescriptor, Object,
+ * boolean)} sends any other unary request (the {@code Admin} service, the standard health
+ * service) and {@link #call(Function, boolean)} a stream, both with the same failover.
+ *
  * <p>Thread-safe; one client serves a whole application. Close it to release its connections.
  */
 public final class PensieveClient implements AutoCloseable {
@@ -58,6 +66,8 @@ public final class PensieveClient implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** The settings this client was built with, for {@link #toBuilder}. */
+  private final Builder settings;
   private final List<String> endpoints;
   private final ManagedChannel[] channels;
   private final long deadlineNanos;
@@ -66,6 +76,7 @@ public final class PensieveClient implements AutoCloseable {
   private volatile int preferred;
 
   private PensieveClient(Builder builder) {
+    this.settings = builder.copy();
     this.endpoints = builder.endpoints.stream().map(Endpoint::toString).toList();
     this.channels = new ManagedChannel[endpoints.size()];
     for (int i = 0; i < channels.length; i++) {
@@ -77,8 +88,27 @@ public final class PensieveClient implements AutoCloseable {
     this.retries = new RetryPolicy(attempts, builder.retryPause, builder.maxRetryPause);
   }
 
+  /** A builder with the defaults; {@link Builder#endpoints} must be called. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding this client's settings (endpoints, TLS, token, deadline, attempts), for a
+   * client that differs in a few: {@code client.toBuilder().deadline(Duration.ofSeconds(1))
+   * .build()}. The new client has connections of its own.
+   */
+  public Builder toBuilder() {
+    return settings.copy();
+  }
+
+  /**
+   * A client of the node at {@code hostPort} only, with this client's TLS, token and deadline:
+   * each call sent once, its failure the caller's; for asking each member in turn about itself.
+   * It has a connection of its own: close it when done.
+   */
+  public PensieveClient member(String hostPort) {
+    return toBuilder().endpoints(hostPort).maxAttempts(1).build();
   }
 
   /** The endpoints, {@code host:port}, in the order calls try them. */
@@ -178,16 +208,41 @@ public final class PensieveClient implements AutoCloseable {
     new AsyncCall<>(KVGrpc.getGetMethod(), request, false, callback).start();
   }
 
-  // ----- the attempts ------------------------------------------------------------------------
+  // ----- any request ---------------------------------------------------------------------------
 
-  private <Q, R> R call(MethodDescriptor<Q, R> method, Q request, boolean write) {
+  /**
+   * Sends a unary request of any service the nodes serve, such as {@code
+   * AdminGrpc.getStatusMethod()}, with the failover and deadline of the typed methods.
+   *
+   * @param write whether the request may change the cluster: then it is sent again only when it
+   *     certainly did not apply (see {@link PensieveException#retrySafe})
+   * @throws PensieveException when the last attempt failed; earlier ones are suppressed in it
+   */
+  public <Q, R> R call(MethodDescriptor<Q, R> method, Q request, boolean write) {
+    return call(channel -> ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT,
+        request), write);
+  }
+
+  /**
+   * Runs {@code rpc} against one endpoint's channel, and again against the next endpoint's when
+   * its gRPC failure allows, as {@link #call(MethodDescriptor, Object, boolean)} does: for
+   * streams, and for a few calls that belong together (a fallback to an older method). Every
+   * call made on the channel gets this call's deadline unless it sets its own; {@code rpc} may
+   * start at its beginning again on the next endpoint, so it must not keep partial results.
+   *
+   * @param rpc makes its calls on the channel, blocking until their answer
+   * @param write whether what {@code rpc} sends may change the cluster
+   * @throws PensieveException when the last attempt failed with a gRPC status; any other
+   *     exception of {@code rpc} ends the call at once, unchanged
+   */
+  public <T> T call(Function<Channel, T> rpc, boolean write) {
     Deadline deadline = Deadline.after(deadlineNanos, TimeUnit.NANOSECONDS);
     int index = preferred;
     List<PensieveException> earlier = new ArrayList<>(0);
     for (int attempts = 1; ; attempts++) {
       try {
-        R response = ClientCalls.blockingUnaryCall(channels[index], method,
-            CallOptions.DEFAULT.withDeadline(deadline), request);
+        T response = rpc.apply(ClientInterceptors.intercept(channels[index],
+            new DeadlineUnlessSet(deadline)));
         preferred = index;
         return response;
       } catch (StatusRuntimeException e) {
@@ -201,6 +256,16 @@ public final class PensieveClient implements AutoCloseable {
         pause(retries.pauseNanos(attempts, channels.length), failure);
         index = RetryPolicy.next(index, channels.length);
       }
+    }
+  }
+
+  /** Gives a call the deadline of the client call it is part of, unless it has one. */
+  private record DeadlineUnlessSet(Deadline deadline) implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+        CallOptions options, Channel next) {
+      return next.newCall(method,
+          options.getDeadline() == null ? options.withDeadline(deadline) : options);
     }
   }
 
@@ -308,6 +373,7 @@ public final class PensieveClient implements AutoCloseable {
       return endpoints(Arrays.asList(hostPorts));
     }
 
+    /** The nodes' gRPC addresses, {@code host:port}; calls try them in this order. */
     public Builder endpoints(List<String> hostPorts) {
       if (hostPorts.isEmpty()) {
         throw new IllegalArgumentException("no endpoint");
@@ -389,11 +455,25 @@ public final class PensieveClient implements AutoCloseable {
       return this;
     }
 
+    /** A client with these settings; its connections open on first use. */
     public PensieveClient build() {
       if (endpoints.isEmpty()) {
         throw new IllegalStateException("no endpoint: call endpoints(...)");
       }
       return new PensieveClient(this);
+    }
+
+    private Builder copy() {
+      Builder copy = new Builder();
+      copy.endpoints = endpoints;
+      copy.deadline = deadline;
+      copy.token = token;
+      copy.tls = tls;
+      copy.maxAttempts = maxAttempts;
+      copy.retryPause = retryPause;
+      copy.maxRetryPause = maxRetryPause;
+      copy.directExecutor = directExecutor;
+      return copy;
     }
 
     private ManagedChannel channelTo(Endpoint endpoint) {
