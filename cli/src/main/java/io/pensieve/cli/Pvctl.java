@@ -74,7 +74,8 @@ public final class Pvctl implements Callable<Integer>, AutoCloseable {
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = Durations.class, scope = ScopeType.INHERIT,
-      description = "Deadline of each call, like 10s, 500ms, 2m (default ${DEFAULT-VALUE}).")
+      description = "Deadline of each call, every endpoint's attempt included, like 10s, 500ms,"
+          + " 2m (default ${DEFAULT-VALUE}).")
   private Duration timeout;
 
   @Option(names = "--cacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
