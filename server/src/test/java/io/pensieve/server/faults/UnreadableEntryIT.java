@@ -119,7 +119,8 @@ class UnreadableEntryIT {
   private void assertHaltReported(PensieveNode older, StateMachineHalt halt) {
     String where = "log index " + halt.index();
     try (KvClient client = KvClient.connect(older)) {
-      assertThatThrownBy(() -> client.put("refused", "v"))
+      // raw gRPC: the status, description and trailer the node sends are what is under test
+      assertThatThrownBy(() -> client.kv().put(KvClient.putRequest("refused", "v")))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(e.getStatus().getDescription()).contains(where, "compare_and_set");

@@ -51,8 +51,9 @@ class ConcurrencyLimitIT {
       assertThat(refused.json().path("error").path("code").asText()).isEqualTo("overloaded");
       assertThat(refused.headers().firstValue("Retry-After")).contains("1");
 
-      StatusRuntimeException grpcRefused =
-          catchThrowableOfType(StatusRuntimeException.class, () -> grpc.put("other", "x"));
+      // raw gRPC: the status and trailer the node sends are the contract under test
+      StatusRuntimeException grpcRefused = catchThrowableOfType(StatusRuntimeException.class,
+          () -> grpc.kv().put(KvClient.putRequest("other", "x")));
       assertThat(grpcRefused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(ErrorTrailer.code(grpcRefused)).hasValue("overloaded");
 

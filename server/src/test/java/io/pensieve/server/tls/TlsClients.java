@@ -31,10 +31,6 @@ public final class TlsClients {
         .build();
   }
 
-  public static ManagedChannel plaintextGrpc(int port) {
-    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-  }
-
   private static SSLContext trusting(Path ca) throws IOException, GeneralSecurityException {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.pensieve.client.PensieveException;
 import io.pensieve.proto.v1.AddMemberRequest;
 import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.ClusterResponse;
@@ -83,7 +84,7 @@ class TlsClusterIT {
   @BeforeAll
   static void clients() throws Exception {
     https = TlsClients.https(certs.ca());
-    client = KvClient.over(TlsClients.grpc(cluster.awaitLeader().grpcPort(), certs.ca()));
+    client = KvClient.tls(cluster.awaitLeader().grpcPort(), certs.ca());
   }
 
   @AfterAll
@@ -102,7 +103,7 @@ class TlsClusterIT {
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    try (KvClient grpc = KvClient.over(TlsClients.grpc(reader.grpcPort(), certs.ca()))) {
+    try (KvClient grpc = KvClient.tls(reader.grpcPort(), certs.ca())) {
       assertThat(grpc.value("greeting")).contains("hello over tls");
     }
   }
@@ -120,8 +121,7 @@ class TlsClusterIT {
   @Test
   void anAdminCallToAFollowerIsForwardedToTheLeaderOverTls() throws Exception {
     PensieveNode leaderNode = cluster.awaitLeader();
-    try (KvClient follower = KvClient.over(TlsClients.grpc(cluster.follower().grpcPort(),
-        certs.ca()))) {
+    try (KvClient follower = KvClient.tls(cluster.follower().grpcPort(), certs.ca())) {
       // only the leader carries out a transfer; the follower relays it there
       ClusterResponse view = follower.admin().transferLeader(TransferLeaderRequest.newBuilder()
           .setId(leaderNode.info().id()).build());
@@ -148,8 +148,7 @@ class TlsClusterIT {
 
   /** Status as the leader sees it (only the leader reports its followers' progress). */
   private static NodeStatus leaderStatus() throws IOException {
-    try (KvClient leader = KvClient.over(TlsClients.grpc(cluster.awaitLeader().grpcPort(),
-        certs.ca()))) {
+    try (KvClient leader = KvClient.tls(cluster.awaitLeader().grpcPort(), certs.ca())) {
       return leader.admin().status(StatusRequest.getDefaultInstance());
     }
   }
@@ -177,12 +176,12 @@ class TlsClusterIT {
   @Test
   void plaintextGrpcToTheGrpcPortIsRefused() throws Exception {
     PensieveNode node = cluster.nodes().get(1);
-    try (KvClient plain = KvClient.over(TlsClients.plaintextGrpc(node.grpcPort()))) {
+    try (KvClient plain = KvClient.connect(node.grpcPort())) {
       assertThatThrownBy(() -> plain.value("greeting"))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-              e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+          .isInstanceOfSatisfying(PensieveException.class,
+              e -> assertThat(e.status()).isEqualTo(Status.Code.UNAVAILABLE));
     }
-    try (KvClient tls = KvClient.over(TlsClients.grpc(node.grpcPort(), certs.ca()))) {
+    try (KvClient tls = KvClient.tls(node.grpcPort(), certs.ca())) {
       assertThat(tls.admin().listMembers(ClusterRequest.getDefaultInstance())
           .getMembersCount()).isEqualTo(3);
     }
@@ -196,12 +195,15 @@ class TlsClusterIT {
     assertThatThrownBy(() -> wrongCa.send(HttpRequest.newBuilder(uri(node, "/v1/cluster"))
         .build(), HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class);
-    try (KvClient grpc = KvClient.over(TlsClients.grpc(node.grpcPort(), untrusted.ca()))) {
+    try (KvClient grpc = KvClient.tls(node.grpcPort(), untrusted.ca())) {
+      // the handshake failed, so the client knows that no request left it
       assertThatThrownBy(() -> grpc.value("greeting"))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-              e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
-          .hasCauseInstanceOf(SSLHandshakeException.class)
-          .hasRootCauseInstanceOf(CertPathBuilderException.class);
+          .isInstanceOfSatisfying(PensieveException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.source()).isEqualTo(PensieveException.Source.NEVER_CONNECTED);
+          })
+          .hasRootCauseInstanceOf(CertPathBuilderException.class)
+          .cause().hasCauseInstanceOf(SSLHandshakeException.class);
     }
   }
 
@@ -209,8 +211,7 @@ class TlsClusterIT {
   void aNodeWhoseCertificateAnotherCaSignedIsNotAdded() throws Exception {
     PensieveNode stranger = cluster.startJoining("n4",
         builder -> builder.tls(untrusted.node("n4")));
-    try (KvClient follower = KvClient.over(TlsClients.grpc(cluster.follower().grpcPort(),
-        certs.ca()))) {
+    try (KvClient follower = KvClient.tls(cluster.follower().grpcPort(), certs.ca())) {
       AddMemberRequest add = AddMemberRequest.newBuilder().setId("n4")
           .setRaftAddress(stranger.info().raftAddress()).build();
 

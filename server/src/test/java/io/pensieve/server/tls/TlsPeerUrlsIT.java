@@ -50,7 +50,7 @@ class TlsPeerUrlsIT {
     n1.join(peers);
     n2.join(peers);
 
-    try (KvClient client = KvClient.over(TlsClients.grpc(n2.grpcPort(), certs.ca()))) {
+    try (KvClient client = KvClient.tls(n2.grpcPort(), certs.ca())) {
       await("a leader").atMost(Duration.ofSeconds(30))
           .until(() -> n1.raft().leaderId().isPresent() && n2.raft().leaderId().isPresent());
       assertThat(client.admin().listMembers(ClusterRequest.getDefaultInstance())

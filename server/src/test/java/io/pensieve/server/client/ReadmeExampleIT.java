@@ -1,8 +1,9 @@
-package io.pensieve.client;
+package io.pensieve.server.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pensieve.client.PensieveClient;
 import io.pensieve.server.cluster.TestCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

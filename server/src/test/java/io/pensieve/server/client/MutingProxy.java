@@ -1,4 +1,4 @@
-package io.pensieve.client;
+package io.pensieve.server.client;
 
 import java.io.IOException;
 import java.io.InputStream;

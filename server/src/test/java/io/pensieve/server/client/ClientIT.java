@@ -1,9 +1,11 @@
-package io.pensieve.client;
+package io.pensieve.server.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.pensieve.client.PensieveClient;
+import io.pensieve.client.PensieveException;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.Outcome;
 import io.pensieve.server.PensieveNode;
