@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pensieve.client.PensieveClient;
 import io.pensieve.server.cluster.TestCluster;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -15,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -26,13 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The usage example of the docs compiles and works: its java block is taken from the file,
- * compiled against this module's classpath with warnings as errors, and run against a real
- * cluster (the local cluster's endpoints replaced by this one's).
+ * compiled with warnings as errors against the client and its libraries (not the node's
+ * classes), and run against a real cluster (the local cluster's endpoints replaced by this
+ * one's).
  */
 class ReadmeExampleIT {
   private static final Pattern JAVA_BLOCK =
       Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL);
   private static final Pattern CLASS_NAME = Pattern.compile("public class (\\w+)");
+  /** The server's and state machine's classes, tests, jars and test-jars. */
+  private static final Pattern NODE_CLASSES = Pattern.compile(
+      "/(server|state-machine)/target/|pensieve-(server|state-machine)[^/]*\\.jar$");
 
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
@@ -50,6 +57,17 @@ class ReadmeExampleIT {
     Matcher block = JAVA_BLOCK.matcher(Files.readString(file));
     assertThat(block.find()).as("a ```java block in " + file).isTrue();
     return block.group(1);
+  }
+
+  /**
+   * This JVM's class path without the node's classes and tests: what a user's project has from
+   * {@code pensieve-client}, and more libraries, but nothing of Pensieve beyond the client and
+   * its public API.
+   */
+  static String clientClassPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !NODE_CLASSES.matcher(entry.replace(File.separatorChar, '/')).find())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   @Test
@@ -73,7 +91,7 @@ class ReadmeExampleIT {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
     int status = javac.run(null, diagnostics, diagnostics, "-Xlint:all", "-Werror",
-        "-classpath", System.getProperty("java.class.path"), "-d", dir.toString(),
+        "-classpath", clientClassPath(), "-d", dir.toString(),
         file.toString());
     assertThat(status).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
 
