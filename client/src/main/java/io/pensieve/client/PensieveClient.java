@@ -193,6 +193,21 @@ public final class PensieveClient implements AutoCloseable {
     void succeeded(T response);
 
     void failed(PensieveException failure);
+
+    /** Completes {@code future} with the response, or exceptionally with the failure. */
+    static <T> Callback<T> completing(CompletableFuture<? super T> future) {
+      return new Callback<>() {
+        @Override
+        public void succeeded(T response) {
+          future.complete(response);
+        }
+
+        @Override
+        public void failed(PensieveException failure) {
+          future.completeExceptionally(failure);
+        }
+      };
+    }
   }
 
   /**

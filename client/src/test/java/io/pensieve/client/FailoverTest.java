@@ -124,14 +124,14 @@ class FailoverTest {
     try (PensieveClient client = client(first.endpoint(), second.endpoint())) {
       CompletableFuture<PutResponse> put = new CompletableFuture<>();
       client.putAsync(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build(),
-          callback(put));
+          PensieveClient.Callback.completing(put));
       put.get(5, TimeUnit.SECONDS);
       assertThat(second.calls()).isEqualTo(1);
 
       second.failing("unknown_outcome");
       CompletableFuture<PutResponse> unknown = new CompletableFuture<>();
       client.putAsync(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build(),
-          callback(unknown));
+          PensieveClient.Callback.completing(unknown));
       assertThatThrownBy(() -> unknown.get(5, TimeUnit.SECONDS))
           .hasCauseInstanceOf(PensieveException.class);
       assertThat(second.calls()).isEqualTo(2);
@@ -141,23 +141,9 @@ class FailoverTest {
       second.failing("unavailable");
       CompletableFuture<Object> get = new CompletableFuture<>();
       client.getAsync(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build(),
-          callback(get));
+          PensieveClient.Callback.completing(get));
       get.get(5, TimeUnit.SECONDS);
       assertThat(first.calls()).isEqualTo(2);
     }
-  }
-
-  private static <T, R extends T> PensieveClient.Callback<R> callback(CompletableFuture<T> done) {
-    return new PensieveClient.Callback<>() {
-      @Override
-      public void succeeded(R response) {
-        done.complete(response);
-      }
-
-      @Override
-      public void failed(PensieveException failure) {
-        done.completeExceptionally(failure);
-      }
-    };
   }
 }

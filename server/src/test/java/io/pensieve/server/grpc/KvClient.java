@@ -135,7 +135,8 @@ public final class KvClient implements AutoCloseable {
     List<CompletableFuture<GetResponse>> calls = new ArrayList<>(keys.size());
     for (String key : keys) {
       CompletableFuture<GetResponse> call = new CompletableFuture<>();
-      batchClient.getAsync(GetRequest.newBuilder().setKey(utf8(key)).build(), completing(call));
+      batchClient.getAsync(GetRequest.newBuilder().setKey(utf8(key)).build(),
+          PensieveClient.Callback.completing(call));
       calls.add(call);
     }
     Map<String, Optional<String>> values = new LinkedHashMap<>();
@@ -155,7 +156,8 @@ public final class KvClient implements AutoCloseable {
     List<CompletableFuture<PutResponse>> calls = new ArrayList<>(PIPELINE);
     for (Map.Entry<String, String> entry : entries.entrySet()) {
       CompletableFuture<PutResponse> call = new CompletableFuture<>();
-      batchClient.putAsync(putRequest(entry.getKey(), entry.getValue()), completing(call));
+      batchClient.putAsync(putRequest(entry.getKey(), entry.getValue()),
+          PensieveClient.Callback.completing(call));
       calls.add(call);
       if (calls.size() == PIPELINE) {
         calls.forEach(KvClient::result);
@@ -163,20 +165,6 @@ public final class KvClient implements AutoCloseable {
       }
     }
     calls.forEach(KvClient::result);
-  }
-
-  private static <T> PensieveClient.Callback<T> completing(CompletableFuture<T> call) {
-    return new PensieveClient.Callback<>() {
-      @Override
-      public void succeeded(T response) {
-        call.complete(response);
-      }
-
-      @Override
-      public void failed(PensieveException failure) {
-        call.completeExceptionally(failure);
-      }
-    };
   }
 
   private static <T> T result(CompletableFuture<T> call) {
