@@ -3,12 +3,14 @@ package io.pensieve.store;
 import java.util.Arrays;
 
 /**
- * Where the map's entries live: records in slots, a chained hash index from key to slot, and an
- * intrusive doubly linked list of slots from least to most recently used.
+ * Where the map's entries live: records in slots, a chained hash index from key to slot, an
+ * intrusive doubly linked list of slots from least to most recently used, and the slots in key
+ * order ({@link KeyOrder}).
  *
  * <p>Per-slot state sits in parallel arrays (a record reference and three ints), with no node
- * object per entry: about 16 bytes of bookkeeping per slot plus the bucket array. All operations
- * are O(1) apart from growth, which doubles the arrays.
+ * object per entry: about 16 bytes of bookkeeping per slot plus the bucket array, and about 4
+ * more in the key order. All operations but those on the key order are O(1) apart from growth,
+ * which doubles the arrays; those on the key order are O(log n).
  *
  * <p>Not thread-safe; the owner serialises writers against readers.
  */
@@ -17,6 +19,7 @@ final class EntryTable {
   private static final int MIN_CAPACITY = 16;
 
   private final KeyHasher hasher;
+  private final KeyOrder keyOrder;
 
   private byte[][] records;
   private int[] lruPrev;
@@ -33,7 +36,13 @@ final class EntryTable {
   private int size;
 
   EntryTable(KeyHasher hasher, int expectedEntries) {
+    this(hasher, expectedEntries, KeyOrder.LEAF_CAPACITY, KeyOrder.INNER_CAPACITY);
+  }
+
+  /** With key order nodes of the given capacities; small ones make tests split and merge. */
+  EntryTable(KeyHasher hasher, int expectedEntries, int leafCapacity, int innerCapacity) {
     this.hasher = hasher;
+    this.keyOrder = new KeyOrder(slot -> records[slot], leafCapacity, innerCapacity);
     int capacity = Math.max(MIN_CAPACITY, expectedEntries);
     records = new byte[capacity][];
     lruPrev = new int[capacity];
@@ -68,6 +77,16 @@ final class EntryTable {
 
   /** Stores a record whose key is not present, as the most recently used entry. */
   int insert(byte[] record) {
+    int slot = insertUnordered(record);
+    keyOrder.add(slot);
+    return slot;
+  }
+
+  /**
+   * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}: for loading
+   * a snapshot, where one sort of all the keys beats an insertion per key.
+   */
+  int insertUnordered(byte[] record) {
     if (size >= buckets.length) {
       rehash(buckets.length * 2);
     }
@@ -87,6 +106,7 @@ final class EntryTable {
   }
 
   void remove(int slot) {
+    keyOrder.remove(slot);
     int bucket = bucketOf(records[slot]);
     if (buckets[bucket] == slot) {
       buckets[bucket] = chainNext[slot];
@@ -111,6 +131,24 @@ final class EntryTable {
     }
   }
 
+  /** Rebuilds the key order from every live slot, packed full. */
+  void rebuildKeyOrder() {
+    int[] live = new int[size];
+    int n = 0;
+    for (int slot = lruOldest; slot != NONE && n < size; slot = lruNext[slot]) {
+      live[n++] = slot;
+    }
+    keyOrder.rebuild(live, n);
+  }
+
+  /**
+   * Visits live slots in unsigned-byte order of their keys, from the first key at or after
+   * {@code key}, until the visitor returns false; returns false if it stopped the walk.
+   */
+  boolean forEachInKeyOrderFrom(byte[] key, KeyOrder.SlotVisitor visitor) {
+    return keyOrder.forEachFrom(key, visitor);
+  }
+
   /** The least recently used slot, or {@link #NONE} when empty. */
   int oldest() {
     return lruOldest;
@@ -122,9 +160,11 @@ final class EntryTable {
   }
 
   /**
-   * Checks in O(capacity) that the index, the LRU list and the free list agree: every live slot
-   * is linked both ways in one acyclic list from oldest to newest, sits in the bucket of its
-   * key's hash, and is counted once; every other slot below the high water mark is free.
+   * Checks in O(capacity) that the index, the LRU list, the key order and the free list agree:
+   * every live slot is linked both ways in one acyclic list from oldest to newest, sits in the
+   * bucket of its key's hash, is in the key order, and is counted once; the key order holds
+   * exactly the live slots, in strictly increasing key order; every other slot below the high
+   * water mark is free.
    *
    * @throws IllegalStateException naming the first disagreement found
    */
@@ -170,6 +210,8 @@ final class EntryTable {
     if (lruNewest != previous) {
       throw broken("the newest entry is slot " + lruNewest + ", the list ends at " + previous);
     }
+    keyOrder.checkInvariants(size, slot -> slot >= 0 && slot < highWater
+        && records[slot] != null && indexedSlotOfKeyIn(records[slot]) == slot);
     int free = 0;
     for (int slot = freeHead; slot != NONE; slot = chainNext[slot]) {
       if (++free > highWater - size || records[slot] != null) {

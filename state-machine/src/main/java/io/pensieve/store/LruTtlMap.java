@@ -4,11 +4,13 @@ import static io.pensieve.store.EntryTable.NONE;
 
 import io.pensieve.api.Ttl;
 import io.pensieve.store.ConfigureOutcome.Configured;
+import io.pensieve.store.DeleteRangeOutcome.RangeDeleted;
 import io.pensieve.store.WriteOutcome.CompareFailed;
 import io.pensieve.store.WriteOutcome.Deleted;
 import io.pensieve.store.WriteOutcome.NotFound;
 import io.pensieve.store.WriteOutcome.Stored;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +31,16 @@ import java.util.OptionalLong;
  *   <li>TTL: a write with a TTL expires at apply time + TTL. Reads hide it from that instant on;
  *       every command then removes up to {@value #EXPIRED_REMOVED_PER_COMMAND} expired entries,
  *       and {@link #expire} removes more on demand.
- *   <li>LRU: writes and {@link #touch} make a key the most recently used; reads do not.
+ *   <li>LRU: writes and {@link #touch} make a key the most recently used; reads do not, range
+ *       reads included (a scan must not reorder the cache).
+ *   <li>Key order: keys are also kept in unsigned-byte order, for {@link #range},
+ *       {@link #count} and {@link #deleteRange}. Ranges are {@code [key, rangeEnd)} as in etcd:
+ *       an empty {@code rangeEnd} means {@code key} alone, a single zero byte means every key
+ *       from {@code key} on, and {@link #prefixEnd} gives the end of a prefix.
  *   <li>Capacity: entries are accounted as key + value + {@value #ENTRY_OVERHEAD_BYTES} bytes.
  *   <li>Revisions: every write and delete increments the revision; a key's version is the
- *       revision of its last write. Evictions and expirations do not count as writes.
+ *       revision of its last write. A delete-range that deletes anything increments it once,
+ *       for all its keys. Evictions and expirations do not count as writes.
  * </ul>
  *
  * <p>Not thread-safe: the owner serialises commands against reads.
@@ -60,11 +68,21 @@ public final class LruTtlMap {
   }
 
   public LruTtlMap(Settings settings) {
-    this(MapState.initial(settings), 0);
+    this(MapState.initial(settings), 0, KeyOrder.LEAF_CAPACITY, KeyOrder.INNER_CAPACITY);
   }
 
-  private LruTtlMap(MapState state, int expectedEntries) {
-    this.table = new EntryTable(KeyHasher.withRandomKey(), expectedEntries);
+  /**
+   * A map whose key order has nodes of the given capacities (at least
+   * {@value KeyOrder#MIN_CAPACITY}): tests use tiny ones so that a few keys split and merge
+   * nodes. Behaves exactly as any other map.
+   */
+  static LruTtlMap withKeyOrderNodes(Settings settings, int leafCapacity, int innerCapacity) {
+    return new LruTtlMap(MapState.initial(settings), 0, leafCapacity, innerCapacity);
+  }
+
+  private LruTtlMap(MapState state, int expectedEntries, int leafCapacity, int innerCapacity) {
+    this.table = new EntryTable(
+        KeyHasher.withRandomKey(), expectedEntries, leafCapacity, innerCapacity);
     this.settings = state.settings();
     this.configured = state.configured();
     this.revision = state.revision();
@@ -86,6 +104,119 @@ public final class LruTtlMap {
       return Optional.empty();
     }
     return Optional.of(new EntryRecord.Layout().of(table.record(slot), expireAt).toEntry());
+  }
+
+  /**
+   * The live entries with keys in {@code [key, rangeEnd)}, in key order, as one page: at most
+   * {@code limit} entries (0 = no limit) whose keys and values add up to at most
+   * {@code maxBytes} (0 = no budget), but always at least one if the range has any. Changes
+   * nothing, LRU order included.
+   *
+   * @param rangeEnd empty = {@code key} alone; one zero byte = every key from {@code key} on;
+   *     at or before {@code key} = nothing
+   * @throws IllegalArgumentException if {@code limit} or {@code maxBytes} is negative
+   */
+  public RangeResult range(byte[] key, byte[] rangeEnd, int limit, long maxBytes, long nowMillis) {
+    return range(key, rangeEnd, limit, maxBytes, false, nowMillis);
+  }
+
+  /**
+   * As {@link #range}, with every value left empty and only keys counted against
+   * {@code maxBytes}: etcd's keys_only.
+   */
+  public RangeResult rangeKeys(
+      byte[] key, byte[] rangeEnd, int limit, long maxBytes, long nowMillis) {
+    return range(key, rangeEnd, limit, maxBytes, true, nowMillis);
+  }
+
+  /**
+   * How many live entries have keys in {@code [key, rangeEnd)}: etcd's count_only. Costs a
+   * step per entry in the range, so callers bound how often they ask.
+   */
+  public long count(byte[] key, byte[] rangeEnd, long nowMillis) {
+    long[] counted = {0};
+    forEachSlotInRange(key, rangeEnd, slot -> {
+      if (isLive(slot, nowMillis)) {
+        counted[0]++;
+      }
+      return true;
+    });
+    return counted[0];
+  }
+
+  /**
+   * The end of the range of keys that start with {@code prefix}, as etcd computes it: the
+   * prefix with its last byte below 0xff incremented and the bytes after it dropped; a single
+   * zero byte (no end) if every byte is 0xff or the prefix is empty.
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xff) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return new byte[] {0};
+  }
+
+  private RangeResult range(byte[] key, byte[] rangeEnd, int limit, long maxBytes,
+      boolean keysOnly, long nowMillis) {
+    if (limit < 0 || maxBytes < 0) {
+      throw new IllegalArgumentException("limit " + limit + " and maxBytes " + maxBytes
+          + " must not be negative");
+    }
+    List<Entry> page = new ArrayList<>();
+    long[] pageBytes = {0};
+    byte[][] next = {new byte[0]};
+    EntryRecord.Layout entry = new EntryRecord.Layout();
+    forEachSlotInRange(key, rangeEnd, slot -> {
+      if (!isLive(slot, nowMillis)) {
+        return true;
+      }
+      entry.of(table.record(slot), expiry.expireAtMillis(slot));
+      long size = entry.keyLength() + (keysOnly ? 0 : (long) entry.valueLength());
+      if ((limit > 0 && page.size() == limit)
+          || (maxBytes > 0 && !page.isEmpty() && pageBytes[0] + size > maxBytes)) {
+        next[0] = Arrays.copyOfRange(entry.buffer(), entry.keyOffset(),
+            entry.keyOffset() + entry.keyLength());
+        return false;
+      }
+      Entry copy = entry.toEntry();
+      page.add(keysOnly ? new Entry(copy.key(), new byte[0], copy.version(),
+          copy.createRevision(), copy.expireAtMillis()) : copy);
+      pageBytes[0] += size;
+      return true;
+    });
+    return new RangeResult(page, next[0].length > 0, next[0]);
+  }
+
+  /** Visits the slots of {@code [key, rangeEnd)} in key order, expired ones included. */
+  private void forEachSlotInRange(byte[] key, byte[] rangeEnd, KeyOrder.SlotVisitor visitor) {
+    if (rangeEnd.length == 0) {
+      int slot = table.find(key);
+      if (slot != NONE) {
+        visitor.visit(slot);
+      }
+      return;
+    }
+    boolean toTheEnd = rangeEnd.length == 1 && rangeEnd[0] == 0;
+    table.forEachInKeyOrderFrom(key, slot -> {
+      if (!toTheEnd) {
+        byte[] record = table.record(slot);
+        int offset = EntryRecord.keyOffset(record);
+        if (Arrays.compareUnsigned(record, offset, offset + EntryRecord.keyLength(record),
+            rangeEnd, 0, rangeEnd.length) >= 0) {
+          return false;
+        }
+      }
+      return visitor.visit(slot);
+    });
+  }
+
+  private boolean isLive(int slot, long nowMillis) {
+    long expireAt = expiry.expireAtMillis(slot);
+    return expireAt == 0 || expireAt > nowMillis;
   }
 
   /** Whether some entry is due for removal at {@code nowMillis}: time for an Expire command. */
@@ -271,6 +402,54 @@ public final class LruTtlMap {
     Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
     removeEntry(slot);
     return new Deleted(revision, previous);
+  }
+
+  /**
+   * Removes every live key in {@code [key, rangeEnd)} (see {@link #range} for the bounds), all
+   * at one revision, unless more than {@code maxKeys} are live there: then it refuses and
+   * deletes nothing. Entries in the range already past their expiry go too, as expirations.
+   *
+   * @param maxKeys the most live keys one command may delete, at least 1
+   * @return {@link RangeDeleted} or {@link Refused}
+   */
+  public DeleteRangeOutcome deleteRange(byte[] key, byte[] rangeEnd, int maxKeys,
+      boolean returnPrevious, long stampMillis) {
+    begin(stampMillis);
+    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
+      return new Refused(Refusal.KEY_TOO_LARGE, "range bounds of " + key.length + " and "
+          + rangeEnd.length + " bytes; a bound may be at most " + Settings.KEY_BYTES_CEILING);
+    }
+    if (key.length == 0 && rangeEnd.length == 0) {
+      return new Refused(Refusal.INVALID_ARGUMENT, "key must not be empty");
+    }
+    if (maxKeys < 1) {
+      return new Refused(Refusal.INVALID_ARGUMENT, "max_keys must be at least 1, got " + maxKeys);
+    }
+    List<Integer> slots = new ArrayList<>();
+    int[] live = {0};
+    forEachSlotInRange(key, rangeEnd, slot -> {
+      slots.add(slot);
+      return !isLive(slot, clockMillis) || ++live[0] <= maxKeys;
+    });
+    if (live[0] > maxKeys) {
+      return new Refused(Refusal.INVALID_ARGUMENT, "the range holds more than max_keys "
+          + maxKeys + " live keys; delete it in smaller ranges");
+    }
+    if (live[0] > 0) {
+      revision++;
+    }
+    List<Entry> previous = new ArrayList<>();
+    for (int slot : slots) {
+      if (isLive(slot, clockMillis)) {
+        if (returnPrevious) {
+          previous.add(layoutOf(slot).toEntry());
+        }
+      } else {
+        expirations++;
+      }
+      removeEntry(slot);
+    }
+    return new RangeDeleted(revision, live[0], previous);
   }
 
   /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
@@ -499,7 +678,8 @@ public final class LruTtlMap {
 
   /** Starts rebuilding a map from a snapshot: its state, then its entries oldest first. */
   public static Restorer restorer(MapState state, int expectedEntries) {
-    return new Restorer(new LruTtlMap(state, expectedEntries));
+    return new Restorer(new LruTtlMap(
+        state, expectedEntries, KeyOrder.LEAF_CAPACITY, KeyOrder.INNER_CAPACITY));
   }
 
   /**
@@ -531,7 +711,7 @@ public final class LruTtlMap {
       if (map.table.find(key) != NONE) {
         throw new IllegalArgumentException("duplicate key");
       }
-      int slot = map.table.insert(EntryRecord.encode(key, value, version, createRevision));
+      int slot = map.table.insertUnordered(EntryRecord.encode(key, value, version, createRevision));
       if (expireAtMillis != 0) {
         map.expiry.add(slot, expireAtMillis, version);
       }
@@ -540,9 +720,10 @@ public final class LruTtlMap {
 
     /**
      * The rebuilt map, once its size and bytes match what the snapshot declared and it keeps
-     * every invariant of a map built by commands.
+     * every invariant of a map built by commands. Builds the key order here, in one sort.
      */
     public LruTtlMap finish(long expectedEntries, long expectedBytes) {
+      map.table.rebuildKeyOrder();
       if (map.size() != expectedEntries || map.bytes != expectedBytes) {
         throw new IllegalArgumentException("declared " + expectedEntries + " entries of "
             + expectedBytes + " bytes, found " + map.size() + " of " + map.bytes);

@@ -20,12 +20,15 @@ class LruTtlMapPropertyTest {
 
   /**
    * After every step the map has answered as a fresh model does, holds what it holds, and
-   * keeps its invariants ({@link Programs#run} checks them).
+   * keeps its invariants ({@link Programs#run} checks them). The map's key order has the
+   * smallest nodes it allows, so that the few keys of a program split and merge its leaves and
+   * inner nodes and ranges cross their boundaries.
    */
   static PropertyRunner.Property<List<Step>> answersAsTheModelDoes(
       Supplier<ReferenceModel> models) {
     return program -> {
-      LruTtlMap map = new LruTtlMap();
+      LruTtlMap map = LruTtlMap.withKeyOrderNodes(
+          Settings.DEFAULTS, KeyOrder.MIN_CAPACITY, KeyOrder.MIN_CAPACITY);
       ReferenceModel model = models.get();
       long clock = Programs.START_MILLIS;
 

@@ -3,9 +3,12 @@ package io.pensieve.store;
 import io.pensieve.store.Programs.Cas;
 import io.pensieve.store.Programs.Configure;
 import io.pensieve.store.Programs.Delete;
+import io.pensieve.store.Programs.DeleteRange;
 import io.pensieve.store.Programs.Expire;
 import io.pensieve.store.Programs.Get;
 import io.pensieve.store.Programs.Put;
+import io.pensieve.store.Programs.Range;
+import io.pensieve.store.Programs.RangeMode;
 import io.pensieve.store.Programs.Step;
 import io.pensieve.store.Programs.Touch;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,11 @@ final class ProgramGenerator {
   private static final String[] HOT_KEYS = {"a", "b", "c", "d", "ee", "ff", "ggg", "hhhh"};
   private static final String[] ODD_KEYS = {"", "toolong-key"};
   private static final String[] COMMON_VALUES = {"", "x", "yy", "value"};
+  /** Keys ending in 0xff bytes, whose prefix ends carry over as etcd's do. */
+  private static final byte[][] HIGH_KEYS = {{(byte) 0xff}, {(byte) 0xff, (byte) 0xff},
+      {'k', (byte) 0xff}, {'k', '1', (byte) 0xff}};
+  /** Range starts and prefixes that hit many keys: all of them, the k keys, k1 and k10-k19. */
+  private static final String[] PREFIXES = {"", "k", "k1", "h", "a"};
 
   private final SplittableRandom random;
   /**
@@ -51,7 +59,7 @@ final class ProgramGenerator {
   }
 
   private Step step() {
-    int pick = random.nextInt(29);
+    int pick = random.nextInt(35);
     if (pick < 10) {
       return new Put(key(), value(), ttl(), random.nextBoolean(), advance());
     } else if (pick < 14) {
@@ -71,17 +79,46 @@ final class ProgramGenerator {
       return new Expire(limit, advance());
     } else if (pick < 23) {
       return new Configure(settingsUpdate(), random.nextBoolean(), advance());
+    } else if (pick < 29) {
+      return new Get(key(), between(0, 40));
+    } else if (pick < 33) {
+      byte[] start = rangeStart();
+      RangeMode mode = random.nextInt(4) < 2 ? RangeMode.ENTRIES : oneOf(RangeMode.values());
+      int limit = random.nextBoolean() ? 0 : between(1, 4);
+      long maxBytes = random.nextBoolean() ? 0 : between(1, 40);
+      return new Range(start, rangeEnd(start), limit, maxBytes, mode, between(0, 40));
     }
-    return new Get(key(), between(0, 40));
+    byte[] start = rangeStart();
+    int maxKeys = random.nextInt(10) < 8 ? between(1, 8) : between(0, 60);
+    return new DeleteRange(start, rangeEnd(start), maxKeys, random.nextBoolean(), advance());
+  }
+
+  /** A key, or a prefix of many keys. */
+  private byte[] rangeStart() {
+    return random.nextBoolean() ? key()
+        : oneOf(PREFIXES).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The key alone, every key from it, its prefix's end, or any key (before it, sometimes). */
+  private byte[] rangeEnd(byte[] start) {
+    return switch (random.nextInt(5)) {
+      case 0 -> new byte[0];
+      case 1 -> Programs.FROM_KEY.clone();
+      case 2, 3 -> LruTtlMap.prefixEnd(start);
+      default -> key();
+    };
   }
 
   /**
    * Mostly eight hot keys, so that commands collide; sometimes one of forty more, so that more
    * entries expire at once than one command removes; rarely the empty key or one longer than
-   * any key limit generated.
+   * any key limit generated, or one ending in 0xff bytes.
    */
   private byte[] key() {
-    int pick = random.nextInt(23);
+    int pick = random.nextInt(25);
+    if (pick >= 23) {
+      return oneOf(HIGH_KEYS).clone();
+    }
     String key = pick < 16 ? oneOf(HOT_KEYS)
         : pick < 22 ? "k" + random.nextInt(40)
         : oneOf(ODD_KEYS);

@@ -234,6 +234,83 @@ public final class Programs {
     }
   }
 
+  /** What a range read returns. */
+  public enum RangeMode { ENTRIES, KEYS, COUNT }
+
+  /**
+   * A range read at the current time plus {@code advanceMillis}; it does not move the time.
+   * {@code limit} and {@code maxBytes} apply to {@link RangeMode#ENTRIES} and
+   * {@link RangeMode#KEYS}; 0 = none.
+   */
+  public record Range(byte[] key, byte[] rangeEnd, int limit, long maxBytes, RangeMode mode,
+      long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Range(key, rangeEnd, limit, maxBytes, mode, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new Range(k, rangeEnd, limit, maxBytes, mode, advanceMillis));
+      }
+      if (!isFromKey(rangeEnd)) {
+        out.add(new Range(key, FROM_KEY, limit, maxBytes, mode, advanceMillis));
+      }
+      if (limit != 0) {
+        out.add(new Range(key, rangeEnd, 0, maxBytes, mode, advanceMillis));
+      }
+      if (maxBytes != 0) {
+        out.add(new Range(key, rangeEnd, limit, 0, mode, advanceMillis));
+      }
+      if (mode != RangeMode.ENTRIES) {
+        out.add(new Range(key, rangeEnd, limit, maxBytes, RangeMode.ENTRIES, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Range(key, rangeEnd, limit, maxBytes, mode, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "range" + (mode == RangeMode.ENTRIES ? "" : " " + mode.name().toLowerCase(java.util.Locale.ROOT))
+          + " [" + show(key) + ", " + show(rangeEnd) + ")"
+          + (limit == 0 ? "" : " limit=" + limit) + (maxBytes == 0 ? "" : " max_bytes=" + maxBytes)
+          + (advanceMillis == 0 ? "" : " looking " + advanceMillis + " ms ahead");
+    }
+  }
+
+  public record DeleteRange(byte[] key, byte[] rangeEnd, int maxKeys, boolean prev,
+      long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new DeleteRange(key, rangeEnd, maxKeys, prev, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (byte[] k : simplerKeys(key)) {
+        out.add(new DeleteRange(k, rangeEnd, maxKeys, prev, advanceMillis));
+      }
+      if (!isFromKey(rangeEnd)) {
+        out.add(new DeleteRange(key, FROM_KEY, maxKeys, prev, advanceMillis));
+      }
+      if (maxKeys != 100) {
+        out.add(new DeleteRange(key, rangeEnd, 100, prev, advanceMillis));
+      }
+      if (prev) {
+        out.add(new DeleteRange(key, rangeEnd, maxKeys, false, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new DeleteRange(key, rangeEnd, maxKeys, prev, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "delete-range [" + show(key) + ", " + show(rangeEnd) + ") max_keys=" + maxKeys
+          + (prev ? " prev" : "") + showAdvance(advanceMillis);
+    }
+  }
+
   /** A read at the current time plus {@code advanceMillis}; it does not move the time. */
   public record Get(byte[] key, long advanceMillis) implements Step {
     @Override public Step withAdvance(long a) {
@@ -277,6 +354,14 @@ public final class Programs {
       answer = map.expire(e.maxEntries(), nowMillis);
     } else if (step instanceof Configure c) {
       answer = map.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
+    } else if (step instanceof DeleteRange d) {
+      answer = map.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
+    } else if (step instanceof Range r) {
+      return switch (r.mode()) {
+        case ENTRIES -> map.range(r.key(), r.rangeEnd(), r.limit(), r.maxBytes(), nowMillis);
+        case KEYS -> map.rangeKeys(r.key(), r.rangeEnd(), r.limit(), r.maxBytes(), nowMillis);
+        case COUNT -> map.count(r.key(), r.rangeEnd(), nowMillis);
+      };
     } else {
       return map.get(((Get) step).key(), nowMillis);
     }
@@ -297,6 +382,13 @@ public final class Programs {
       return model.expire(e.maxEntries(), nowMillis);
     } else if (step instanceof Configure c) {
       return model.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
+    } else if (step instanceof DeleteRange d) {
+      return model.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
+    } else if (step instanceof Range r) {
+      return r.mode() == RangeMode.COUNT
+          ? model.count(r.key(), r.rangeEnd(), nowMillis)
+          : model.range(r.key(), r.rangeEnd(), r.limit(), r.maxBytes(),
+              r.mode() == RangeMode.KEYS, nowMillis);
     }
     return model.get(((Get) step).key(), nowMillis);
   }
@@ -316,7 +408,12 @@ public final class Programs {
 
   /** The time after a step: commands move the clock, reads look ahead without moving it. */
   public static long timeAfter(long previousMillis, Step step) {
-    return step instanceof Get ? previousMillis : previousMillis + step.advanceMillis();
+    return isRead(step) ? previousMillis : previousMillis + step.advanceMillis();
+  }
+
+  /** Reads look ahead in time without moving it; commands move it. */
+  private static boolean isRead(Step step) {
+    return step instanceof Get || step instanceof Range;
   }
 
   /** The time a step runs at. */
@@ -358,7 +455,7 @@ public final class Programs {
         .flatMap(chunk -> IntStream.iterate(0, start -> start < n, start -> start + chunk)
             .mapToObj(start -> without(program, start, Math.min(n, start + chunk))));
     Stream<List<Step>> timeKept = IntStream.range(0, n - 1)
-        .filter(i -> !(program.get(i) instanceof Get) && program.get(i).advanceMillis() != 0)
+        .filter(i -> !isRead(program.get(i)) && program.get(i).advanceMillis() != 0)
         .mapToObj(i -> withoutKeepingTime(program, i));
     Stream<List<Step>> simplerSteps = IntStream.range(0, n).boxed()
         .flatMap(i -> program.get(i).simpler().stream().map(step -> replaced(program, i, step)));
@@ -400,6 +497,12 @@ public final class Programs {
   // ---- simpler arguments ----
 
   private static final byte[] SIMPLEST_KEY = {'a'};
+  /** The range end that means every key from the start key on. */
+  static final byte[] FROM_KEY = {0};
+
+  private static boolean isFromKey(byte[] rangeEnd) {
+    return rangeEnd.length == 1 && rangeEnd[0] == 0;
+  }
 
   private static List<byte[]> simplerKeys(byte[] key) {
     return (key.length == 1 && key[0] == 'a') || key.length == 0

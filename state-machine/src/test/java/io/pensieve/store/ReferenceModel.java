@@ -2,6 +2,7 @@ package io.pensieve.store;
 
 import io.pensieve.api.Ttl;
 import io.pensieve.store.ConfigureOutcome.Configured;
+import io.pensieve.store.DeleteRangeOutcome.RangeDeleted;
 import io.pensieve.store.WriteOutcome.CompareFailed;
 import io.pensieve.store.WriteOutcome.Deleted;
 import io.pensieve.store.WriteOutcome.NotFound;
@@ -18,8 +19,8 @@ import java.util.OptionalLong;
 
 /**
  * The map's rules written as plainly as possible, to check {@link LruTtlMap} against: a
- * {@link LinkedHashMap} in LRU order, full scans for expiry and byte counts, no index of any
- * kind. Refusals carry no message; compare reasons only.
+ * {@link LinkedHashMap} in LRU order, full scans for expiry and byte counts, a sort of all keys
+ * for every range, no index of any kind. Refusals carry no message; compare reasons only.
  */
 final class ReferenceModel {
   /**
@@ -33,7 +34,9 @@ final class ReferenceModel {
     /** Under noeviction, a write that exactly fills max_bytes is refused. */
     NOEVICTION_OFF_BY_ONE,
     /** A touch leaves keys where they are in LRU order. */
-    TOUCH_DOES_NOT_MOVE_KEYS
+    TOUCH_DOES_NOT_MOVE_KEYS,
+    /** A range includes the key equal to its end. */
+    RANGE_END_INCLUDED
   }
 
   @SuppressWarnings("ArrayRecordComponent") // never compared: the model compares its fields
@@ -62,6 +65,86 @@ final class ReferenceModel {
       return Optional.empty();
     }
     return Optional.of(entry(key, v));
+  }
+
+  /** One page of a range read; {@code limit} and {@code maxBytes} 0 = none. */
+  RangeResult range(byte[] key, byte[] rangeEnd, int limit, long maxBytes, boolean keysOnly,
+      long nowMillis) {
+    List<Entry> page = new ArrayList<>();
+    long pageBytes = 0;
+    for (byte[] k : keysInRange(key, rangeEnd)) {
+      Optional<Entry> live = get(k, nowMillis);
+      if (live.isEmpty()) {
+        continue;
+      }
+      Entry e = live.get();
+      long size = (long) k.length + (keysOnly ? 0 : e.value().length);
+      if ((limit > 0 && page.size() == limit)
+          || (maxBytes > 0 && !page.isEmpty() && pageBytes + size > maxBytes)) {
+        return new RangeResult(page, true, k);
+      }
+      page.add(keysOnly
+          ? new Entry(k, new byte[0], e.version(), e.createRevision(), e.expireAtMillis()) : e);
+      pageBytes += size;
+    }
+    return new RangeResult(page, false, new byte[0]);
+  }
+
+  long count(byte[] key, byte[] rangeEnd, long nowMillis) {
+    return keysInRange(key, rangeEnd).stream().filter(k -> get(k, nowMillis).isPresent()).count();
+  }
+
+  DeleteRangeOutcome deleteRange(byte[] key, byte[] rangeEnd, int maxKeys, boolean returnPrevious,
+      long stamp) {
+    begin(stamp);
+    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
+      return refused(Refusal.KEY_TOO_LARGE);
+    }
+    if ((key.length == 0 && rangeEnd.length == 0) || maxKeys < 1) {
+      return refused(Refusal.INVALID_ARGUMENT);
+    }
+    List<byte[]> inRange = keysInRange(key, rangeEnd);
+    List<byte[]> live = inRange.stream().filter(k -> get(k, clockMillis).isPresent()).toList();
+    if (live.size() > maxKeys) {
+      return refused(Refusal.INVALID_ARGUMENT);
+    }
+    if (!live.isEmpty()) {
+      revision++;
+    }
+    List<Entry> previous = new ArrayList<>();
+    for (byte[] k : inRange) {
+      Optional<Entry> e = get(k, clockMillis);
+      if (e.isPresent() && returnPrevious) {
+        previous.add(e.get());
+      } else if (e.isEmpty()) {
+        expirations++;
+      }
+      entries.remove(ByteBuffer.wrap(k));
+    }
+    return new RangeDeleted(revision, live.size(), previous);
+  }
+
+  /** Every key in {@code [key, rangeEnd)}, expired ones included, by a sort of all keys. */
+  private List<byte[]> keysInRange(byte[] key, byte[] rangeEnd) {
+    List<byte[]> out = new ArrayList<>();
+    for (ByteBuffer k : entries.keySet()) {
+      byte[] candidate = bytesOf(k);
+      boolean in;
+      if (rangeEnd.length == 0) {
+        in = Arrays.equals(candidate, key);
+      } else if (rangeEnd.length == 1 && rangeEnd[0] == 0) {
+        in = Arrays.compareUnsigned(candidate, key) >= 0;
+      } else {
+        int toEnd = Arrays.compareUnsigned(candidate, rangeEnd);
+        in = Arrays.compareUnsigned(candidate, key) >= 0
+            && (toEnd < 0 || (bug == PlantedBug.RANGE_END_INCLUDED && toEnd == 0));
+      }
+      if (in) {
+        out.add(candidate);
+      }
+    }
+    out.sort(Arrays::compareUnsigned);
+    return out;
   }
 
   WriteOutcome put(byte[] key, byte[] value, OptionalLong ttl, boolean returnPrevious, long stamp) {
