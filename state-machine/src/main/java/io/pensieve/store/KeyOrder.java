@@ -153,11 +153,11 @@ final class KeyOrder {
    * Checks in O(n) that the tree is well formed (nodes within capacity, none empty but an
    * empty root, every leaf at one depth, each first-key slot right) and that its slots come in
    * strictly increasing key order, {@code expectedSize} of them, each one for which
-   * {@code isIndexedSlot} holds.
+   * {@code isLiveSlot} holds: with distinct keys and the right count, exactly the live slots.
    *
    * @throws IllegalStateException naming the first disagreement found
    */
-  void checkInvariants(int expectedSize, java.util.function.IntPredicate isIndexedSlot) {
+  void checkInvariants(int expectedSize, java.util.function.IntPredicate isLiveSlot) {
     if (size != expectedSize) {
       throw broken("it counts " + size + " slots, the table " + expectedSize);
     }
@@ -168,8 +168,8 @@ final class KeyOrder {
       if (++visited[0] > size) {
         throw broken("it holds more than the " + size + " slots counted");
       }
-      if (!isIndexedSlot.test(slot)) {
-        throw broken("it holds slot " + slot + ", which is no indexed entry");
+      if (!isLiveSlot.test(slot)) {
+        throw broken("it holds slot " + slot + ", which holds no entry");
       }
       if (previous[0] != EntryTable.NONE && compareSlots(previous[0], slot) >= 0) {
         throw broken("slot " + slot + " does not come after slot " + previous[0] + " in key order");

@@ -5,7 +5,9 @@ import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
 import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.LruTtlMap;
+import io.pensieve.store.RangeResult;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +17,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.ratis.server.protocol.TermIndex;
 
 /**
- * Measures the map on one thread: heap per entry, put and get rates, snapshot write and load.
+ * Measures the map on one thread: heap per entry, put and get rates, 1,000-key prefix reads,
+ * snapshot write and load.
  * Not a test; run it with {@code mvn -B -q -pl state-machine exec:exec@map-bench} after an
  * install. Prints the median of several rounds; the machine is shared, so expect noise.
  *
@@ -29,6 +33,7 @@ public final class MapBenchmark {
   private static final int KEY_BYTES = 16;
   private static final int VALUE_BYTES = 100;
   private static final long STAMP = 1_700_000_000_000L;
+  private static final int PREFIX_READS = 1_000;
 
   public static void main(String[] args) throws IOException {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -40,8 +45,9 @@ public final class MapBenchmark {
     byte[] value = new byte[VALUE_BYTES];
     new SplittableRandom(1).nextBytes(value);
 
-    measureHeap(entries, value, OptionalLong.empty());
-    measureHeap(entries, value, OptionalLong.of(3_600_000));
+    measureHeap(entries, value, OptionalLong.empty(), false);
+    measureHeap(entries, value, OptionalLong.of(3_600_000), false);
+    measureHeap(entries, value, OptionalLong.empty(), true);
 
     byte[][] keys = new byte[entries][];
     for (int i = 0; i < entries; i++) {
@@ -51,6 +57,8 @@ public final class MapBenchmark {
 
     double[] putRates = new double[rounds];
     double[] getRates = new double[rounds];
+    double[] rangeP50Micros = new double[rounds];
+    double[] rangeP99Micros = new double[rounds];
     double[] writeMillis = new double[rounds];
     double[] loadMillis = new double[rounds];
     long snapshotBytes = 0;
@@ -74,6 +82,10 @@ public final class MapBenchmark {
         throw new IllegalStateException("found " + found + " of " + entries);
       }
 
+      double[] rangeMicros = measurePrefixReads(map, entries, round);
+      rangeP50Micros[round] = percentile(rangeMicros, 0.50);
+      rangeP99Micros[round] = percentile(rangeMicros, 0.99);
+
       TermIndex at = TermIndex.valueOf(1, round + 1);
       start = System.nanoTime();
       Path file = store.write(at, out -> SnapshotFormat.write(map, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
@@ -87,29 +99,73 @@ public final class MapBenchmark {
         throw new IllegalStateException("loaded " + loaded.map().size() + " entries");
       }
       Files.delete(file);
-      System.out.printf("round %d: put %,.0f/s get %,.0f/s snapshot write %.0f ms load %.0f ms%n",
-          round + 1, putRates[round], getRates[round], writeMillis[round], loadMillis[round]);
+      System.out.printf("round %d: put %,.0f/s get %,.0f/s 1,000-key prefix read p50 %.0f us "
+              + "p99 %.0f us snapshot write %.0f ms load %.0f ms%n",
+          round + 1, putRates[round], getRates[round], rangeP50Micros[round],
+          rangeP99Micros[round], writeMillis[round], loadMillis[round]);
     }
-    System.out.printf("median of %d: put %,.0f ops/s, get %,.0f ops/s, snapshot %,d bytes "
-            + "written in %.0f ms (with fsync), loaded in %.0f ms%n",
-        rounds, median(putRates), median(getRates), snapshotBytes, median(writeMillis),
-        median(loadMillis));
+    System.out.printf("median of %d: put %,.0f ops/s, get %,.0f ops/s, 1,000-key prefix read "
+            + "p50 %.0f us p99 %.0f us, snapshot %,d bytes written in %.0f ms (with fsync), "
+            + "loaded in %.0f ms%n",
+        rounds, median(putRates), median(getRates), median(rangeP50Micros),
+        median(rangeP99Micros), snapshotBytes, median(writeMillis), median(loadMillis));
     deleteRecursively(dir);
   }
 
-  /** Heap held by a full map, beyond its key and value bytes, after full collections. */
-  private static void measureHeap(int entries, byte[] value, OptionalLong ttlMillis) {
+  /**
+   * Reads of {@value #PREFIX_READS} random prefixes of 1,000 keys each, entries and values, no
+   * limit; returns each read's time in microseconds, after a warm-up of as many reads.
+   */
+  private static double[] measurePrefixReads(LruTtlMap map, int entries, int round) {
+    int prefixes = Math.max(1, entries / 1_000);
+    SplittableRandom random = new SplittableRandom(100 + round);
+    double[] micros = new double[PREFIX_READS];
+    for (int i = -PREFIX_READS; i < PREFIX_READS; i++) {
+      byte[] prefix = String.format("key-%09d", random.nextInt(prefixes))
+          .getBytes(StandardCharsets.US_ASCII);
+      long start = System.nanoTime();
+      RangeResult page = map.range(prefix, LruTtlMap.prefixEnd(prefix), 0, 0, STAMP);
+      double took = (System.nanoTime() - start) / 1e3;
+      if (page.entries().size() != Math.min(1_000, entries) || page.more()) {
+        throw new IllegalStateException("a prefix read returned " + page.entries().size());
+      }
+      if (i >= 0) {
+        micros[i] = took;
+      }
+    }
+    return micros;
+  }
+
+  /**
+   * Heap held by a full map, beyond its key and value bytes, after full collections; keys are
+   * written in key order, or shuffled (the key order's leaves are then about two thirds full).
+   */
+  private static void measureHeap(
+      int entries, byte[] value, OptionalLong ttlMillis, boolean shuffled) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    int[] order = IntStream.range(0, entries).toArray();
+    if (shuffled) {
+      SplittableRandom random = new SplittableRandom(3);
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int swapped = order[i];
+        order[i] = order[j];
+        order[j] = swapped;
+      }
+    }
     long before = usedHeapAfterGc(memory);
     LruTtlMap map = new LruTtlMap();
-    for (int i = 0; i < entries; i++) {
+    for (int i : order) {
       map.put(key(i), value, ttlMillis, false, STAMP);
     }
     long after = usedHeapAfterGc(memory);
+    // the write order was counted before; keep it counted after
+    Reference.reachabilityFence(order);
     double perEntry = (double) (after - before) / entries;
-    System.out.printf("heap%s: %,.1f MB for %,d entries = %.1f B/entry, %.1f B/entry beyond the "
+    System.out.printf("heap%s%s: %,.1f MB for %,d entries = %.1f B/entry, %.1f B/entry beyond the "
             + "%d B of key and value (map holds %,d entries)%n",
-        ttlMillis.isPresent() ? " (every entry with a TTL)" : "", (after - before) / 1e6,
+        ttlMillis.isPresent() ? " (every entry with a TTL)" : "",
+        shuffled ? " (keys written in random order)" : "", (after - before) / 1e6,
         entries, perEntry, perEntry - KEY_BYTES - VALUE_BYTES, KEY_BYTES + VALUE_BYTES,
         map.size());
   }
@@ -129,6 +185,12 @@ public final class MapBenchmark {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static double percentile(double[] samples, double fraction) {
+    double[] sorted = samples.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(fraction * sorted.length) - 1)];
   }
 
   private static double median(double[] samples) {
