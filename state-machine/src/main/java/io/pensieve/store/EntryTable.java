@@ -84,7 +84,7 @@ final class EntryTable {
 
   /**
    * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}: for loading
-   * a snapshot, where one sort of all the keys beats an insertion per key.
+   * a snapshot, where one sort of all the keys builds the key order with full leaves.
    */
   int insertUnordered(byte[] record) {
     if (size >= buckets.length) {
