@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -17,6 +18,7 @@ import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.server.PensieveNode;
+import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.store.LruTtlMap;
 import java.time.Duration;
@@ -27,7 +29,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code KV.Range} on a real 3-node cluster: order, paging, consistency and bad input. */
+/**
+ * Range reads ({@code KV.Range}, {@code GET /v1/kv}) on a real 3-node cluster: key order, paging,
+ * consistency and bad input.
+ */
 class RangeIT {
   @RegisterExtension
   static final TestCluster cluster = TestCluster.perClass(3);
@@ -158,6 +163,40 @@ class RangeIT {
       refused(client, RangeRequest.newBuilder(), "the key must not be empty");
 
       assertThat(keys(client.kv().range(prefix("bad/").build()))).containsExactly("bad/a");
+    }
+  }
+
+  @Test
+  void overRestAPrefixAPageAndACount() {
+    PensieveNode leader = cluster.awaitLeader();
+    try (KvClient client = KvClient.connect(leader)) {
+      for (String key : List.of("rest/a", "rest/b", "rest/c", "rest0")) {
+        client.put(key, "v");
+      }
+    }
+    RestClient rest = new RestClient();
+    PensieveNode follower = cluster.follower();
+
+    JsonNode page = rest.get(follower, "/v1/kv?prefix=rest/&limit=2").json();
+    assertThat(page.path("kvs").findValuesAsText("key")).containsExactly("rest/a", "rest/b");
+    assertThat(page.path("more").asBoolean()).isTrue();
+    assertThat(page.path("next_key").asText()).isEqualTo("rest/c");
+    assertThat(page.path("applied_index").asLong()).isPositive();
+
+    JsonNode rest2 = rest.get(follower, "/v1/kv?key=rest/c&range_end=rest1&keys_only").json();
+    assertThat(rest2.path("kvs").findValuesAsText("key")).containsExactly("rest/c", "rest0");
+    assertThat(rest2.path("more").asBoolean()).isFalse();
+
+    assertThat(rest.get(follower, "/v1/kv?prefix=rest&count_only=true&consistency=stale")
+        .json().path("count").asLong()).isEqualTo(4);
+
+    for (String bad : List.of("/v1/kv", "/v1/kv?key=b&range_end=a", "/v1/kv?prefix=a&key=a",
+        "/v1/kv?prefix=a&limit=-1", "/v1/kv?prefix=a&limit=lots",
+        "/v1/kv?prefix=a&consistency=eventual")) {
+      RestClient.Reply reply = rest.get(follower, bad);
+      assertThat(reply.status()).as(bad + ": " + reply.text()).isEqualTo(400);
+      assertThat(reply.json().path("error").path("code").asText()).as(bad)
+          .isEqualTo("invalid_argument");
     }
   }
 
