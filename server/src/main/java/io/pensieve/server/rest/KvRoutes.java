@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.pensieve.api.ErrorContract;
+import io.pensieve.api.KeyRanges;
 import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
@@ -16,7 +17,6 @@ import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
-import io.pensieve.store.LruTtlMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +73,7 @@ final class KvRoutes {
       }
       ByteString start = ByteString.copyFromUtf8(prefix.get());
       request.setKey(start).setRangeEnd(ByteString.copyFrom(
-          LruTtlMap.prefixEnd(start.toByteArray())));
+          KeyRanges.prefixEnd(start.toByteArray())));
     } else {
       request.setKey(ByteString.copyFromUtf8(exchange.param("key").orElseThrow(() ->
           new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,

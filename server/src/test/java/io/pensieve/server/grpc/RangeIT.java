@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.api.ErrorTrailer;
+import io.pensieve.api.KeyRanges;
 import io.pensieve.api.RangeLimits;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.KeyValue;
@@ -20,7 +21,6 @@ import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.RestClient;
 import io.pensieve.server.cluster.TestCluster;
-import io.pensieve.store.LruTtlMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ class RangeIT {
   private static RangeRequest.Builder prefix(String prefix) {
     ByteString key = utf8(prefix);
     return RangeRequest.newBuilder().setKey(key)
-        .setRangeEnd(ByteString.copyFrom(LruTtlMap.prefixEnd(key.toByteArray())));
+        .setRangeEnd(ByteString.copyFrom(KeyRanges.prefixEnd(key.toByteArray())));
   }
 
   private static List<String> keys(RangeResponse response) {
@@ -116,7 +116,7 @@ class RangeIT {
       });
 
       RangeResponse fromKeyOn = client.kv().range(RangeRequest.newBuilder()
-          .setKey(utf8("zz/b")).setRangeEnd(ByteString.copyFrom(new byte[] {0})).build());
+          .setKey(utf8("zz/b")).setRangeEnd(ByteString.copyFrom(KeyRanges.fromKey())).build());
       assertThat(keys(fromKeyOn)).startsWith("zz/b", "zz/c");
 
       RangeResponse one = client.kv().range(RangeRequest.newBuilder().setKey(utf8("zz/c"))
