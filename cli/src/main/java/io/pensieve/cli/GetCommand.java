@@ -1,9 +1,12 @@
 package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.pensieve.api.KeyRanges;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.RangeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,14 +15,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "get",
-    description = {"Reads a key.",
+    description = {"Reads a key, or the keys of a range in key order.",
         "Linearizable (after a ReadIndex round with the leader) unless --stale. A missing key"
-            + " exits 1."},
+            + " exits 1; a range with no key in it prints none and exits 0.",
+        "A range is [KEY, RANGE_END) in byte order, --prefix, or --from-key; it is read in"
+            + " pages, each consistent as of its own applied index, so a key that exists"
+            + " throughout is listed exactly once."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  pvctl get greeting",
         "  pvctl get greeting --stale",
-        "  pvctl get greeting -o json"})
+        "  pvctl get greeting -o json",
+        "  pvctl get users/ --prefix",
+        "  pvctl get users/ --prefix --keys-only --limit 100",
+        "  pvctl get users/a users/m --count-only",
+        "  pvctl get users/m --from-key"})
 final class GetCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -27,14 +37,38 @@ final class GetCommand implements Callable<Integer> {
   @Parameters(paramLabel = "KEY", description = "The key, as UTF-8 text.")
   private String key;
 
+  @Parameters(index = "1", arity = "0..1", paramLabel = "RANGE_END",
+      description = "Read the keys from KEY up to this one, excluded.")
+  private String rangeEnd;
+
   @Option(names = "--stale",
       description = "Serve from the answering node's local state without contacting the leader;"
           + " may lag.")
   private boolean stale;
 
+  @Option(names = "--prefix", description = "Read every key that starts with KEY.")
+  private boolean prefix;
+
+  @Option(names = "--from-key", description = "Read every key from KEY on.")
+  private boolean fromKey;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+      description = "Read at most N keys of the range (default: all).")
+  private long limit;
+
+  @Option(names = "--keys-only", description = "Keys and versions, without values.")
+  private boolean keysOnly;
+
+  @Option(names = "--count-only", description = "Only how many keys the range holds.")
+  private boolean countOnly;
+
   @Override
   public Integer call() {
     Session session = Pvctl.sessionOf(spec);
+    if (rangeEnd != null || prefix || fromKey || limit != 0 || keysOnly || countOnly) {
+      RangeRead.print(session, range());
+      return ExitCode.OK;
+    }
     GetRequest request = GetRequest.newBuilder()
         .setKey(Text.bytes(key))
         .setConsistency(stale ? Consistency.CONSISTENCY_STALE : Consistency.CONSISTENCY_LINEARIZABLE)
@@ -53,5 +87,30 @@ final class GetCommand implements Callable<Integer> {
     session.output().emit(json,
         KeyValues.fields(response.getKv()).add("applied_index", response.getAppliedIndex()));
     return ExitCode.OK;
+  }
+
+  private RangeRequest range() {
+    if ((rangeEnd != null ? 1 : 0) + (prefix ? 1 : 0) + (fromKey ? 1 : 0) > 1) {
+      throw CliError.usage("give one of RANGE_END, --prefix and --from-key");
+    }
+    if (limit < 0) {
+      throw CliError.usage("--limit must be 0 (all) or more, not " + limit);
+    }
+    ByteString start = Text.bytes(key);
+    ByteString end;
+    if (prefix) {
+      end = ByteString.copyFrom(KeyRanges.prefixEnd(start.toByteArray()));
+    } else if (fromKey) {
+      end = ByteString.copyFrom(KeyRanges.fromKey());
+    } else if (rangeEnd != null) {
+      end = Text.bytes(rangeEnd);
+    } else {
+      end = ByteString.EMPTY;
+    }
+    return RangeRequest.newBuilder().setKey(start).setRangeEnd(end).setLimit(limit)
+        .setKeysOnly(keysOnly).setCountOnly(countOnly)
+        .setConsistency(stale ? Consistency.CONSISTENCY_STALE
+            : Consistency.CONSISTENCY_LINEARIZABLE)
+        .build();
   }
 }

@@ -79,12 +79,51 @@ class PvctlCommandsIT {
   }
 
   @Test
+  void rangesByPrefixEndFromKeyAndLimitInKeyOrder() {
+    for (String key : List.of("fruit/pear", "fruit/apple", "fruit/fig", "fruit0", "fruitz")) {
+      ok(pvctl.run("put", key, "is " + key));
+    }
+
+    String table = ok(pvctl.run("get", "fruit/", "--prefix")).out();
+    assertThat(table).isEqualTo(ok(pvctl.run("get", "fruit/", "fruit0")).out());
+    assertThat(table.lines()).hasSize(4).element(1).asString()
+        .startsWith("fruit/apple  is fruit/apple  ");
+    PvctlRun prefix = ok(pvctl.run("get", "fruit/", "--prefix", "-o", "json"));
+    assertThat(json(prefix).path("kvs").findValuesAsText("key"))
+        .containsExactly("fruit/apple", "fruit/fig", "fruit/pear");
+    assertThat(json(prefix).path("kvs").findValuesAsText("value"))
+        .containsExactly("is fruit/apple", "is fruit/fig", "is fruit/pear");
+    assertThat(json(prefix).path("more").asBoolean()).isFalse();
+
+    String keysOnly = ok(pvctl.run("get", "fruit/", "--prefix", "--keys-only")).out();
+    assertThat(keysOnly.lines().findFirst().orElseThrow()).isEqualTo("KEY          VERSION");
+    assertThat(keysOnly).contains("fruit/apple").doesNotContain("is fruit");
+
+    JsonNode limited = json(ok(pvctl.run("get", "fruit/", "--from-key", "--limit", "4",
+        "-o", "json")));
+    assertThat(limited.path("kvs").findValuesAsText("key"))
+        .containsExactly("fruit/apple", "fruit/fig", "fruit/pear", "fruit0");
+    assertThat(limited.path("more").asBoolean()).isTrue();
+
+    assertThat(ok(pvctl.run("get", "fruit", "--prefix", "--count-only", "--stale")).out())
+        .isEqualTo("count: 5\n");
+    assertThat(ok(pvctl.run("get", "nothing/", "--prefix")).out())
+        .isEqualTo("KEY  VALUE  VERSION\n");
+
+    fails(pvctl.run("get", "fruit/", "fruit0", "--prefix"), 2,
+        "give one of RANGE_END, --prefix and --from-key");
+    fails(pvctl.run("get", "fruit0", "fruit/"), 2, "range_end must come after key");
+  }
+
+  @Test
   void jsonOutputIsOneDocumentForEveryCommand(@TempDir Path dir) {
     ok(pvctl.run("put", "json-key", "v"));
     List<List<String>> commands = List.of(
         List.of("put", "json-key", "v2", "--ttl", "0"),
         List.of("get", "json-key"),
         List.of("get", "json-key", "--stale"),
+        List.of("get", "json-", "--prefix"),
+        List.of("get", "json-", "--prefix", "--count-only"),
         List.of("cas", "json-key", "v3", "--if-value", "v2"),
         List.of("del", "json-key"),
         List.of("member", "list"),

@@ -31,6 +31,8 @@ import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
 import java.io.IOException;
@@ -131,6 +133,15 @@ public final class PensieveClient implements AutoCloseable {
 
   public GetResponse get(GetRequest request) {
     return call(KVGrpc.getGetMethod(), request, false);
+  }
+
+  /**
+   * One page of the keys in {@code [key, range_end)}, in key order: linearizable unless the
+   * request asks for {@code CONSISTENCY_STALE}. Page on with {@code key = next_key} while
+   * {@code more}.
+   */
+  public RangeResponse range(RangeRequest request) {
+    return call(KVGrpc.getRangeMethod(), request, false);
   }
 
   /** The counters and settings of the node that answers. */

@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.pensieve.api.RangeLimits;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandBatchResult;
@@ -11,6 +12,8 @@ import io.pensieve.internal.v1.Query;
 import io.pensieve.internal.v1.QueryResult;
 import io.pensieve.proto.v1.DigestResult;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.statemachine.snapshot.CorruptSnapshotException;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
@@ -19,6 +22,7 @@ import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.Entry;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
+import io.pensieve.store.RangeResult;
 import io.pensieve.store.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -380,6 +384,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
       case GET -> result.setGet(readLocal(query.getGet().getKeysList()));
       case STATS -> result.setStats(stats());
       case DIGEST -> result.setDigest(digest());
+      case RANGE -> result.setRange(readRange(query.getRange()));
       case KIND_NOT_SET -> {
         return CompletableFuture.failedFuture(new InvalidCommandException("query has no kind"));
       }
@@ -409,6 +414,31 @@ public final class PensieveStateMachine extends BaseStateMachine {
         results.addResults(response);
       }
       return results.build();
+    });
+  }
+
+  /**
+   * One page of a range read from this node's state as it is now (see {@link #readLocal}),
+   * bounded by {@link RangeLimits}. The request is taken as checked: a limit within the cap.
+   */
+  public RangeResponse readRange(RangeRequest request) {
+    return underReadLock(() -> {
+      RangeResponse.Builder response = RangeResponse.newBuilder()
+          .setAppliedIndex(getLastAppliedTermIndex().getIndex());
+      long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
+      byte[] key = request.getKey().toByteArray();
+      byte[] rangeEnd = request.getRangeEnd().toByteArray();
+      if (request.getCountOnly()) {
+        return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
+      }
+      int limit = request.getLimit() == 0 ? RangeLimits.MAX_ENTRIES
+          : (int) Math.min(request.getLimit(), RangeLimits.MAX_ENTRIES);
+      RangeResult page = request.getKeysOnly()
+          ? map.rangeKeys(key, rangeEnd, limit, RangeLimits.MAX_BYTES, nowMillis)
+          : map.range(key, rangeEnd, limit, RangeLimits.MAX_BYTES, nowMillis);
+      page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
+      return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
+          .build();
     });
   }
 

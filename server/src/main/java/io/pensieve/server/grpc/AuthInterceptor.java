@@ -27,6 +27,7 @@ final class AuthInterceptor implements ServerInterceptor {
   /** Reads; every other call of these services needs write (KV) or admin (Admin). */
   private static final Map<String, Access> ACCESS = Map.of(
       KVGrpc.getGetMethod().getFullMethodName(), Access.READ,
+      KVGrpc.getRangeMethod().getFullMethodName(), Access.READ,
       KVGrpc.getStatsMethod().getFullMethodName(), Access.READ,
       KVGrpc.getClusterMethod().getFullMethodName(), Access.READ,
       KVGrpc.getPutMethod().getFullMethodName(), Access.WRITE,

@@ -12,6 +12,8 @@ import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.server.kv.KvService;
@@ -40,6 +42,11 @@ final class KvGrpcService extends KVGrpc.KVImplBase {
   @Override
   public void get(GetRequest request, StreamObserver<GetResponse> observer) {
     reply(() -> kv.get(request), observer);
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
+    reply(() -> kv.range(request), observer);
   }
 
   @Override

@@ -1,11 +1,15 @@
 package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.pensieve.api.RangeLimits;
 import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandError;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.MemberAddresses;
+import io.pensieve.internal.v1.Query;
+import io.pensieve.internal.v1.QueryResult;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.CompareAndSetResponse;
@@ -20,11 +24,14 @@ import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsResponse;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
+import io.pensieve.statemachine.RatisMessages;
 import io.pensieve.statemachine.StateMachineHalt;
 import io.pensieve.store.Settings;
 import java.time.Duration;
@@ -33,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.ratis.protocol.RaftClientReply;
 
 /**
  * The client operations, in the API's own messages, shared by REST and gRPC. Writes go through
@@ -46,6 +54,8 @@ public final class KvService {
   private final WriteBatcher writes;
   private final ReadBatcher reads;
   private final TouchRecorder touches = new TouchRecorder();
+  private final Duration requestTimeout;
+  private final NodeClock timers;
 
   /**
    * @param self this node's advertised addresses, known once its ports are bound
@@ -59,6 +69,8 @@ public final class KvService {
     this.self = self;
     this.writes = new WriteBatcher(raft::sendWrite, requestTimeout, timers);
     this.reads = new ReadBatcher(raft::readLocally, requestTimeout, timers);
+    this.requestTimeout = requestTimeout;
+    this.timers = timers;
   }
 
   public CompletableFuture<PutResponse> put(PutRequest request) {
@@ -115,6 +127,65 @@ public final class KvService {
       }
       return response;
     });
+  }
+
+  /**
+   * One page of the keys in {@code [key, range_end)}: linearizable by default (a ReadIndex
+   * round of its own, then this node's state), or this node's state at once. Not a use of the
+   * keys: no touches are recorded.
+   */
+  public CompletableFuture<RangeResponse> range(RangeRequest request) {
+    return checked(() -> {
+      checkRange(request, stateMachine.settings());
+      if (request.getConsistency() == Consistency.CONSISTENCY_STALE) {
+        return CompletableFuture.completedFuture(stateMachine.readRange(request));
+      }
+      CompletableFuture<RaftClientReply> reply;
+      try {
+        reply = raft.readLocally(RatisMessages.toMessage(
+            Query.newBuilder().setRange(request).build())).copy();
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
+      return timers.failAfter(reply, requestTimeout).handle((answer, failure) -> {
+        Throwable problem = failure != null ? failure
+            : (answer.isSuccess() ? null : answer.getException());
+        if (problem == null) {
+          try {
+            return RatisMessages.parse(QueryResult.parser(), answer.getMessage()).getRange();
+          } catch (InvalidProtocolBufferException e) {
+            problem = e;
+          }
+        }
+        throw ReadBatcher.readFailed(problem);
+      });
+    });
+  }
+
+  private static void checkRange(RangeRequest request, Settings settings) {
+    ByteString key = request.getKey();
+    ByteString end = request.getRangeEnd();
+    if (key.isEmpty() && end.isEmpty()) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "the key must not be empty (give range_end \\0 and an empty key for every key)");
+    }
+    for (ByteString bound : List.of(key, end)) {
+      if (bound.size() > settings.maxKeyBytes()) {
+        throw new KvException(ErrorCode.ERROR_CODE_KEY_TOO_LARGE, "a range bound is "
+            + bound.size() + " bytes; the cluster's limit on keys is " + settings.maxKeyBytes());
+      }
+    }
+    boolean fromKeyOn = end.size() == 1 && end.byteAt(0) == 0;
+    if (!end.isEmpty() && !fromKeyOn
+        && ByteString.unsignedLexicographicalComparator().compare(end, key) <= 0) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "range_end must come after key (or be empty for key alone, or \\0 for every key from"
+              + " key on)");
+    }
+    if (request.getLimit() < 0 || request.getLimit() > RangeLimits.MAX_ENTRIES) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "limit must be between 0"
+          + " (the node's cap) and " + RangeLimits.MAX_ENTRIES + ", got " + request.getLimit());
+    }
   }
 
   /** Changes the replicated settings through the log; out-of-range values change nothing. */

@@ -105,15 +105,19 @@ final class ReadBatcher {
       }
     }
     if (problem != null) {
-      KvException error = new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE,
-          "linearizable read failed (" + describe(problem) + "); retry, or read with "
-              + "consistency=stale");
+      KvException error = readFailed(problem);
       round.forEach(p -> p.result().completeExceptionally(error));
       return;
     }
     for (int i = 0; i < round.size(); i++) {
       round.get(i).result().complete(results.getResults(i));
     }
+  }
+
+  /** What a linearizable read that could not be served fails with. */
+  static KvException readFailed(Throwable problem) {
+    return new KvException(ErrorCode.ERROR_CODE_UNAVAILABLE, "linearizable read failed ("
+        + describe(problem) + "); retry, or read with consistency=stale");
   }
 
   private static String describe(Throwable problem) {

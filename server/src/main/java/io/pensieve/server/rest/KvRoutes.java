@@ -1,8 +1,10 @@
 package io.pensieve.server.rest;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.pensieve.api.ErrorContract;
+import io.pensieve.api.KeyRanges;
 import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
@@ -12,6 +14,7 @@ import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import java.util.Optional;
@@ -20,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The canonical key routes, {@code GET|PUT|DELETE /v1/kv/{key}}.
+ * The canonical key routes, {@code GET|PUT|DELETE /v1/kv/{key}}, and ranges, {@code GET /v1/kv}.
  *
  * <p>A PUT body is JSON ({@code value}, {@code ttl_seconds}, {@code if_version}, {@code
  * if_value}, {@code if_absent}, {@code prev_kv}), or the raw value with {@code Content-Type:
@@ -50,15 +53,62 @@ final class KvRoutes {
     delete(exchange, PathKeys.decode(exchange.pathKey()));
   }
 
-  private void get(Exchange exchange, ByteString key) {
-    Consistency consistency = switch (exchange.param("consistency").orElse("linearizable")) {
+  /**
+   * {@code GET /v1/kv?prefix=P} or {@code ?key=K&range_end=E}: one page of a range, as
+   * {@code KV.Range} serves it, with {@code limit}, {@code keys_only}, {@code count_only} and
+   * {@code consistency}. Keys and bounds are UTF-8 text ({@code range_end=%00}: every key from
+   * {@code key} on).
+   */
+  void range(Exchange exchange) {
+    Optional<String> prefix = exchange.param("prefix");
+    RangeRequest.Builder request = RangeRequest.newBuilder()
+        .setConsistency(consistency(exchange))
+        .setKeysOnly(exchange.flag("keys_only"))
+        .setCountOnly(exchange.flag("count_only"));
+    exchange.longParam("limit").ifPresent(request::setLimit);
+    if (prefix.isPresent()) {
+      if (exchange.param("key").isPresent() || exchange.param("range_end").isPresent()) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "give prefix, or key with an optional range_end, not both");
+      }
+      ByteString start = ByteString.copyFromUtf8(prefix.get());
+      request.setKey(start).setRangeEnd(ByteString.copyFrom(
+          KeyRanges.prefixEnd(start.toByteArray())));
+    } else {
+      request.setKey(ByteString.copyFromUtf8(exchange.param("key").orElseThrow(() ->
+          new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+              "a range needs prefix, or key with an optional range_end"))))
+          .setRangeEnd(ByteString.copyFromUtf8(exchange.param("range_end").orElse("")));
+    }
+    reply(exchange, kv.range(request.build()), response -> {
+      exchange.header("X-Pensieve-Applied-Index", String.valueOf(response.getAppliedIndex()));
+      ObjectNode json = Json.object();
+      if (request.getCountOnly()) {
+        json.put("count", response.getCount());
+      } else {
+        ArrayNode kvs = json.putArray("kvs");
+        response.getKvsList().forEach(kv -> kvs.add(Json.keyValue(kv)));
+        json.put("more", response.getMore());
+        if (response.getMore()) {
+          json.put("next_key", response.getNextKey().toStringUtf8());
+        }
+      }
+      exchange.json(200, json.put("applied_index", response.getAppliedIndex()));
+    });
+  }
+
+  private static Consistency consistency(Exchange exchange) {
+    return switch (exchange.param("consistency").orElse("linearizable")) {
       case "linearizable" -> Consistency.CONSISTENCY_LINEARIZABLE;
       case "stale" -> Consistency.CONSISTENCY_STALE;
       default -> throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "consistency must be linearizable or stale");
     };
-    reply(exchange, kv.get(GetRequest.newBuilder().setKey(key).setConsistency(consistency)
-        .build()), response -> {
+  }
+
+  private void get(Exchange exchange, ByteString key) {
+    reply(exchange, kv.get(GetRequest.newBuilder().setKey(key)
+        .setConsistency(consistency(exchange)).build()), response -> {
           exchange.header("X-Pensieve-Applied-Index", String.valueOf(response.getAppliedIndex()));
           if (!response.getFound()) {
             throw notFound(key);

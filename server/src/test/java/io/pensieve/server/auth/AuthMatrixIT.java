@@ -35,6 +35,7 @@ import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetSettingsRequest;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RemoveMemberRequest;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatusRequest;
@@ -318,6 +319,8 @@ class AuthMatrixIT {
   static final List<Call<?>> CALLS = List.of(
       kv("KV.Get", Access.READ, Status.Code.OK,
           s -> s.get(GetRequest.newBuilder().setKey(KvClient.utf8("matrix")).build())),
+      kv("KV.Range", Access.READ, Status.Code.OK,
+          s -> s.range(RangeRequest.newBuilder().setKey(KvClient.utf8("matrix")).build())),
       kv("KV.Stats", Access.READ, Status.Code.OK, s -> s.stats(StatsRequest.getDefaultInstance())),
       kv("KV.Cluster", Access.READ, Status.Code.OK,
           s -> s.cluster(ClusterRequest.getDefaultInstance())),

@@ -1,0 +1,61 @@
+package io.pensieve.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pensieve.api.RangeLimits;
+import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
+
+/**
+ * {@code pvctl get} of a range: the pages of {@code KV.Range} one after the other, until the
+ * range or {@code --limit} ends. Each page is consistent as of its own applied index; a key that
+ * exists throughout is listed exactly once.
+ */
+final class RangeRead {
+  private RangeRead() {}
+
+  /**
+   * @param request the range, its consistency and its keys_only; its limit is the most entries
+   *     in all (0 = every one)
+   */
+  static void print(Session session, RangeRequest request) {
+    if (request.getCountOnly()) {
+      RangeResponse counted = page(session, request);
+      session.output().emit(ProtoJson.object().put("count", counted.getCount())
+          .put("applied_index", counted.getAppliedIndex()),
+          new Fields().add("count", counted.getCount()));
+      return;
+    }
+    long wanted = request.getLimit();
+    RangeRequest.Builder next = request.toBuilder();
+    ObjectNode json = ProtoJson.object();
+    ArrayNode kvs = json.putArray("kvs");
+    Table table = request.getKeysOnly() ? new Table("KEY", "VERSION")
+        : new Table("KEY", "VALUE", "VERSION");
+    long got = 0;
+    boolean more;
+    do {
+      long left = wanted == 0 ? RangeLimits.MAX_ENTRIES : wanted - got;
+      RangeResponse page = page(session, next.setLimit(Math.min(left, RangeLimits.MAX_ENTRIES))
+          .build());
+      for (KeyValue kv : page.getKvsList()) {
+        kvs.add(KeyValues.json(kv));
+        if (request.getKeysOnly()) {
+          table.row(Text.show(kv.getKey()), kv.getVersion());
+        } else {
+          table.row(Text.show(kv.getKey()), Text.show(kv.getValue()), kv.getVersion());
+        }
+      }
+      got += page.getKvsCount();
+      more = page.getMore();
+      next.setKey(page.getNextKey());
+    } while (more && (wanted == 0 || got < wanted));
+    json.put("more", more);
+    session.output().emit(json, table);
+  }
+
+  private static RangeResponse page(Session session, RangeRequest request) {
+    return session.cluster().call(RequestKind.READ, stubs -> stubs.kv().range(request));
+  }
+}
