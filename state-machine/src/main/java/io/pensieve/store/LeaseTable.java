@@ -219,9 +219,7 @@ public final class LeaseTable {
         keys.add(key);
       }
     }
-    Lease view = new Lease(lease.id, lease.ttlMillis, lease.expireAtMillis, 0);
-    lease.keys = null;
-    return new RevokeOutcome.Revoked(view, keys);
+    return new RevokeOutcome.Revoked(lease.view(), keys);
   }
 
   /**

@@ -8,6 +8,7 @@ public sealed interface RevokeOutcome permits RevokeOutcome.Revoked, LeaseNotFou
   /**
    * The lease is gone; the caller deletes {@code keys} in the same apply step.
    *
+   * @param lease the lease as it was when revoked
    * @param keys the keys that were attached to it, in unsigned-byte order; the caller's to keep
    */
   // the keys are the map's own byte[] form; tests compare them by content
