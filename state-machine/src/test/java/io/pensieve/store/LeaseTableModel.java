@@ -5,6 +5,7 @@ import io.pensieve.store.LeaseTablePrograms.Clock;
 import io.pensieve.store.LeaseTablePrograms.Detach;
 import io.pensieve.store.LeaseTablePrograms.Expired;
 import io.pensieve.store.LeaseTablePrograms.Grant;
+import io.pensieve.store.LeaseTablePrograms.LeaderExpires;
 import io.pensieve.store.LeaseTablePrograms.KeepAlive;
 import io.pensieve.store.LeaseTablePrograms.LeaseOf;
 import io.pensieve.store.LeaseTablePrograms.ListAll;
@@ -78,15 +79,10 @@ final class LeaseTableModel {
       return "renewed " + LeaseTablePrograms.showLeases(renewed) + " not found " + notFound;
     } else if (step instanceof Revoke r) {
       return leases.containsKey(r.id()) ? revoke(r.id()) : "not found " + r.id();
+    } else if (step instanceof LeaderExpires e) {
+      return revokeExpired(expired(nowMillis, e.max()), nowMillis);
     } else if (step instanceof RevokeExpired r) {
-      StringJoiner out = new StringJoiner(", ", "[", "]");
-      for (long id : new TreeSet<>(r.ids())) {
-        ModelLease lease = leases.get(id);
-        if (lease != null && lease.expireAtMillis <= nowMillis) {
-          out.add(revoke(id));
-        }
-      }
-      return out.toString();
+      return revokeExpired(r.ids(), nowMillis);
     } else if (step instanceof Attach a) {
       ModelLease lease = leases.get(a.id());
       if (lease == null) {
@@ -107,14 +103,7 @@ final class LeaseTableModel {
       }
       return "detached " + detached;
     } else if (step instanceof Expired e) {
-      long dueBy = bug == PlantedBug.EXPIRED_TOO_EARLY ? nowMillis + 1000 : nowMillis;
-      List<Long> ids = leases.keySet().stream()
-          .filter(id -> leases.get(id).expireAtMillis <= dueBy)
-          .sorted(Comparator.<Long>comparingLong(id -> leases.get(id).expireAtMillis)
-              .thenComparingLong(id -> id))
-          .limit(e.max())
-          .toList();
-      return "expired " + ids;
+      return "expired " + expired(nowMillis, e.max());
     } else if (step instanceof TimeToLive t) {
       ModelLease lease = leases.get(t.id());
       return lease == null ? "no lease " + t.id()
@@ -158,6 +147,27 @@ final class LeaseTableModel {
     largestIdEver = Math.max(largestIdEver, granted);
     leases.put(granted, new ModelLease(ttlMillis, nowMillis + ttlMillis));
     return "granted " + LeaseTablePrograms.show(view(granted));
+  }
+
+  private List<Long> expired(long nowMillis, int max) {
+    long dueBy = bug == PlantedBug.EXPIRED_TOO_EARLY ? nowMillis + 1000 : nowMillis;
+    return leases.keySet().stream()
+        .filter(id -> leases.get(id).expireAtMillis <= dueBy)
+        .sorted(Comparator.<Long>comparingLong(id -> leases.get(id).expireAtMillis)
+            .thenComparingLong(id -> id))
+        .limit(max)
+        .toList();
+  }
+
+  private String revokeExpired(List<Long> ids, long nowMillis) {
+    StringJoiner out = new StringJoiner(", ", "[", "]");
+    for (long id : new TreeSet<>(ids)) {
+      ModelLease lease = leases.get(id);
+      if (lease != null && lease.expireAtMillis <= nowMillis) {
+        out.add(revoke(id));
+      }
+    }
+    return out.toString();
   }
 
   private String revoke(long id) {

@@ -1,8 +1,10 @@
 package io.pensieve.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.stream.IntStream;
@@ -68,6 +70,16 @@ final class LeaseTablePrograms {
     }
   }
 
+  /**
+   * The leader's expiry round: it proposes the ids {@code expired(now, max)} names, and the
+   * command's apply revokes those still expired.
+   */
+  record LeaderExpires(int max) implements Step {
+    @Override public String toString() {
+      return "leader expires max " + max;
+    }
+  }
+
   record Expired(int max) implements Step {
     @Override public String toString() {
       return "expired max " + max;
@@ -118,9 +130,7 @@ final class LeaseTablePrograms {
     } else if (step instanceof Revoke r) {
       return show(table.revoke(r.id()));
     } else if (step instanceof RevokeExpired r) {
-      StringJoiner out = new StringJoiner(", ", "[", "]");
-      table.revokeExpired(r.ids(), nowMillis).forEach(revoked -> out.add(show(revoked)));
-      return out.toString();
+      return showRevoked(table.revokeExpired(r.ids(), nowMillis));
     } else if (step instanceof Attach a) {
       AttachOutcome outcome = table.attach(HEX.parseHex(a.keyHex()), a.id());
       return outcome instanceof AttachOutcome.Attached attached
@@ -128,6 +138,8 @@ final class LeaseTablePrograms {
           : "not found " + ((LeaseNotFound) outcome).id();
     } else if (step instanceof Detach d) {
       return "detached " + table.detach(HEX.parseHex(d.keyHex()), d.id());
+    } else if (step instanceof LeaderExpires e) {
+      return showRevoked(table.revokeExpired(table.expired(nowMillis, e.max()), nowMillis));
     } else if (step instanceof Expired e) {
       return "expired " + table.expired(nowMillis, e.max());
     } else if (step instanceof TimeToLive t) {
@@ -163,6 +175,12 @@ final class LeaseTablePrograms {
     return outcome instanceof RevokeOutcome.Revoked revoked
         ? "revoked " + show(revoked.lease()) + " " + showKeys(revoked.keys())
         : "not found " + ((LeaseNotFound) outcome).id();
+  }
+
+  static String showRevoked(List<RevokeOutcome.Revoked> revoked) {
+    StringJoiner out = new StringJoiner(", ", "[", "]");
+    revoked.forEach(r -> out.add(show(r)));
+    return out.toString();
   }
 
   static String showLeases(List<Lease> leases) {
@@ -212,68 +230,100 @@ final class LeaseTablePrograms {
     int length = random.nextBoolean()
         ? random.nextInt(Math.min(maxLength, 20) + 1)
         : random.nextInt(maxLength + 1);
+    Generator generator = new Generator(random);
     List<Step> program = new ArrayList<>(length);
     for (int i = 0; i < length; i++) {
-      program.add(step(random));
+      program.add(generator.step());
     }
     return program;
   }
 
-  private static Step step(SplittableRandom random) {
-    int pick = random.nextInt(30);
-    if (pick < 6) {
-      return new Grant(random.nextInt(3) == 0 ? 0 : grantId(random), ttl(random));
-    } else if (pick < 10) {
-      return new KeepAlive(ids(random));
-    } else if (pick < 12) {
-      return new Revoke(id(random));
-    } else if (pick < 13) {
-      return new RevokeExpired(ids(random));
-    } else if (pick < 17) {
-      return new Attach(key(random), id(random));
-    } else if (pick < 19) {
-      return new Detach(key(random), id(random));
-    } else if (pick < 21) {
-      return new Expired(random.nextInt(4));
-    } else if (pick < 22) {
-      return new TimeToLive(id(random));
-    } else if (pick < 23) {
-      return new LeaseOf(key(random));
-    } else if (pick < 24) {
-      return new ListAll();
+  /**
+   * Draws steps, remembering the ids it granted and which lease it last attached each key to,
+   * so that most keep-alives, attaches and detaches name a lease that may well exist (a guess:
+   * the generator does not run the steps, so grants it counts may have been refused).
+   */
+  private static final class Generator {
+    private final SplittableRandom random;
+    private final List<Long> granted = new ArrayList<>();
+    private final Map<String, Long> attached = new HashMap<>();
+    private long nextId = 1;
+
+    Generator(SplittableRandom random) {
+      this.random = random;
     }
-    return new Clock(clockStep(random));
-  }
 
-  /** Mostly ids that exist or did; sometimes ones no client may choose. */
-  private static long grantId(SplittableRandom random) {
-    return random.nextInt(12) == 0 ? ODD_IDS[random.nextInt(ODD_IDS.length)] : id(random);
-  }
+    Step step() {
+      int pick = random.nextInt(32);
+      if (pick < 6) {
+        return grant();
+      } else if (pick < 10) {
+        return new KeepAlive(ids());
+      } else if (pick < 12) {
+        return new Revoke(id());
+      } else if (pick < 13) {
+        return new RevokeExpired(ids());
+      } else if (pick < 17) {
+        String key = key();
+        long id = id();
+        attached.put(key, id);
+        return new Attach(key, id);
+      } else if (pick < 19) {
+        String key = key();
+        Long last = attached.get(key);
+        return new Detach(key, last != null && random.nextInt(4) != 0 ? last : id());
+      } else if (pick < 21) {
+        return new Expired(random.nextInt(4));
+      } else if (pick < 22) {
+        return new TimeToLive(id());
+      } else if (pick < 23) {
+        return new LeaseOf(key());
+      } else if (pick < 24) {
+        return new ListAll();
+      } else if (pick < 26) {
+        return new LeaderExpires(1 + random.nextInt(3));
+      }
+      return new Clock(clockStep());
+    }
 
-  private static long id(SplittableRandom random) {
-    return 1L + random.nextInt(8);
-  }
+    /** A third without an id; the rest mostly small ids, sometimes ones no client may choose. */
+    private Step grant() {
+      long id = random.nextInt(3) == 0 ? 0
+          : random.nextInt(12) == 0 ? ODD_IDS[random.nextInt(ODD_IDS.length)]
+          : 1L + random.nextInt(10);
+      long ttl = random.nextInt(8) == 0
+          ? ODD_TTLS[random.nextInt(ODD_TTLS.length)]
+          // whole half-seconds, so that expiry instants and stamps coincide often
+          : LeaseTable.MIN_TTL_MILLIS + 500L * random.nextInt(21);
+      if (id >= 0 && id <= LeaseTable.MAX_CLIENT_ID) {
+        long assigned = id == 0 ? nextId : id;
+        nextId = Math.max(nextId, assigned + 1);
+        granted.add(assigned);
+      }
+      return new Grant(id, ttl);
+    }
 
-  private static List<Long> ids(SplittableRandom random) {
-    return IntStream.range(0, random.nextInt(4)).mapToObj(i -> id(random)).toList();
-  }
+    /** Mostly an id granted earlier; sometimes any small one. */
+    private long id() {
+      return granted.isEmpty() || random.nextInt(5) == 0
+          ? 1L + random.nextInt(10)
+          : granted.get(random.nextInt(granted.size()));
+    }
 
-  /** Whole half-seconds, so that expiry instants and stamps coincide often. */
-  private static long ttl(SplittableRandom random) {
-    return random.nextInt(8) == 0
-        ? ODD_TTLS[random.nextInt(ODD_TTLS.length)]
-        : LeaseTable.MIN_TTL_MILLIS + 500L * random.nextInt(21);
-  }
+    private List<Long> ids() {
+      return IntStream.range(0, random.nextInt(4)).mapToObj(i -> id()).toList();
+    }
 
-  private static String key(SplittableRandom random) {
-    return KEYS[random.nextInt(KEYS.length)];
-  }
+    private String key() {
+      return KEYS[random.nextInt(KEYS.length)];
+    }
 
-  /** Forward by up to 8 s mostly; back by up to 4 s a quarter of the time. */
-  private static long clockStep(SplittableRandom random) {
-    return random.nextInt(4) == 0
-        ? -500L * random.nextInt(1, 9)
-        : 500L * random.nextInt(17);
+    /** Forward by up to 8 s mostly; back by up to 4 s a quarter of the time. */
+    private long clockStep() {
+      return random.nextInt(4) == 0
+          ? -500L * random.nextInt(1, 9)
+          : 500L * random.nextInt(17);
+    }
   }
 
   /** Halves, quarters and so on removed, then single steps, then simpler single steps. */
