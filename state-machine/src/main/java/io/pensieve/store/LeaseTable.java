@@ -33,8 +33,9 @@ import java.util.TreeSet;
  * <p>Costs, on a 64-bit JVM with compressed pointers: a lease 136 bytes (its state 40, its node
  * in the id index 40 with the boxed id 16, its node in the expiry index 40); an attached key 80
  * bytes plus a copy of the key (a node in the key index and one in its lease's key set, sharing
- * the copy), plus 64 bytes for the key set that a lease's first key creates. 10,000 leases of
- * three 16-byte keys each take about 5.4 MB.
+ * the copy), plus 64 bytes for the key set that a lease's first key creates: 536 bytes for a
+ * lease with three 16-byte keys. 10,000 such leases measured 5.3 MB of heap (143 bytes a lease
+ * without keys, 543 with).
  *
  * <p>Not thread-safe: the state machine applies commands one at a time.
  */
@@ -405,8 +406,8 @@ public final class LeaseTable {
       byte[] previousKey = null;
       for (int k = 0; k < keyCount; k++) {
         int length = in.readInt();
-        if (length < 0) {
-          throw corrupt("lease " + id + " has a key of negative length " + length);
+        if (length < 0 || length > Settings.KEY_BYTES_CEILING) {
+          throw corrupt("lease " + id + " has a key of " + length + " bytes");
         }
         byte[] key = new byte[length];
         in.readFully(key);

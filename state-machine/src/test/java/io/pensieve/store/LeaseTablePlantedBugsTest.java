@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LeaseTablePlantedBugsTest {
   private static final long BASE_SEED = 19;
   /** Each bug shows in three steps (grant, clock, keep-alive or expired); a little slack. */
-  private static final int SHRUNK_STEPS_CEILING = 5;
+  private static final int SHRUNK_STEPS_CEILING = 4;
 
   @ParameterizedTest
   @EnumSource(value = PlantedBug.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)

@@ -326,7 +326,10 @@ final class LeaseTablePrograms {
     }
   }
 
-  /** Halves, quarters and so on removed, then single steps, then simpler single steps. */
+  /**
+   * Halves, quarters and so on removed, then single steps, then neighbouring clock steps merged
+   * into one, then simpler single steps.
+   */
   static Stream<List<Step>> shrunk(List<Step> program) {
     Stream<List<Step>> chunks = Stream.iterate(program.size() / 2, n -> n > 0, n -> n / 2)
         .flatMap(chunk -> IntStream.iterate(0, from -> from + chunk <= program.size(),
@@ -334,7 +337,15 @@ final class LeaseTablePrograms {
             .mapToObj(from -> without(program, from, from + chunk)));
     Stream<List<Step>> simpler = IntStream.range(0, program.size()).boxed()
         .flatMap(i -> simpler(program.get(i)).stream().map(step -> replaced(program, i, step)));
-    return Stream.concat(chunks, simpler);
+    Stream<List<Step>> merged = IntStream.range(0, Math.max(0, program.size() - 1))
+        .filter(i -> program.get(i) instanceof Clock && program.get(i + 1) instanceof Clock)
+        .mapToObj(i -> {
+          List<Step> out = without(program, i + 1, i + 2);
+          out.set(i, new Clock(((Clock) program.get(i)).deltaMillis()
+              + ((Clock) program.get(i + 1)).deltaMillis()));
+          return out;
+        });
+    return Stream.concat(chunks, Stream.concat(merged, simpler));
   }
 
   private static List<Step> simpler(Step step) {

@@ -327,7 +327,7 @@ class LeaseTableTest {
   }
 
   @Test
-  void aSnapshotWithAKeyInTwoLeasesOrOutOfOrderIsRefused() throws IOException {
+  void aSnapshotThatIsNoValidTableIsRefused() throws IOException {
     byte[] twoLeases = write(out -> {
       out.writeInt(LeaseTable.SNAPSHOT_FORMAT);
       out.writeLong(3);
@@ -368,6 +368,18 @@ class LeaseTableTest {
         .hasMessageContaining("lease 1 follows lease 2");
     assertThatThrownBy(() -> load(nextIdTooLow, 10)).isInstanceOf(IOException.class)
         .hasMessageContaining("next id 2");
+    byte[] hugeKey = write(out -> {
+      out.writeInt(LeaseTable.SNAPSHOT_FORMAT);
+      out.writeLong(2);
+      out.writeInt(1);
+      out.writeLong(1);
+      out.writeLong(TTL);
+      out.writeLong(T0 + TTL);
+      out.writeInt(1);
+      out.writeInt(Integer.MAX_VALUE);
+    });
+    assertThatThrownBy(() -> load(hugeKey, 10)).isInstanceOf(IOException.class)
+        .hasMessageContaining("a key of " + Integer.MAX_VALUE + " bytes");
     assertThatThrownBy(() -> load(new byte[] {0, 0, 0, 9}, 10)).isInstanceOf(IOException.class)
         .hasMessageContaining("format 9");
   }
