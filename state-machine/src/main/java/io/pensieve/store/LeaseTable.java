@@ -26,7 +26,8 @@ import java.util.TreeSet;
  *
  * <p>A lease's {@code expireAt} only moves forward: a keep-alive sets it to
  * {@code max(expireAt, stamp + ttl)}, so a new leader whose clock is behind never shortens a
- * lease, and a leader change never resets one (etcd lost both: etcd-io/etcd#9395, #13294). Leases
+ * lease, and a leader change never resets one (the failures etcd-io/etcd#9395 and #13294
+ * report). Leases
  * end only by revocation: the leader proposes the ids {@link #expired} names, and apply revokes
  * those still expired at that command's stamp ({@link #revokeExpired}).
  *
