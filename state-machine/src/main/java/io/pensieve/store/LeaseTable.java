@@ -27,9 +27,8 @@ import java.util.TreeSet;
  * <p>A lease's {@code expireAt} only moves forward: a keep-alive sets it to
  * {@code max(expireAt, stamp + ttl)}, so a new leader whose clock is behind never shortens a
  * lease, and a leader change never resets one (the failures etcd-io/etcd#9395 and #13294
- * report). Leases
- * end only by revocation: the leader proposes the ids {@link #expired} names, and apply revokes
- * those still expired at that command's stamp ({@link #revokeExpired}).
+ * report). Leases end only by revocation: the leader proposes the ids {@link #expired} names,
+ * and apply revokes those still expired at that command's stamp ({@link #revokeExpired}).
  *
  * <p>Costs, on a 64-bit JVM with compressed pointers: a lease 136 bytes (its state 40, its node
  * in the id index 40 with the boxed id 16, its node in the expiry index 40); an attached key 80
