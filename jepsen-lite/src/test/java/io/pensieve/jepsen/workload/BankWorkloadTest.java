@@ -5,19 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.pensieve.jepsen.checker.BankCheckReport;
 import io.pensieve.jepsen.checker.BankHistory;
+import io.pensieve.jepsen.checker.BankOperation;
 import io.pensieve.jepsen.checker.BankResult;
 import io.pensieve.jepsen.checker.BankResult.BankAnomaly;
 import io.pensieve.jepsen.checker.BankResult.Rule;
 import io.pensieve.jepsen.checker.CheckReport.Validity;
 import io.pensieve.jepsen.checker.Checker;
+import io.pensieve.jepsen.checker.Outcome;
 import io.pensieve.jepsen.client.Accounts;
 import io.pensieve.jepsen.client.BankClient;
 import io.pensieve.jepsen.client.Transfer;
+import io.pensieve.jepsen.history.BankOpKind;
 import io.pensieve.jepsen.history.HistoryRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +41,8 @@ class BankWorkloadTest {
 
   @TempDir
   Path dir;
+  /** The history of the last {@link #run}. */
+  private Path lastHistory;
 
   /** Runs the workload until the store has applied {@code transfers} transfers. */
   private BankCheckReport run(InMemoryBank bank, long seed, double faultRate, int transfers,
@@ -53,6 +61,7 @@ class BankWorkloadTest {
       workload.finalReads(IntStream.rangeClosed(1, 3)
           .<BankClient>mapToObj(n -> new InMemoryBankClient(bank, "n" + n, seed, 0)).toList());
     }
+    lastHistory = file;
     return Checker.checkBank(BankHistory.read(file), null);
   }
 
@@ -70,8 +79,18 @@ class BankWorkloadTest {
     assertThat(bank.total()).isEqualTo(500);
     assertThat(bank.finalReads()).isEqualTo(3);
     assertThat(bank.acknowledged()).isGreaterThanOrEqualTo(1_000);
-    // failures, compare failures and unknown outcomes all happened
-    assertThat(bank.transfers()).isGreaterThan(bank.acknowledged() + 100);
+    // failures, compare failures and unknown outcomes all happened, and the unknown ones
+    // ended both ways: some applied (their markers are there), some never
+    List<BankOperation> ops = BankHistory.pair(BankHistory.read(lastHistory));
+    Set<String> marked = Set.copyOf(ops.get(ops.size() - 1).markers());
+    Map<Boolean, Long> unknown = ops.stream()
+        .filter(op -> op.kind() == BankOpKind.TRANSFER && op.outcome() == Outcome.INFO)
+        .collect(Collectors.partitioningBy(op -> marked.contains(op.transfer()),
+            Collectors.counting()));
+    assertThat(unknown.get(true)).isPositive();
+    assertThat(unknown.get(false)).isPositive();
+    assertThat(ops).filteredOn(op -> op.outcome() == Outcome.COMPARE_FAILED).isNotEmpty();
+    assertThat(ops).filteredOn(op -> op.outcome() == Outcome.FAIL).isNotEmpty();
   }
 
   @Test
