@@ -1,5 +1,6 @@
 package io.pensieve.jepsen.checker;
 
+import io.pensieve.jepsen.history.BankEvent;
 import io.pensieve.jepsen.history.Event;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,24 @@ public final class Checker {
     ConvergenceResult convergence = ConvergenceChecker.check(
         digests == null ? Map.of() : digests);
     return new CheckReport(operations.size(), keys, lost, convergence,
+        (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  /**
+   * Checks a run of the bank workload.
+   *
+   * @param history the run's bank events, in order
+   * @param digests each node's final state; may be null or empty: nothing to compare
+   * @throws MalformedHistoryException if the history breaks the event contract
+   */
+  public static BankCheckReport checkBank(List<BankEvent> history,
+      Map<String, NodeDigest> digests) {
+    long begin = System.nanoTime();
+    List<BankOperation> operations = BankHistory.pair(history);
+    BankResult bank = BankChecker.check(operations);
+    ConvergenceResult convergence = ConvergenceChecker.check(
+        digests == null ? Map.of() : digests);
+    return new BankCheckReport(operations.size(), bank, convergence,
         (System.nanoTime() - begin) / 1_000_000);
   }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Appends events to a JSON-lines file. Each event gets its index and time under one lock, so
- * the file's order is the order of the times.
+ * the file's order is the order of the times. The register's {@link Event}s go through
+ * {@link #invoke} and {@link #complete}; another workload's events (the bank's
+ * {@link BankEvent}s) through {@link #record}, on the same clock as the nemesis.
  */
 public final class HistoryRecorder implements AutoCloseable {
   private static final ObjectWriter JSON = new ObjectMapper().writer();
@@ -37,11 +39,21 @@ public final class HistoryRecorder implements AutoCloseable {
         invoke.expected(), invoke.node(), invoke.api(), error);
   }
 
-  private synchronized Event append(EventType type, int process, OpKind f, String key,
-                                    String value, String expected, String node, String api,
-                                    String error) {
-    Event event = new Event(nextIndex++, type, process, f, key, value, expected,
-        System.nanoTime() - startNanos, node, api, error);
+  private Event append(EventType type, int process, OpKind f, String key, String value,
+                       String expected, String node, String api, String error) {
+    return record((index, time) -> new Event(index, type, process, f, key, value, expected,
+        time, node, api, error));
+  }
+
+  /** Builds an event from the index and time it is given. */
+  @FunctionalInterface
+  public interface Stamper<E> {
+    E stamp(long index, long time);
+  }
+
+  /** Stamps an event with the next index and the current time, records it and returns it. */
+  public synchronized <E> E record(Stamper<E> stamper) {
+    E event = stamper.stamp(nextIndex++, System.nanoTime() - startNanos);
     try {
       out.write(JSON.writeValueAsString(event));
       out.write('\n');

@@ -1,0 +1,167 @@
+package io.pensieve.jepsen.checker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.pensieve.jepsen.history.BankEvent;
+import io.pensieve.jepsen.history.Event;
+import io.pensieve.jepsen.history.BankOpKind;
+import io.pensieve.jepsen.history.EventType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Bank histories on disk, one JSON {@link BankEvent} per line, and their pairing into
+ * {@link BankOperation}s, with the rules of {@link HistoryFile} for processes and outcomes.
+ */
+public final class BankHistory {
+  private static final ObjectReader READER = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .readerFor(BankEvent.class);
+
+  private BankHistory() {}
+
+  public static List<BankEvent> read(Path path) throws IOException {
+    List<BankEvent> events = new ArrayList<>();
+    try (BufferedReader lines = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      String line;
+      int number = 0;
+      while ((line = lines.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        BankEvent event;
+        try {
+          event = READER.readValue(line);
+        } catch (JsonProcessingException e) {
+          throw new MalformedHistoryException(path + ": line " + number
+              + ": not a bank event: " + e.getOriginalMessage(), e);
+        }
+        if (event == null) {
+          throw new MalformedHistoryException(path + ": line " + number + ": null is not an event");
+        }
+        events.add(event);
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Pairs each invoke with its process's next completion. An invoke that never completes counts
+   * as {@link Outcome#INFO}.
+   *
+   * @throws MalformedHistoryException on a completion without an invoke, a second invoke while
+   *     the process's first is in flight, a completion that does not match its invoke, a
+   *     transfer without its fields or with an id used before
+   */
+  public static List<BankOperation> pair(List<BankEvent> history) {
+    List<BankOperation> operations = new ArrayList<>(history.size() / 2 + 1);
+    Map<Integer, Integer> inFlight = new HashMap<>();
+    List<BankEvent> invokes = new ArrayList<>(history.size() / 2 + 1);
+    Set<String> transferIds = new HashSet<>();
+    for (int i = 0; i < history.size(); i++) {
+      BankEvent event = Objects.requireNonNull(history.get(i), "event " + i);
+      if (event.type() == null || event.f() == null) {
+        throw new MalformedHistoryException(where(i, event) + ": needs a type and f");
+      }
+      if (event.type() == EventType.INVOKE) {
+        Integer running = inFlight.get(event.process());
+        if (running != null) {
+          throw new MalformedHistoryException(where(i, event) + ": invoke while the process's"
+              + " invoke at index " + invokes.get(running).index() + " is still in flight");
+        }
+        checkInvoke(event, i, transferIds);
+        inFlight.put(event.process(), invokes.size());
+        invokes.add(event);
+        operations.add(null);
+      } else {
+        Integer id = inFlight.remove(event.process());
+        if (id == null) {
+          throw new MalformedHistoryException(
+              where(i, event) + ": " + event.type().json() + " without an invoke in flight");
+        }
+        BankEvent invoke = invokes.get(id);
+        if (event.f() != invoke.f() || !Objects.equals(event.transfer(), invoke.transfer())) {
+          throw new MalformedHistoryException(where(i, event) + ": completes " + event.f().json()
+              + " but the invoke at index " + invoke.index() + " was " + invoke.f().json());
+        }
+        if (event.type() == EventType.OK && (invoke.f() == BankOpKind.READ
+            || invoke.f() == BankOpKind.FINAL) && (event.balances() == null
+            || event.appliedIndex() == null
+            || (invoke.f() == BankOpKind.FINAL && event.markers() == null))) {
+          throw new MalformedHistoryException(where(i, event)
+              + ": an ok " + invoke.f().json() + " needs what it read");
+        }
+        operations.set(id, operation(id, invoke, event));
+      }
+    }
+    for (int id : inFlight.values()) {
+      operations.set(id, operation(id, invokes.get(id), null));
+    }
+    return operations;
+  }
+
+  private static void checkInvoke(BankEvent invoke, int position, Set<String> transferIds) {
+    switch (invoke.f()) {
+      case SETUP -> {
+        if (invoke.balances() == null || invoke.balances().isEmpty()) {
+          throw new MalformedHistoryException(where(position, invoke) + ": a setup needs balances");
+        }
+      }
+      case TRANSFER -> {
+        if (invoke.transfer() == null || invoke.from() == null || invoke.to() == null
+            || invoke.amount() == null || invoke.amount() <= 0
+            || invoke.from().equals(invoke.to())) {
+          throw new MalformedHistoryException(where(position, invoke)
+              + ": a transfer needs an id, two accounts and a positive amount");
+        }
+        if (!transferIds.add(invoke.transfer())) {
+          throw new MalformedHistoryException(where(position, invoke) + ": transfer id "
+              + invoke.transfer() + " used twice; markers could not tell them apart");
+        }
+      }
+      case READ, FINAL -> { }
+    }
+  }
+
+  private static BankOperation operation(int id, BankEvent invoke, BankEvent completion) {
+    Outcome outcome;
+    if (completion == null || completion.type() == EventType.INFO) {
+      outcome = Outcome.INFO;
+    } else if (completion.type() == EventType.OK) {
+      outcome = Outcome.OK;
+    } else if (Event.COMPARE_FAILED.equals(completion.error())) {
+      outcome = Outcome.COMPARE_FAILED;
+    } else {
+      outcome = Outcome.FAIL;
+    }
+    boolean observed = outcome == Outcome.OK
+        && (invoke.f() == BankOpKind.READ || invoke.f() == BankOpKind.FINAL);
+    return new BankOperation(id, invoke.process(), invoke.f(), invoke.transfer(), invoke.from(),
+        invoke.to(), invoke.amount() == null ? 0 : invoke.amount(),
+        observed ? completion.balances() : invoke.balances(),
+        observed ? completion.markers() : null,
+        observed ? completion.appliedIndex() : -1, outcome, invoke.time(),
+        outcome == Outcome.INFO ? Long.MAX_VALUE : completion.time(), invoke.node(),
+        completion == null ? null : completion.error(), invoke.index(),
+        completion == null ? -1 : completion.index());
+  }
+
+  private static String where(int position, BankEvent event) {
+    return "event " + position + " (index " + event.index() + ", process " + event.process()
+        + ")";
+  }
+}
