@@ -40,8 +40,9 @@ final class RangeRead {
       RangeResponse page = page(session, next.setLimit(Math.min(left, RangeLimits.MAX_ENTRIES))
           .build());
       for (KeyValue kv : page.getKvsList()) {
-        kvs.add(KeyValues.json(kv));
+        ObjectNode entry = kvs.addObject().setAll(KeyValues.json(kv));
         if (request.getKeysOnly()) {
+          entry.remove("value");
           table.row(Text.show(kv.getKey()), kv.getVersion());
         } else {
           table.row(Text.show(kv.getKey()), Text.show(kv.getValue()), kv.getVersion());

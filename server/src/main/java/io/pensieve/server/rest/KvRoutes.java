@@ -13,6 +13,7 @@ import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.server.kv.KvException;
@@ -87,7 +88,13 @@ final class KvRoutes {
         json.put("count", response.getCount());
       } else {
         ArrayNode kvs = json.putArray("kvs");
-        response.getKvsList().forEach(kv -> kvs.add(Json.keyValue(kv)));
+        for (KeyValue kv : response.getKvsList()) {
+          ObjectNode entry = Json.keyValue(kv);
+          if (request.getKeysOnly()) {
+            entry.remove("value");
+          }
+          kvs.add(entry);
+        }
         json.put("more", response.getMore());
         if (response.getMore()) {
           json.put("next_key", response.getNextKey().toStringUtf8());

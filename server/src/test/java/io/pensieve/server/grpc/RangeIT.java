@@ -186,6 +186,7 @@ class RangeIT {
     JsonNode rest2 = rest.get(follower, "/v1/kv?key=rest/c&range_end=rest1&keys_only").json();
     assertThat(rest2.path("kvs").findValuesAsText("key")).containsExactly("rest/c", "rest0");
     assertThat(rest2.path("more").asBoolean()).isFalse();
+    assertThat(rest2.path("kvs").findValues("value")).isEmpty();
 
     assertThat(rest.get(follower, "/v1/kv?prefix=rest&count_only=true&consistency=stale")
         .json().path("count").asLong()).isEqualTo(4);
