@@ -36,7 +36,8 @@ import java.util.OptionalLong;
  *   <li>Key order: keys are also kept in unsigned-byte order, for {@link #range},
  *       {@link #count} and {@link #deleteRange}. Ranges are {@code [key, rangeEnd)} as in etcd:
  *       an empty {@code rangeEnd} means {@code key} alone, a single zero byte means every key
- *       from {@code key} on, and {@link #prefixEnd} gives the end of a prefix.
+ *       from {@code key} on, and {@code io.pensieve.api.KeyRanges.prefixEnd} gives the end of
+ *       a prefix.
  *   <li>Capacity: entries are accounted as key + value + {@value #ENTRY_OVERHEAD_BYTES} bytes.
  *   <li>Revisions: every write and delete increments the revision; a key's version is the
  *       revision of its last write. A delete-range that deletes anything increments it once,
@@ -142,22 +143,6 @@ public final class LruTtlMap {
       return true;
     });
     return counted[0];
-  }
-
-  /**
-   * The end of the range of keys that start with {@code prefix}, as etcd computes it: the
-   * prefix with its last byte below 0xff incremented and the bytes after it dropped; a single
-   * zero byte (no end) if every byte is 0xff or the prefix is empty.
-   */
-  public static byte[] prefixEnd(byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
-      if (prefix[i] != (byte) 0xff) {
-        byte[] end = Arrays.copyOf(prefix, i + 1);
-        end[i]++;
-        return end;
-      }
-    }
-    return new byte[] {0};
   }
 
   private RangeResult range(byte[] key, byte[] rangeEnd, int limit, long maxBytes,

@@ -1,5 +1,6 @@
 package io.pensieve.store;
 
+import io.pensieve.api.KeyRanges;
 import io.pensieve.store.Programs.Cas;
 import io.pensieve.store.Programs.Configure;
 import io.pensieve.store.Programs.Delete;
@@ -104,7 +105,7 @@ final class ProgramGenerator {
     return switch (random.nextInt(5)) {
       case 0 -> new byte[0];
       case 1 -> Programs.FROM_KEY.clone();
-      case 2, 3 -> LruTtlMap.prefixEnd(start);
+      case 2, 3 -> KeyRanges.prefixEnd(start);
       default -> key();
     };
   }

@@ -5,6 +5,7 @@ import static io.pensieve.store.LruTtlMapTest.keysInLruOrder;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pensieve.api.KeyRanges;
 import io.pensieve.store.DeleteRangeOutcome.RangeDeleted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,16 +70,6 @@ class RangeTest {
     }
 
     @Test
-    void prefixEndIncrementsTheLastByteBelow0xffAsEtcdDoes() {
-      assertThat(LruTtlMap.prefixEnd(bytes("ab"))).isEqualTo(bytes("ac"));
-      assertThat(LruTtlMap.prefixEnd(new byte[] {'a', (byte) 0xff})).isEqualTo(bytes("b"));
-      assertThat(LruTtlMap.prefixEnd(new byte[] {'a', (byte) 0xfe, (byte) 0xff}))
-          .isEqualTo(new byte[] {'a', (byte) 0xff});
-      assertThat(LruTtlMap.prefixEnd(new byte[] {(byte) 0xff, (byte) 0xff})).isEqualTo(FROM_KEY);
-      assertThat(LruTtlMap.prefixEnd(new byte[0])).isEqualTo(FROM_KEY);
-    }
-
-    @Test
     void aPrefixEndingIn0xffReadsExactlyItsKeys() {
       byte[] prefix = {'a', (byte) 0xff};
       LruTtlMap map = new LruTtlMap();
@@ -86,8 +77,8 @@ class RangeTest {
           new byte[] {'a', (byte) 0xff, (byte) 0xff}, bytes("b"), new byte[] {(byte) 0xff});
       keys.forEach(k -> map.put(k, bytes("v"), OptionalLong.empty(), false, T0));
 
-      RangeResult under = map.range(prefix, LruTtlMap.prefixEnd(prefix), 0, 0, T0);
-      RangeResult all = map.range(new byte[] {(byte) 0xff}, LruTtlMap.prefixEnd(new byte[] {
+      RangeResult under = map.range(prefix, KeyRanges.prefixEnd(prefix), 0, 0, T0);
+      RangeResult all = map.range(new byte[] {(byte) 0xff}, KeyRanges.prefixEnd(new byte[] {
           (byte) 0xff}), 0, 0, T0);
 
       assertThat(under.entries()).extracting(Entry::key)
@@ -152,7 +143,7 @@ class RangeTest {
     private List<String> pageThrough(LruTtlMap map, int limit, long maxBytes) {
       List<String> seen = new ArrayList<>();
       byte[] from = bytes("key-");
-      byte[] end = LruTtlMap.prefixEnd(from);
+      byte[] end = KeyRanges.prefixEnd(from);
       for (int pages = 0; pages < 1_000; pages++) {
         RangeResult page = map.range(from, end, limit, maxBytes, T0);
         assertThat(page.entries()).isNotEmpty();
@@ -208,7 +199,7 @@ class RangeTest {
       long revision = map.state().revision();
 
       DeleteRangeOutcome outcome =
-          map.deleteRange(bytes("p/"), LruTtlMap.prefixEnd(bytes("p/")), 10, true, T0);
+          map.deleteRange(bytes("p/"), KeyRanges.prefixEnd(bytes("p/")), 10, true, T0);
 
       assertThat(outcome).isInstanceOfSatisfying(RangeDeleted.class, deleted -> {
         assertThat(deleted.revision()).isEqualTo(revision + 1);
