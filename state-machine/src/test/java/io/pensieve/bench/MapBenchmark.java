@@ -1,5 +1,6 @@
 package io.pensieve.bench;
 
+import io.pensieve.api.KeyRanges;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
@@ -124,7 +125,7 @@ public final class MapBenchmark {
       byte[] prefix = String.format("key-%09d", random.nextInt(prefixes))
           .getBytes(StandardCharsets.US_ASCII);
       long start = System.nanoTime();
-      RangeResult page = map.range(prefix, LruTtlMap.prefixEnd(prefix), 0, 0, STAMP);
+      RangeResult page = map.range(prefix, KeyRanges.prefixEnd(prefix), 0, 0, STAMP);
       double took = (System.nanoTime() - start) / 1e3;
       if (page.entries().size() != Math.min(1_000, entries) || page.more()) {
         throw new IllegalStateException("a prefix read returned " + page.entries().size());
