@@ -1,17 +1,10 @@
 package io.pensieve.jepsen.checker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.pensieve.jepsen.history.BankEvent;
-import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.BankOpKind;
+import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.EventType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,37 +19,10 @@ import java.util.Set;
  * {@link BankOperation}s, with the rules of {@link HistoryFile} for processes and outcomes.
  */
 public final class BankHistory {
-  private static final ObjectReader READER = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .readerFor(BankEvent.class);
-
   private BankHistory() {}
 
   public static List<BankEvent> read(Path path) throws IOException {
-    List<BankEvent> events = new ArrayList<>();
-    try (BufferedReader lines = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      String line;
-      int number = 0;
-      while ((line = lines.readLine()) != null) {
-        number++;
-        if (line.isBlank()) {
-          continue;
-        }
-        BankEvent event;
-        try {
-          event = READER.readValue(line);
-        } catch (JsonProcessingException e) {
-          throw new MalformedHistoryException(path + ": line " + number
-              + ": not a bank event: " + e.getOriginalMessage(), e);
-        }
-        if (event == null) {
-          throw new MalformedHistoryException(path + ": line " + number + ": null is not an event");
-        }
-        events.add(event);
-      }
-    }
-    return events;
+    return HistoryFile.read(path, BankEvent.class, "a bank event");
   }
 
   /**

@@ -63,6 +63,27 @@ public final class HistoryFile {
    * than read together with the next one.
    */
   public static void forEach(Reader in, Consumer<Event> sink) throws IOException {
+    forEach(in, READER, "an event", sink);
+  }
+
+  /**
+   * Every line of a file of JSON lines, each of {@code type}, parsed alone as {@link #forEach}
+   * parses events; fields a newer runner added are skipped.
+   *
+   * @param what what a line is, for the error: {@code a bank event}
+   */
+  static <T> List<T> read(Path path, Class<T> type, String what) throws IOException {
+    List<T> values = new ArrayList<>();
+    try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      HistoryFile.<T>forEach(in, MAPPER.readerFor(type), what, values::add);
+    } catch (MalformedHistoryException e) {
+      throw new MalformedHistoryException(path + ": " + e.getMessage(), e.getCause());
+    }
+    return values;
+  }
+
+  private static <T> void forEach(Reader in, ObjectReader reader, String what, Consumer<T> sink)
+      throws IOException {
     BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
     String line;
     int number = 0;
@@ -71,17 +92,17 @@ public final class HistoryFile {
       if (line.isBlank()) {
         continue;
       }
-      Event event;
+      T value;
       try {
-        event = READER.readValue(line);
+        value = reader.readValue(line);
       } catch (JsonProcessingException e) {
         throw new MalformedHistoryException(
-            "line " + number + ": not an event: " + e.getOriginalMessage(), e);
+            "line " + number + ": not " + what + ": " + e.getOriginalMessage(), e);
       }
-      if (event == null) {
-        throw new MalformedHistoryException("line " + number + ": null is not an event");
+      if (value == null) {
+        throw new MalformedHistoryException("line " + number + ": null is not " + what);
       }
-      sink.accept(event);
+      sink.accept(value);
     }
   }
 

@@ -85,8 +85,7 @@ public final class BankWorkload {
   private final HistoryRecorder history;
   private final Config config;
   private final IntFunction<BankClient> clientForSlot;
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean running;
+  private final ClientThreads clients = new ClientThreads();
 
   /** @param clientForSlot the client slot {@code c} uses (for example one of node c mod n) */
   public BankWorkload(HistoryRecorder history, Config config,
@@ -116,22 +115,12 @@ public final class BankWorkload {
   }
 
   public void start() {
-    running = true;
-    for (int slot = 0; slot < config.clients(); slot++) {
-      int client = slot;
-      Thread thread = new Thread(() -> runClient(client), "bank-client-" + client);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
+    clients.start("bank-client", config.clients(), this::runClient);
   }
 
   /** Stops issuing operations and waits for those in flight to complete. */
   public void stop() throws InterruptedException {
-    running = false;
-    for (Thread thread : threads) {
-      thread.join(config.timeout().toMillis() * 2 + 5_000);
-    }
+    clients.stop(config.timeout());
   }
 
   private void runClient(int slot) {
@@ -141,7 +130,7 @@ public final class BankWorkload {
     long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) * config.clients() / config.rate());
     long next = System.nanoTime() + (long) (random.nextDouble() * intervalNanos);
     int transfers = 0;
-    while (running) {
+    while (clients.running()) {
       LockSupport.parkNanos(next - System.nanoTime());
       next += (long) (intervalNanos * (0.5 + random.nextDouble()));
       Optional<Accounts> basis = client.readAccounts();

@@ -12,7 +12,6 @@ import io.pensieve.jepsen.history.HistoryRecorder;
 import io.pensieve.jepsen.history.OpKind;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,7 @@ public final class Workload {
   private final HistoryRecorder history;
   private final Config config;
   private final HttpClient http = RestRegisterClient.sharedHttpClient();
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean running;
+  private final ClientThreads clients = new ClientThreads();
 
   public Workload(LocalCluster cluster, HistoryRecorder history, Config config) {
     this.cluster = cluster;
@@ -55,22 +53,12 @@ public final class Workload {
   }
 
   public void start() {
-    running = true;
-    for (int slot = 0; slot < config.clients(); slot++) {
-      int client = slot;
-      Thread thread = new Thread(() -> runClient(client), "client-" + client);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
+    clients.start("client", config.clients(), this::runClient);
   }
 
   /** Stops issuing operations and waits for those in flight to complete. */
   public void stop() throws InterruptedException {
-    running = false;
-    for (Thread thread : threads) {
-      thread.join(config.timeout().toMillis() * 2 + 5_000);
-    }
+    clients.stop(config.timeout());
   }
 
   private void runClient(int slot) {
@@ -85,7 +73,7 @@ public final class Workload {
     long next = System.nanoTime() + (long) (random.nextDouble() * intervalNanos);
     int process = slot;
     int written = 0;
-    while (running) {
+    while (clients.running()) {
       LockSupport.parkNanos(next - System.nanoTime());
       next += (long) (intervalNanos * (0.5 + random.nextDouble()));
       RegisterClient client = random.nextBoolean() ? rest : grpc;

@@ -24,6 +24,7 @@ class RouteTemplateTest {
       "/health, /health",
       "/ready, /ready",
       "/metrics, /metrics",
+      "/v1/kv, /v1/kv",
       "/get, /get",
       "/put, /put",
       "/set, /set",
@@ -40,7 +41,7 @@ class RouteTemplateTest {
 
   @ParameterizedTest
   @CsvSource({
-      "/", "/v1", "/v1/kv", "/v1/stats/extra", "/metrics/", "/getter", "/v2/kv/x",
+      "/", "/v1", "/v1/kvs", "/v1/stats/extra", "/metrics/", "/getter", "/v2/kv/x",
       "/admin/secret-key-123", "/get-value/x", "/DEL/x", "''",
   })
   void anyOtherPathIsOther(String path) {
