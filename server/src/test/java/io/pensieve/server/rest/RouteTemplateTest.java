@@ -18,6 +18,7 @@ class RouteTemplateTest {
       "/get/session-1, /get/{key}",
       "/delete/session-1, /delete/{key}",
       "/del/session-1, /del/{key}",
+      "/v1/kv, /v1/kv",
       "/v1/stats, /v1/stats",
       "/v1/cluster, /v1/cluster",
       "/v1/node, /v1/node",
@@ -40,7 +41,7 @@ class RouteTemplateTest {
 
   @ParameterizedTest
   @CsvSource({
-      "/", "/v1", "/v1/kv", "/v1/stats/extra", "/metrics/", "/getter", "/v2/kv/x",
+      "/", "/v1", "/v1/kvs", "/v1/stats/extra", "/metrics/", "/getter", "/v2/kv/x",
       "/admin/secret-key-123", "/get-value/x", "/DEL/x", "''",
   })
   void anyOtherPathIsOther(String path) {
