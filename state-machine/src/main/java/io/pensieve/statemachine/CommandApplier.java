@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.pensieve.api.RangeLimits;
 import io.pensieve.internal.v1.AdvertiseResult;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
@@ -15,7 +16,6 @@ import io.pensieve.proto.v1.CompareAndSetResponse;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
-import io.pensieve.api.RangeLimits;
 import io.pensieve.proto.v1.DeleteRangeRequest;
 import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
