@@ -2,7 +2,6 @@ package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import io.pensieve.api.KeyRanges;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
@@ -90,23 +89,11 @@ final class GetCommand implements Callable<Integer> {
   }
 
   private RangeRequest range() {
-    if ((rangeEnd != null ? 1 : 0) + (prefix ? 1 : 0) + (fromKey ? 1 : 0) > 1) {
-      throw CliError.usage("give one of RANGE_END, --prefix and --from-key");
-    }
     if (limit < 0) {
       throw CliError.usage("--limit must be 0 (all) or more, not " + limit);
     }
     ByteString start = Text.bytes(key);
-    ByteString end;
-    if (prefix) {
-      end = ByteString.copyFrom(KeyRanges.prefixEnd(start.toByteArray()));
-    } else if (fromKey) {
-      end = ByteString.copyFrom(KeyRanges.fromKey());
-    } else if (rangeEnd != null) {
-      end = Text.bytes(rangeEnd);
-    } else {
-      end = ByteString.EMPTY;
-    }
+    ByteString end = RangeRead.end(start, rangeEnd, prefix, fromKey);
     return RangeRequest.newBuilder().setKey(start).setRangeEnd(end).setLimit(limit)
         .setKeysOnly(keysOnly).setCountOnly(countOnly)
         .setConsistency(stale ? Consistency.CONSISTENCY_STALE

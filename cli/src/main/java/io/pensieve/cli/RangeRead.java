@@ -2,6 +2,8 @@ package io.pensieve.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.pensieve.api.KeyRanges;
 import io.pensieve.api.RangeLimits;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.RangeRequest;
@@ -10,10 +12,30 @@ import io.pensieve.proto.v1.RangeResponse;
 /**
  * {@code pvctl get} of a range: the pages of {@code KV.Range} one after the other, until the
  * range or {@code --limit} ends. Each page is consistent as of its own applied index; a key that
- * exists throughout is listed exactly once.
+ * exists throughout is listed exactly once. Also the range bounds that {@code get} and
+ * {@code del} take.
  */
 final class RangeRead {
   private RangeRead() {}
+
+  /**
+   * The end of a range given on the command line: the prefix's end, every key from
+   * {@code start} on, {@code rangeEnd}, or empty for {@code start} alone.
+   *
+   * @throws CliError if more than one of them is given
+   */
+  static ByteString end(ByteString start, String rangeEnd, boolean prefix, boolean fromKey) {
+    if ((rangeEnd != null ? 1 : 0) + (prefix ? 1 : 0) + (fromKey ? 1 : 0) > 1) {
+      throw CliError.usage("give one of RANGE_END, --prefix and --from-key");
+    }
+    if (prefix) {
+      return ByteString.copyFrom(KeyRanges.prefixEnd(start.toByteArray()));
+    }
+    if (fromKey) {
+      return ByteString.copyFrom(KeyRanges.fromKey());
+    }
+    return rangeEnd != null ? Text.bytes(rangeEnd) : ByteString.EMPTY;
+  }
 
   /**
    * @param request the range, its consistency and its keys_only; its limit is the most entries

@@ -116,6 +116,33 @@ class PvctlCommandsIT {
   }
 
   @Test
+  void deleteRangesByPrefixEndAndFromKeyAtOneRevision() {
+    for (String key : List.of("veg/leek", "veg/kale", "veg/bean", "veg0", "vegz")) {
+      ok(pvctl.run("put", key, "is " + key));
+    }
+
+    PvctlRun prefix = ok(pvctl.run("del", "veg/", "--prefix", "--prev-kv", "-o", "json"));
+    assertThat(json(prefix).path("deleted").asLong()).isEqualTo(3);
+    assertThat(json(prefix).path("revision").asLong()).isPositive();
+    assertThat(json(prefix).path("prev_kvs").findValuesAsText("key"))
+        .containsExactly("veg/bean", "veg/kale", "veg/leek");
+    assertThat(ok(pvctl.run("get", "veg", "--prefix", "--count-only")).out())
+        .isEqualTo("count: 2\n");
+
+    assertThat(ok(pvctl.run("del", "veg0", "vegz")).out()).startsWith("deleted: 1\nrevision: ");
+    assertThat(ok(pvctl.run("del", "vegz", "--from-key")).out()).startsWith("deleted: ");
+    assertThat(ok(pvctl.run("get", "veg", "--prefix", "--count-only")).out())
+        .isEqualTo("count: 0\n");
+    assertThat(ok(pvctl.run("del", "veg/", "--prefix")).out()).startsWith("deleted: 0\n");
+
+    fails(pvctl.run("del", "veg/", "veg0", "--prefix"), 2,
+        "give one of RANGE_END, --prefix and --from-key");
+    fails(pvctl.run("del", "veg0", "veg/"), 2, "range_end must come after key");
+    fails(pvctl.run("del", "veg/", "--prefix", "--if-version", "3"), 2,
+        "--if-version goes with one key");
+  }
+
+  @Test
   void jsonOutputIsOneDocumentForEveryCommand(@TempDir Path dir) {
     ok(pvctl.run("put", "json-key", "v"));
     List<List<String>> commands = List.of(
@@ -126,6 +153,7 @@ class PvctlCommandsIT {
         List.of("get", "json-", "--prefix", "--count-only"),
         List.of("cas", "json-key", "v3", "--if-value", "v2"),
         List.of("del", "json-key"),
+        List.of("del", "json-none/", "--prefix"),
         List.of("member", "list"),
         List.of("leader", "show"),
         List.of("status"),

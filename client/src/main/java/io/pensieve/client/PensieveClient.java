@@ -23,6 +23,8 @@ import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.CompareAndSetResponse;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.Consistency;
+import io.pensieve.proto.v1.DeleteRangeRequest;
+import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.GetRequest;
@@ -182,6 +184,14 @@ public final class PensieveClient implements AutoCloseable {
   /** Every option of a delete: the previous entry, a condition. */
   public DeleteResponse delete(DeleteRequest request) {
     return call(KVGrpc.getDeleteMethod(), request, true);
+  }
+
+  /**
+   * Removes the keys in {@code [key, range_end)}, all at one revision; refused, deleting
+   * nothing, past the bound on keys per command (see {@code DeleteRangeRequest}).
+   */
+  public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
+    return call(KVGrpc.getDeleteRangeMethod(), request, true);
   }
 
   /** Stores {@code value} only if the key holds {@code expected}; false when it did not. */

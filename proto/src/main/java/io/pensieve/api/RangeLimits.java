@@ -14,6 +14,11 @@ public final class RangeLimits {
    * alone: no key is ever skipped.
    */
   public static final long MAX_BYTES = 4L * 1024 * 1024;
+  /**
+   * Live keys one delete-range command may remove: the apply step of one log entry stays
+   * bounded in time on every replica. A range holding more is refused, nothing deleted.
+   */
+  public static final int MAX_DELETE_KEYS = 10_000;
 
   private RangeLimits() {}
 }

@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.pensieve.api.RangeLimits;
 import io.pensieve.internal.v1.AdvertiseResult;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
@@ -15,6 +16,8 @@ import io.pensieve.proto.v1.CompareAndSetResponse;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
+import io.pensieve.proto.v1.DeleteRangeRequest;
+import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.ErrorCode;
@@ -22,6 +25,7 @@ import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.store.ConfigureOutcome;
+import io.pensieve.store.DeleteRangeOutcome;
 import io.pensieve.store.Entry;
 import io.pensieve.store.Expectation;
 import io.pensieve.store.LruTtlMap;
@@ -55,6 +59,7 @@ public final class CommandApplier {
     return switch (command.getKindCase()) {
       case PUT -> put(map, command.getPut(), stampMillis);
       case DELETE -> delete(map, command.getDelete(), stampMillis);
+      case DELETE_RANGE -> deleteRange(map, command.getDeleteRange(), stampMillis);
       case COMPARE_AND_SET -> compareAndSet(map, command.getCompareAndSet(), stampMillis);
       case TOUCH -> touch(map, command.getTouch().getKeysList(), stampMillis);
       case EXPIRE -> CommandResult.newBuilder()
@@ -123,6 +128,39 @@ public final class CommandApplier {
       return refused(refused);
     }
     return CommandResult.newBuilder().setDelete(response).build();
+  }
+
+  /**
+   * With prev_kv, the deleted entries go back in one reply, so they must fit in one range
+   * reply: if a range read of them at this apply's clock would stop before their end (more than
+   * {@link RangeLimits#MAX_ENTRIES} entries or {@link RangeLimits#MAX_BYTES} of keys and values),
+   * the command is refused before anything is deleted. The check reads only replicated state
+   * and the stamp, so every replica decides the same.
+   */
+  private static CommandResult deleteRange(
+      LruTtlMap map, DeleteRangeRequest request, long stampMillis) {
+    byte[] key = request.getKey().toByteArray();
+    byte[] rangeEnd = request.getRangeEnd().toByteArray();
+    if (request.getPrevKv()) {
+      // the clock deleteRange will use: the map's never goes back
+      long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
+      if (map.range(key, rangeEnd, RangeLimits.MAX_ENTRIES, RangeLimits.MAX_BYTES, clockMillis)
+          .more()) {
+        return invalid("with prev_kv a delete-range returns its entries in one reply, at most "
+            + RangeLimits.MAX_ENTRIES + " entries and " + RangeLimits.MAX_BYTES
+            + " bytes of keys and values; delete in smaller ranges or without prev_kv");
+      }
+    }
+    DeleteRangeOutcome outcome = map.deleteRange(
+        key, rangeEnd, RangeLimits.MAX_DELETE_KEYS, request.getPrevKv(), stampMillis);
+    if (outcome instanceof DeleteRangeOutcome.RangeDeleted deleted) {
+      DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
+          .setDeleted(deleted.deleted())
+          .setRevision(deleted.revision());
+      deleted.previous().forEach(previous -> response.addPrevKvs(keyValue(previous)));
+      return CommandResult.newBuilder().setDeleteRange(response).build();
+    }
+    return refused((Refused) outcome);
   }
 
   private static CommandResult touch(LruTtlMap map, List<ByteString> keys, long stampMillis) {

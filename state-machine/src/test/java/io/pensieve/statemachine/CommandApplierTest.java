@@ -3,6 +3,8 @@ package io.pensieve.statemachine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.pensieve.api.KeyRanges;
+import io.pensieve.api.RangeLimits;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandResult;
@@ -12,6 +14,8 @@ import io.pensieve.internal.v1.TouchCommand;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.DeleteRangeRequest;
+import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.EvictionPolicy;
@@ -56,6 +60,57 @@ class CommandApplierTest {
         CompareAndSetRequest.newBuilder().setKey(bytes("k")).setValue(bytes("v"))).build());
 
     assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+  }
+
+  @Test
+  void aDeleteRangeRemovesThePrefixAtOneRevisionAndReturnsItsEntriesInKeyOrder() {
+    for (String key : List.of("p/c", "p/a", "p0", "o", "p/b")) {
+      apply(put(key, "value of " + key));
+    }
+
+    CommandResult result = apply(deleteRange(prefix("p/").setPrevKv(true)));
+
+    DeleteRangeResponse deleted = result.getDeleteRange();
+    assertThat(result.hasError()).isFalse();
+    assertThat(deleted.getDeleted()).isEqualTo(3);
+    assertThat(deleted.getRevision()).isEqualTo(6);
+    assertThat(deleted.getPrevKvsList()).extracting(kv -> kv.getKey().toStringUtf8())
+        .containsExactly("p/a", "p/b", "p/c");
+    assertThat(deleted.getPrevKvs(0).getValue()).isEqualTo(bytes("value of p/a"));
+    assertThat(map.size()).isEqualTo(2);
+    assertThat(apply(put("next", "v")).getPut().getVersion()).isEqualTo(7);
+  }
+
+  @Test
+  void aDeleteRangeOverTheKeyBoundIsRefusedAndDeletesNothing() {
+    for (int i = 0; i <= RangeLimits.MAX_DELETE_KEYS; i++) {
+      apply(put(String.format("many/%05d", i), "v"));
+    }
+
+    CommandResult result = apply(deleteRange(prefix("many/")));
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(result.getError().getMessage())
+        .contains(String.valueOf(RangeLimits.MAX_DELETE_KEYS));
+    assertThat(map.size()).isEqualTo(RangeLimits.MAX_DELETE_KEYS + 1);
+  }
+
+  @Test
+  void aDeleteRangeWithPrevKvIsRefusedWhenItsEntriesWouldNotFitOneReply() {
+    String large = "x".repeat(1_000_000);
+    for (int i = 0; i < 5; i++) {
+      apply(put("big/" + i, large));
+    }
+
+    CommandResult withPrevious = apply(deleteRange(prefix("big/").setPrevKv(true)));
+
+    assertThat(withPrevious.getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(withPrevious.getError().getMessage()).contains("prev_kv");
+    assertThat(map.size()).isEqualTo(5);
+    CommandResult without = apply(deleteRange(prefix("big/")));
+    assertThat(without.getDeleteRange().getDeleted()).isEqualTo(5);
+    assertThat(map.size()).isZero();
   }
 
   @Test
@@ -148,6 +203,16 @@ class CommandApplierTest {
     return Command.newBuilder()
         .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)))
         .build();
+  }
+
+  private static DeleteRangeRequest.Builder prefix(String prefix) {
+    ByteString key = bytes(prefix);
+    return DeleteRangeRequest.newBuilder().setKey(key)
+        .setRangeEnd(ByteString.copyFrom(KeyRanges.prefixEnd(key.toByteArray())));
+  }
+
+  private static Command deleteRange(DeleteRangeRequest.Builder request) {
+    return Command.newBuilder().setDeleteRange(request).build();
   }
 
   private static ByteString bytes(String s) {

@@ -25,17 +25,18 @@ final class AuthInterceptor implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Reads; every other call of these services needs write (KV) or admin (Admin). */
-  private static final Map<String, Access> ACCESS = Map.of(
-      KVGrpc.getGetMethod().getFullMethodName(), Access.READ,
-      KVGrpc.getRangeMethod().getFullMethodName(), Access.READ,
-      KVGrpc.getStatsMethod().getFullMethodName(), Access.READ,
-      KVGrpc.getClusterMethod().getFullMethodName(), Access.READ,
-      KVGrpc.getPutMethod().getFullMethodName(), Access.WRITE,
-      KVGrpc.getDeleteMethod().getFullMethodName(), Access.WRITE,
-      KVGrpc.getCompareAndSetMethod().getFullMethodName(), Access.WRITE,
-      AdminGrpc.getListMembersMethod().getFullMethodName(), Access.READ,
-      AdminGrpc.getStatusMethod().getFullMethodName(), Access.READ,
-      AdminGrpc.getGetSettingsMethod().getFullMethodName(), Access.READ);
+  private static final Map<String, Access> ACCESS = Map.ofEntries(
+      Map.entry(KVGrpc.getGetMethod().getFullMethodName(), Access.READ),
+      Map.entry(KVGrpc.getRangeMethod().getFullMethodName(), Access.READ),
+      Map.entry(KVGrpc.getStatsMethod().getFullMethodName(), Access.READ),
+      Map.entry(KVGrpc.getClusterMethod().getFullMethodName(), Access.READ),
+      Map.entry(KVGrpc.getPutMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(KVGrpc.getDeleteMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(KVGrpc.getDeleteRangeMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(KVGrpc.getCompareAndSetMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(AdminGrpc.getListMembersMethod().getFullMethodName(), Access.READ),
+      Map.entry(AdminGrpc.getStatusMethod().getFullMethodName(), Access.READ),
+      Map.entry(AdminGrpc.getGetSettingsMethod().getFullMethodName(), Access.READ));
 
   private final AccessControl access;
 

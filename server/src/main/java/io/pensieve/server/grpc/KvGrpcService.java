@@ -5,6 +5,8 @@ import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.CompareAndSetResponse;
+import io.pensieve.proto.v1.DeleteRangeRequest;
+import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.GetRequest;
@@ -52,6 +54,12 @@ final class KvGrpcService extends KVGrpc.KVImplBase {
   @Override
   public void delete(DeleteRequest request, StreamObserver<DeleteResponse> observer) {
     reply(() -> kv.delete(request), observer);
+  }
+
+  @Override
+  public void deleteRange(DeleteRangeRequest request,
+      StreamObserver<DeleteRangeResponse> observer) {
+    reply(() -> kv.deleteRange(request), observer);
   }
 
   @Override

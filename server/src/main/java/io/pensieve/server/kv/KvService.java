@@ -17,6 +17,8 @@ import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.Consistency;
+import io.pensieve.proto.v1.DeleteRangeRequest;
+import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.ErrorCode;
@@ -105,6 +107,18 @@ public final class KvService {
     });
   }
 
+  /**
+   * Removes the keys in {@code [key, range_end)}, all at one revision, in one log command;
+   * bounded at apply (see {@code DeleteRangeRequest}). Its bounds are checked as a range's.
+   */
+  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+    return checked(() -> {
+      checkBounds(request.getKey(), request.getRangeEnd(), stateMachine.settings());
+      return write(Command.newBuilder().setDeleteRange(request).build(),
+          CommandResult::getDeleteRange);
+    });
+  }
+
   /** A read: {@code found} is false when the key does not exist (or has expired). */
   public CompletableFuture<GetResponse> get(GetRequest request) {
     return checked(() -> {
@@ -163,8 +177,15 @@ public final class KvService {
   }
 
   private static void checkRange(RangeRequest request, Settings settings) {
-    ByteString key = request.getKey();
-    ByteString end = request.getRangeEnd();
+    checkBounds(request.getKey(), request.getRangeEnd(), settings);
+    if (request.getLimit() < 0 || request.getLimit() > RangeLimits.MAX_ENTRIES) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "limit must be between 0"
+          + " (the node's cap) and " + RangeLimits.MAX_ENTRIES + ", got " + request.getLimit());
+    }
+  }
+
+  /** A range's {@code [key, end)}, the same for reads and deletes. */
+  private static void checkBounds(ByteString key, ByteString end, Settings settings) {
     if (key.isEmpty() && end.isEmpty()) {
       throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "the key must not be empty (give range_end \\0 and an empty key for every key)");
@@ -181,10 +202,6 @@ public final class KvService {
       throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
           "range_end must come after key (or be empty for key alone, or \\0 for every key from"
               + " key on)");
-    }
-    if (request.getLimit() < 0 || request.getLimit() > RangeLimits.MAX_ENTRIES) {
-      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "limit must be between 0"
-          + " (the node's cap) and " + RangeLimits.MAX_ENTRIES + ", got " + request.getLimit());
     }
   }
 

@@ -9,6 +9,7 @@ import io.pensieve.api.Ttl;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.Consistency;
+import io.pensieve.proto.v1.DeleteRangeRequest;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
@@ -24,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The canonical key routes, {@code GET|PUT|DELETE /v1/kv/{key}}, and ranges, {@code GET /v1/kv}.
+ * The canonical key routes, {@code GET|PUT|DELETE /v1/kv/{key}}, and ranges,
+ * {@code GET|DELETE /v1/kv}.
  *
  * <p>A PUT body is JSON ({@code value}, {@code ttl_seconds}, {@code if_version}, {@code
  * if_value}, {@code if_absent}, {@code prev_kv}), or the raw value with {@code Content-Type:
@@ -61,26 +63,13 @@ final class KvRoutes {
    * {@code key} on).
    */
   void range(Exchange exchange) {
-    Optional<String> prefix = exchange.param("prefix");
     RangeRequest.Builder request = RangeRequest.newBuilder()
         .setConsistency(consistency(exchange))
         .setKeysOnly(exchange.flag("keys_only"))
         .setCountOnly(exchange.flag("count_only"));
     exchange.longParam("limit").ifPresent(request::setLimit);
-    if (prefix.isPresent()) {
-      if (exchange.param("key").isPresent() || exchange.param("range_end").isPresent()) {
-        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-            "give prefix, or key with an optional range_end, not both");
-      }
-      ByteString start = ByteString.copyFromUtf8(prefix.get());
-      request.setKey(start).setRangeEnd(ByteString.copyFrom(
-          KeyRanges.prefixEnd(start.toByteArray())));
-    } else {
-      request.setKey(ByteString.copyFromUtf8(exchange.param("key").orElseThrow(() ->
-          new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
-              "a range needs prefix, or key with an optional range_end"))))
-          .setRangeEnd(ByteString.copyFromUtf8(exchange.param("range_end").orElse("")));
-    }
+    Bounds bounds = Bounds.of(exchange);
+    request.setKey(bounds.key()).setRangeEnd(bounds.end());
     reply(exchange, kv.range(request.build()), response -> {
       exchange.header("X-Pensieve-Applied-Index", String.valueOf(response.getAppliedIndex()));
       ObjectNode json = Json.object();
@@ -102,6 +91,46 @@ final class KvRoutes {
       }
       exchange.json(200, json.put("applied_index", response.getAppliedIndex()));
     });
+  }
+
+  /**
+   * {@code DELETE /v1/kv?prefix=P} or {@code ?key=K&range_end=E}, with {@code prev_kv}: the
+   * keys of the range deleted at one revision, as {@code KV.DeleteRange} does.
+   */
+  void deleteRange(Exchange exchange) {
+    Bounds bounds = Bounds.of(exchange);
+    DeleteRangeRequest request = DeleteRangeRequest.newBuilder()
+        .setKey(bounds.key()).setRangeEnd(bounds.end())
+        .setPrevKv(exchange.flag("prev_kv"))
+        .build();
+    reply(exchange, kv.deleteRange(request), response -> {
+      ObjectNode json = Json.object().put("deleted", response.getDeleted())
+          .put("revision", response.getRevision());
+      if (request.getPrevKv()) {
+        ArrayNode previous = json.putArray("prev_kvs");
+        response.getPrevKvsList().forEach(kv -> previous.add(Json.keyValue(kv)));
+      }
+      exchange.json(200, json);
+    });
+  }
+
+  /** A range's bounds from the query: {@code prefix}, or {@code key} and {@code range_end}. */
+  private record Bounds(ByteString key, ByteString end) {
+    static Bounds of(Exchange exchange) {
+      Optional<String> prefix = exchange.param("prefix");
+      if (prefix.isPresent()) {
+        if (exchange.param("key").isPresent() || exchange.param("range_end").isPresent()) {
+          throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+              "give prefix, or key with an optional range_end, not both");
+        }
+        ByteString start = ByteString.copyFromUtf8(prefix.get());
+        return new Bounds(start, ByteString.copyFrom(KeyRanges.prefixEnd(start.toByteArray())));
+      }
+      ByteString key = ByteString.copyFromUtf8(exchange.param("key").orElseThrow(() ->
+          new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+              "a range needs prefix, or key with an optional range_end")));
+      return new Bounds(key, ByteString.copyFromUtf8(exchange.param("range_end").orElse("")));
+    }
   }
 
   private static Consistency consistency(Exchange exchange) {

@@ -34,6 +34,7 @@ final class RouteTable {
 
   private static final List<Route> CANONICAL = List.of(
       Route.canonical("GET", "/v1/kv", Access.READ, (to, x) -> to.kv().range(x)),
+      Route.canonical("DELETE", "/v1/kv", Access.WRITE, (to, x) -> to.kv().deleteRange(x)),
       Route.canonical("GET", "/v1/kv/{key}", Access.READ, (to, x) -> to.kv().get(x)),
       Route.canonical("PUT", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().put(x)),
       Route.canonical("DELETE", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().delete(x)),

@@ -29,6 +29,7 @@ import io.pensieve.proto.v1.ClusterRequest;
 import io.pensieve.proto.v1.CompareAndSetRequest;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.DeleteRangeRequest;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.GetRequest;
@@ -181,6 +182,7 @@ class AuthMatrixIT {
       new Route("GET", "/v1/kv/matrix", null, Access.READ, 200),
       new Route("PUT", "/v1/kv/matrix", "{\"value\":\"v\"}", Access.WRITE, 200),
       new Route("DELETE", "/v1/kv/matrix-absent", null, Access.WRITE, 404),
+      new Route("DELETE", "/v1/kv?prefix=matrix-absent/", null, Access.WRITE, 200),
       new Route("GET", "/v1/cluster", null, Access.READ, 200),
       new Route("GET", "/v1/stats", null, Access.READ, 200),
       new Route("GET", "/get/matrix", null, Access.READ, 200),
@@ -328,6 +330,9 @@ class AuthMatrixIT {
           .setKey(KvClient.utf8("matrix")).setValue(KvClient.utf8("v")).build())),
       kv("KV.Delete", Access.WRITE, Status.Code.OK, s -> s.delete(DeleteRequest.newBuilder()
           .setKey(KvClient.utf8("matrix-absent")).build())),
+      kv("KV.DeleteRange", Access.WRITE, Status.Code.OK, s -> s.deleteRange(
+          DeleteRangeRequest.newBuilder().setKey(KvClient.utf8("matrix-absent/"))
+              .setRangeEnd(KvClient.utf8("matrix-absent0")).build())),
       kv("KV.CompareAndSet", Access.WRITE, Status.Code.OK, s -> s.compareAndSet(
           CompareAndSetRequest.newBuilder().setKey(KvClient.utf8("matrix"))
               .setValue(KvClient.utf8("v")).setCondition(Condition.newBuilder().setAbsent(true))

@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** Checks across the replicas of an in-JVM cluster. */
-final class Replicas {
+public final class Replicas {
   private static final int READ_CHUNK = 500;
 
   private Replicas() {}
@@ -25,7 +25,7 @@ final class Replicas {
    * Waits until every node has applied the same log prefix and holds the same state: equal
    * digests at equal applied indexes. Call it once nothing more is being proposed.
    */
-  static DigestResult awaitSameState(List<PensieveNode> nodes, Duration atMost) {
+  public static DigestResult awaitSameState(List<PensieveNode> nodes, Duration atMost) {
     try {
       return await("every replica's digest equal at the same applied index").atMost(atMost)
           .pollInterval(Duration.ofMillis(100))

@@ -42,9 +42,11 @@ class RouteTableTest {
       assertThat(m.methods()).containsExactly("GET", "PUT", "DELETE");
     });
     assertThat(table.match("/v1/kv/")).hasValueSatisfying(m -> assertThat(m.key()).isEmpty());
+    // the ranges' own template, not an empty key
     assertThat(table.match("/v1/kv")).hasValueSatisfying(m -> {
       assertThat(m.template()).isEqualTo("/v1/kv");
       assertThat(m.key()).isEmpty();
+      assertThat(m.methods()).containsExactly("GET", "DELETE");
     });
     assertThat(table.match("/v1/kvs")).isEmpty();
     assertThat(table.match("/get")).hasValueSatisfying(m -> assertThat(m.template())
