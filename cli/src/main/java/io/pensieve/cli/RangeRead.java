@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.pensieve.api.KeyRanges;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RangeResponse;
@@ -58,8 +58,8 @@ final class RangeRead {
     long got = 0;
     boolean more;
     do {
-      long left = wanted == 0 ? RangeLimits.MAX_ENTRIES : wanted - got;
-      RangeResponse page = page(session, next.setLimit(Math.min(left, RangeLimits.MAX_ENTRIES))
+      long left = wanted == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES : wanted - got;
+      RangeResponse page = page(session, next.setLimit(Math.min(left, RequestLimits.DEFAULT_RANGE_ENTRIES))
           .build());
       for (KeyValue kv : page.getKvsList()) {
         ObjectNode entry = kvs.addObject().setAll(KeyValues.json(kv));

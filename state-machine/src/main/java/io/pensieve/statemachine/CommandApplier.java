@@ -2,7 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.AdvertiseResult;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
@@ -133,7 +133,7 @@ public final class CommandApplier {
   /**
    * With prev_kv, the deleted entries go back in one reply, so they must fit in one range
    * reply: if a range read of them at this apply's clock would stop before their end (more than
-   * {@link RangeLimits#MAX_ENTRIES} entries or {@link RangeLimits#MAX_BYTES} of keys and values),
+   * {@link RequestLimits#MAX_ENTRIES} entries or {@link RequestLimits#MAX_BYTES} of keys and values),
    * the command is refused before anything is deleted. The check reads only replicated state
    * and the stamp, so every replica decides the same.
    */
@@ -144,15 +144,15 @@ public final class CommandApplier {
     if (request.getPrevKv()) {
       // the clock deleteRange will use: the map's never goes back
       long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
-      if (map.range(key, rangeEnd, RangeLimits.MAX_ENTRIES, RangeLimits.MAX_BYTES, clockMillis)
+      if (map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES, RequestLimits.DEFAULT_RANGE_BYTES, clockMillis)
           .more()) {
         return invalid("with prev_kv a delete-range returns its entries in one reply, at most "
-            + RangeLimits.MAX_ENTRIES + " entries and " + RangeLimits.MAX_BYTES
+            + RequestLimits.DEFAULT_RANGE_ENTRIES + " entries and " + RequestLimits.DEFAULT_RANGE_BYTES
             + " bytes of keys and values; delete in smaller ranges or without prev_kv");
       }
     }
     DeleteRangeOutcome outcome = map.deleteRange(
-        key, rangeEnd, RangeLimits.MAX_DELETE_KEYS, request.getPrevKv(), stampMillis);
+        key, rangeEnd, RequestLimits.DEFAULT_DELETE_RANGE_KEYS, request.getPrevKv(), stampMillis);
     if (outcome instanceof DeleteRangeOutcome.RangeDeleted deleted) {
       DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
           .setDeleted(deleted.deleted())

@@ -2,7 +2,7 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandBatchResult;
@@ -419,7 +419,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   /**
    * One page of a range read from this node's state as it is now (see {@link #readLocal}),
-   * bounded by {@link RangeLimits}. The request is taken as checked: a limit within the cap.
+   * bounded by {@link RequestLimits}. The request is taken as checked: a limit within the cap.
    */
   public RangeResponse readRange(RangeRequest request) {
     return underReadLock(() -> {
@@ -431,11 +431,11 @@ public final class PensieveStateMachine extends BaseStateMachine {
       if (request.getCountOnly()) {
         return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
       }
-      int limit = request.getLimit() == 0 ? RangeLimits.MAX_ENTRIES
-          : (int) Math.min(request.getLimit(), RangeLimits.MAX_ENTRIES);
+      int limit = request.getLimit() == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES
+          : (int) Math.min(request.getLimit(), RequestLimits.DEFAULT_RANGE_ENTRIES);
       RangeResult page = request.getKeysOnly()
-          ? map.rangeKeys(key, rangeEnd, limit, RangeLimits.MAX_BYTES, nowMillis)
-          : map.range(key, rangeEnd, limit, RangeLimits.MAX_BYTES, nowMillis);
+          ? map.rangeKeys(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis)
+          : map.range(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis);
       page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
       return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
           .build();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.pensieve.api.KeyRanges;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandResult;
@@ -83,7 +83,7 @@ class CommandApplierTest {
 
   @Test
   void aDeleteRangeOverTheKeyBoundIsRefusedAndDeletesNothing() {
-    for (int i = 0; i <= RangeLimits.MAX_DELETE_KEYS; i++) {
+    for (int i = 0; i <= RequestLimits.DEFAULT_DELETE_RANGE_KEYS; i++) {
       apply(put(String.format("many/%05d", i), "v"));
     }
 
@@ -91,8 +91,8 @@ class CommandApplierTest {
 
     assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
     assertThat(result.getError().getMessage())
-        .contains(String.valueOf(RangeLimits.MAX_DELETE_KEYS));
-    assertThat(map.size()).isEqualTo(RangeLimits.MAX_DELETE_KEYS + 1);
+        .contains(String.valueOf(RequestLimits.DEFAULT_DELETE_RANGE_KEYS));
+    assertThat(map.size()).isEqualTo(RequestLimits.DEFAULT_DELETE_RANGE_KEYS + 1);
   }
 
   @Test

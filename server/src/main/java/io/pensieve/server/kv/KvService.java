@@ -2,7 +2,7 @@ package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandError;
@@ -178,9 +178,9 @@ public final class KvService {
 
   private static void checkRange(RangeRequest request, Settings settings) {
     checkBounds(request.getKey(), request.getRangeEnd(), settings);
-    if (request.getLimit() < 0 || request.getLimit() > RangeLimits.MAX_ENTRIES) {
+    if (request.getLimit() < 0 || request.getLimit() > RequestLimits.DEFAULT_RANGE_ENTRIES) {
       throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "limit must be between 0"
-          + " (the node's cap) and " + RangeLimits.MAX_ENTRIES + ", got " + request.getLimit());
+          + " (the node's cap) and " + RequestLimits.DEFAULT_RANGE_ENTRIES + ", got " + request.getLimit());
     }
   }
 

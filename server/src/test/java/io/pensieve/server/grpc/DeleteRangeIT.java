@@ -10,7 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.api.ErrorTrailer;
 import io.pensieve.api.KeyRanges;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.DeleteRangeRequest;
 import io.pensieve.proto.v1.DeleteRangeResponse;
@@ -101,13 +101,13 @@ class DeleteRangeIT {
   @Test
   void aRangeOverTheBoundIsRefusedAndNothingIsDeleted() {
     Map<String, String> many = new LinkedHashMap<>();
-    for (int i = 0; i <= RangeLimits.MAX_DELETE_KEYS; i++) {
+    for (int i = 0; i <= RequestLimits.DEFAULT_DELETE_RANGE_KEYS; i++) {
       many.put(String.format("many/%05d", i), "v");
     }
     try (KvClient client = KvClient.connect(cluster.awaitLeader())) {
       client.putAll(many);
 
-      refused(client, prefix("many/"), String.valueOf(RangeLimits.MAX_DELETE_KEYS));
+      refused(client, prefix("many/"), String.valueOf(RequestLimits.DEFAULT_DELETE_RANGE_KEYS));
       RestClient.Reply overRest = new RestClient().delete(cluster.follower(),
           "/v1/kv?prefix=many/");
       assertThat(overRest.status()).as(overRest.text()).isEqualTo(400);
@@ -116,12 +116,12 @@ class DeleteRangeIT {
 
       assertThat(client.kv().range(RangeRequest.newBuilder().setKey(utf8("many/"))
           .setRangeEnd(utf8("many0")).setCountOnly(true).build()).getCount())
-          .isEqualTo(RangeLimits.MAX_DELETE_KEYS + 1L);
+          .isEqualTo(RequestLimits.DEFAULT_DELETE_RANGE_KEYS + 1L);
       // within the bound the same range goes in two commands
       assertThat(client.kv().deleteRange(between("many/", "many/00001").build())
           .getDeleted()).isEqualTo(1);
       assertThat(client.kv().deleteRange(prefix("many/").build()).getDeleted())
-          .isEqualTo(RangeLimits.MAX_DELETE_KEYS);
+          .isEqualTo(RequestLimits.DEFAULT_DELETE_RANGE_KEYS);
     }
   }
 

@@ -11,7 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.api.ErrorTrailer;
 import io.pensieve.api.KeyRanges;
-import io.pensieve.api.RangeLimits;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
@@ -97,7 +97,7 @@ class RangeIT {
           .isEqualTo(total);
       // no limit given: the node's cap
       assertThat(reader.kv().range(prefix("page/").build()).getKvsCount())
-          .isEqualTo(RangeLimits.MAX_ENTRIES);
+          .isEqualTo(RequestLimits.DEFAULT_RANGE_ENTRIES);
     }
   }
 
@@ -158,7 +158,7 @@ class RangeIT {
       refused(client, RangeRequest.newBuilder().setKey(utf8("a")).setRangeEnd(utf8("a")),
           "range_end must come after key");
       refused(client, prefix("bad/").setLimit(-1), "limit must be between 0");
-      refused(client, prefix("bad/").setLimit(RangeLimits.MAX_ENTRIES + 1L),
+      refused(client, prefix("bad/").setLimit(RequestLimits.DEFAULT_RANGE_ENTRIES + 1L),
           "limit must be between 0");
       refused(client, RangeRequest.newBuilder(), "the key must not be empty");
 
