@@ -15,13 +15,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "config",
     description = {"Shows or changes the cluster's replicated settings.",
-        "Capacity, eviction policy, default TTL, key and value size limits. Without a"
+        "Capacity, eviction policy, default TTL, key and value size limits, and the bounds on"
+            + " one request (range reply, delete-range, transaction, leases). Without a"
             + " subcommand: get."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  pvctl config get",
         "  pvctl config set max-entries=100000 eviction-policy=lru",
-        "  pvctl config set default-ttl=3600 max-value-bytes=65536"})
+        "  pvctl config set default-ttl=3600 max-value-bytes=65536",
+        "  pvctl config set max-range-entries=1000 max-delete-range-keys=5000"})
 final class ConfigCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -53,12 +55,17 @@ final class ConfigCommand implements Callable<Integer> {
               + " nothing: a value out of range changes nothing and exits 2.",
           "Names: max-entries (0 = unlimited), max-bytes (0 = unlimited),"
               + " eviction-policy (lru or noeviction), default-ttl (seconds, 0 = never),"
-              + " max-key-bytes, max-value-bytes."},
+              + " max-key-bytes, max-value-bytes; the bounds on one request (0 = the default):"
+              + " max-range-entries (entries per range reply, and the largest --limit),"
+              + " max-range-bytes (bytes of keys and values per range reply),"
+              + " max-delete-range-keys (keys one delete-range may remove), max-txn-ops"
+              + " (ops per transaction), max-leases (leases held at once)."},
       footerHeading = "%nExamples:%n",
       footer = {
           "  pvctl config set max-entries=100000",
           "  pvctl config set eviction-policy=noeviction max-bytes=1073741824",
-          "  pvctl config set default-ttl=3600"})
+          "  pvctl config set default-ttl=3600",
+          "  pvctl config set max-range-entries=1000 max-txn-ops=64"})
   int set(@Parameters(paramLabel = "NAME=VALUE", arity = "1..*",
       description = "A setting and its new value.") List<String> assignments) {
     ConfigureCommand changes;

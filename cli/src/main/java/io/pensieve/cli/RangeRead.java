@@ -58,9 +58,10 @@ final class RangeRead {
     long got = 0;
     boolean more;
     do {
-      long left = wanted == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES : wanted - got;
-      RangeResponse page = page(session, next.setLimit(Math.min(left, RequestLimits.DEFAULT_RANGE_ENTRIES))
-          .build());
+      // without a limit each page is as large as the cluster's max_range_entries allows (0)
+      long pageLimit =
+          wanted == 0 ? 0 : Math.min(wanted - got, RequestLimits.DEFAULT_RANGE_ENTRIES);
+      RangeResponse page = page(session, next.setLimit(pageLimit).build());
       for (KeyValue kv : page.getKvsList()) {
         ObjectNode entry = kvs.addObject().setAll(KeyValues.json(kv));
         if (request.getKeysOnly()) {

@@ -16,7 +16,8 @@ import java.util.Set;
 final class SettingChanges {
   /** The names {@code config set} takes, in the order {@code config get} prints them. */
   static final List<String> NAMES = List.of("max-entries", "max-bytes", "eviction-policy",
-      "default-ttl", "max-key-bytes", "max-value-bytes");
+      "default-ttl", "max-key-bytes", "max-value-bytes", "max-range-entries", "max-range-bytes",
+      "max-delete-range-keys", "max-txn-ops", "max-leases");
 
   private SettingChanges() {}
 
@@ -48,6 +49,11 @@ final class SettingChanges {
         case "default-ttl" -> changes.setDefaultTtlMillis(secondsAsMillis(name, value));
         case "max-key-bytes" -> changes.setMaxKeyBytes(intCount(name, value));
         case "max-value-bytes" -> changes.setMaxValueBytes(intCount(name, value));
+        case "max-range-entries" -> changes.setMaxRangeEntries(intCount(name, value));
+        case "max-range-bytes" -> changes.setMaxRangeBytes(count(name, value));
+        case "max-delete-range-keys" -> changes.setMaxDeleteRangeKeys(intCount(name, value));
+        case "max-txn-ops" -> changes.setMaxTxnOps(intCount(name, value));
+        case "max-leases" -> changes.setMaxLeases(intCount(name, value));
         default -> throw new IllegalArgumentException("unknown setting '" + name
             + "'; the settings are " + String.join(", ", NAMES));
       }
@@ -103,6 +109,11 @@ final class SettingChanges {
         .add("default-ttl", BigDecimal.valueOf(settings.getDefaultTtlMillis(), 3)
             .stripTrailingZeros().toPlainString())
         .add("max-key-bytes", settings.getMaxKeyBytes())
-        .add("max-value-bytes", settings.getMaxValueBytes());
+        .add("max-value-bytes", settings.getMaxValueBytes())
+        .add("max-range-entries", settings.getMaxRangeEntries())
+        .add("max-range-bytes", settings.getMaxRangeBytes())
+        .add("max-delete-range-keys", settings.getMaxDeleteRangeKeys())
+        .add("max-txn-ops", settings.getMaxTxnOps())
+        .add("max-leases", settings.getMaxLeases());
   }
 }

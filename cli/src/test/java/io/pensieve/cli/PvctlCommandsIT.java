@@ -318,6 +318,21 @@ class PvctlCommandsIT {
   }
 
   @Test
+  void configSetsTheRequestBoundsAndZeroRestoresTheirDefaults() {
+    assertThat(ok(pvctl.run("config", "get")).out()).contains("max-range-entries: 10000\n")
+        .contains("max-txn-ops: 128\n");
+
+    PvctlRun set = ok(pvctl.run("config", "set", "max-range-entries=5", "max-txn-ops=64"));
+    assertThat(set.out()).contains("max-range-entries: 5\n").contains("max-txn-ops: 64\n");
+    PvctlRun reset = ok(pvctl.run("config", "set", "max-range-entries=0", "max-txn-ops=0"));
+    assertThat(reset.out()).contains("max-range-entries: 10000\n").contains("max-txn-ops: 128\n");
+
+    fails(pvctl.run("config", "set", "max-range-entries=100001"), 2,
+        "max_range_entries must be between 1 and 100000");
+    assertThat(ok(pvctl.run("config", "get")).out()).contains("max-range-entries: 10000\n");
+  }
+
+  @Test
   void membershipAddPromoteAndRemove() throws Exception {
     PensieveNode joining = cluster.startJoining("n4");
     String raft = joining.info().raftAddress();

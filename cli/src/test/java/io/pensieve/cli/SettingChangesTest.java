@@ -22,7 +22,8 @@ class SettingChangesTest {
   void everyNameMapsOntoItsField() {
     ConfigureCommand changes = parse("max-entries=100000", "max-bytes=1073741824",
         "eviction-policy=noeviction", "default-ttl=3600", "max-key-bytes=2048",
-        "max-value-bytes=65536");
+        "max-value-bytes=65536", "max-range-entries=5", "max-range-bytes=65536",
+        "max-delete-range-keys=7", "max-txn-ops=64", "max-leases=1000");
 
     assertThat(changes).isEqualTo(ConfigureCommand.newBuilder()
         .setMaxEntries(100_000)
@@ -31,6 +32,11 @@ class SettingChangesTest {
         .setDefaultTtlMillis(3_600_000)
         .setMaxKeyBytes(2048)
         .setMaxValueBytes(65_536)
+        .setMaxRangeEntries(5)
+        .setMaxRangeBytes(65_536)
+        .setMaxDeleteRangeKeys(7)
+        .setMaxTxnOps(64)
+        .setMaxLeases(1000)
         .build());
   }
 
@@ -43,6 +49,8 @@ class SettingChangesTest {
     assertThat(changes.hasMaxBytes()).isFalse();
     assertThat(changes.hasEvictionPolicy()).isFalse();
     assertThat(changes.hasDefaultTtlMillis()).isFalse();
+    assertThat(changes.hasMaxRangeEntries()).isFalse();
+    assertThat(changes.hasMaxTxnOps()).isFalse();
     assertThat(changes.getOnlyIfUnconfigured()).isFalse();
   }
 
@@ -71,6 +79,8 @@ class SettingChangesTest {
       "default-ttl=-3          | default-ttl must be 0 (never) or more seconds",
       "default-ttl=0.0001      | default-ttl must be whole milliseconds",
       "max-key-bytes=3000000000 | max-key-bytes must be at most 2147483647",
+      "max-txn-ops=-1          | max-txn-ops must be 0 or more, not -1",
+      "max-range-entries=many  | max-range-entries must be a whole number, not 'many'",
       "ttl=5                   | unknown setting 'ttl'; the settings are max-entries, max-bytes"})
   void malformedAssignmentsAreRefusedByName(String assignment, String message) {
     assertThatThrownBy(() -> parse(assignment.trim()))
@@ -94,7 +104,9 @@ class SettingChangesTest {
   void settingsPrintUnderTheNamesSetTakes() {
     Settings settings = Settings.newBuilder().setMaxEntries(10)
         .setEvictionPolicy(EvictionPolicy.EVICTION_POLICY_NOEVICTION)
-        .setDefaultTtlMillis(1500).setMaxKeyBytes(1024).setMaxValueBytes(1_048_576).build();
+        .setDefaultTtlMillis(1500).setMaxKeyBytes(1024).setMaxValueBytes(1_048_576)
+        .setMaxRangeEntries(5).setMaxRangeBytes(4_194_304).setMaxDeleteRangeKeys(10_000)
+        .setMaxTxnOps(128).setMaxLeases(100_000).build();
 
     assertThat(SettingChanges.fields(settings).render()).isEqualTo("""
         max-entries: 10
@@ -103,6 +115,11 @@ class SettingChangesTest {
         default-ttl: 1.5
         max-key-bytes: 1024
         max-value-bytes: 1048576
+        max-range-entries: 5
+        max-range-bytes: 4194304
+        max-delete-range-keys: 10000
+        max-txn-ops: 128
+        max-leases: 100000
         """);
   }
 }

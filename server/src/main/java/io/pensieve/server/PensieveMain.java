@@ -1,11 +1,13 @@
 package io.pensieve.server;
 
 import io.pensieve.api.EvictionPolicyNames;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.api.auth.TokenLifetime;
 import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.logging.LogOptions;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.statemachine.SettingsMapping;
+import io.pensieve.store.RequestBounds;
 import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +128,43 @@ public final class PensieveMain implements Callable<Integer> {
       description = "Initial cluster setting: longest value (env PENSIEVE_MAX_VALUE_BYTES). "
           + "Default: ${DEFAULT-VALUE}")
   int maxValueBytes;
+
+  @Option(names = "--max-range-entries", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_RANGE_ENTRIES:-0}",
+      description = "Initial cluster setting: entries per range reply and the largest limit, "
+          + "1.." + RequestLimits.MAX_RANGE_ENTRIES + ", 0 = " + RequestLimits.DEFAULT_RANGE_ENTRIES
+          + " (env PENSIEVE_MAX_RANGE_ENTRIES). Default: ${DEFAULT-VALUE}")
+  int maxRangeEntries;
+
+  @Option(names = "--max-range-bytes", paramLabel = "BYTES",
+      defaultValue = "${env:PENSIEVE_MAX_RANGE_BYTES:-0}",
+      description = "Initial cluster setting: bytes of keys and values per range reply, "
+          + RequestLimits.MIN_RANGE_BYTES + ".." + RequestLimits.MAX_RANGE_BYTES + ", 0 = "
+          + RequestLimits.DEFAULT_RANGE_BYTES + " (env PENSIEVE_MAX_RANGE_BYTES). "
+          + "Default: ${DEFAULT-VALUE}")
+  long maxRangeBytes;
+
+  @Option(names = "--max-delete-range-keys", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_DELETE_RANGE_KEYS:-0}",
+      description = "Initial cluster setting: keys one delete-range may remove, "
+          + "1.." + RequestLimits.MAX_DELETE_RANGE_KEYS + ", 0 = "
+          + RequestLimits.DEFAULT_DELETE_RANGE_KEYS + " (env PENSIEVE_MAX_DELETE_RANGE_KEYS). "
+          + "Default: ${DEFAULT-VALUE}")
+  int maxDeleteRangeKeys;
+
+  @Option(names = "--max-txn-ops", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_TXN_OPS:-0}",
+      description = "Initial cluster setting: ops in one transaction, "
+          + "1.." + RequestLimits.MAX_TXN_OPS + ", 0 = " + RequestLimits.DEFAULT_TXN_OPS
+          + " (env PENSIEVE_MAX_TXN_OPS). Default: ${DEFAULT-VALUE}")
+  int maxTxnOps;
+
+  @Option(names = "--max-leases", paramLabel = "N",
+      defaultValue = "${env:PENSIEVE_MAX_LEASES:-0}",
+      description = "Initial cluster setting: leases held at once, "
+          + "1.." + RequestLimits.MAX_LEASES + ", 0 = " + RequestLimits.DEFAULT_LEASES
+          + " (env PENSIEVE_MAX_LEASES). Default: ${DEFAULT-VALUE}")
+  int maxLeases;
 
   @Option(names = "--request-timeout", paramLabel = "MILLIS",
       defaultValue = "${env:PENSIEVE_REQUEST_TIMEOUT_MS:-10000}",
@@ -273,7 +312,9 @@ public final class PensieveMain implements Callable<Integer> {
   NodeConfig.Builder configBuilder() {
     Settings settings = new Settings(maxEntries, maxBytes, SettingsMapping.fromProto(
         EvictionPolicyNames.parse("--eviction-policy", evictionPolicy)),
-        Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes);
+        Math.multiplyExact(defaultTtlSeconds, 1000), maxKeyBytes, maxValueBytes,
+        new RequestBounds(maxRangeEntries, maxRangeBytes, maxDeleteRangeKeys, maxTxnOps,
+            maxLeases));
     List<String> peerList = peers.isBlank() ? List.of() : Arrays.asList(peers.split(","));
     NodeConfig.Builder builder = NodeConfig.builder(nodeId,
             Path.of(dataDir.isBlank() ? "data/" + nodeId : dataDir))

@@ -3,9 +3,12 @@ package io.pensieve.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.api.RequestLimits;
 import io.pensieve.server.auth.AuthSettings;
 import io.pensieve.server.tls.TlsFiles;
 import io.pensieve.store.EvictionPolicy;
+import io.pensieve.store.RequestBounds;
+import io.pensieve.store.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -58,6 +61,22 @@ class PensieveMainTest {
     assertThatThrownBy(() -> parse("--node-id", "bad id"))
         .hasMessageContaining("node id");
     assertThatThrownBy(() -> parse("--port", "70000")).hasMessageContaining("REST port");
+    assertThatThrownBy(() -> parse("--max-txn-ops", "-1"))
+        .hasMessageContaining("max_txn_ops must be between 1 and");
+    assertThatThrownBy(() -> parse("--max-range-bytes", "1024"))
+        .hasMessageContaining("max_range_bytes must be between 65536 and");
+  }
+
+  @Test
+  void requestBoundFlagsBecomeInitialSettingsAndZeroMeansTheDefault() {
+    Settings defaults = parse().initialSettings();
+    Settings set = parse("--max-range-entries", "5", "--max-range-bytes", "65536",
+        "--max-delete-range-keys", "7", "--max-txn-ops", "64", "--max-leases", "1000")
+        .initialSettings();
+
+    assertThat(defaults.requestBounds()).isEqualTo(RequestBounds.DEFAULTS);
+    assertThat(defaults.maxRangeEntries()).isEqualTo(RequestLimits.DEFAULT_RANGE_ENTRIES);
+    assertThat(set.requestBounds()).isEqualTo(new RequestBounds(5, 65_536, 7, 64, 1000));
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.AdvertiseResult;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
@@ -30,6 +29,7 @@ import io.pensieve.store.Entry;
 import io.pensieve.store.Expectation;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.Refused;
+import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
 import io.pensieve.store.WriteOutcome;
 import java.util.List;
@@ -131,28 +131,31 @@ public final class CommandApplier {
   }
 
   /**
-   * With prev_kv, the deleted entries go back in one reply, so they must fit in one range
-   * reply: if a range read of them at this apply's clock would stop before their end (more than
-   * {@link RequestLimits#MAX_ENTRIES} entries or {@link RequestLimits#MAX_BYTES} of keys and values),
-   * the command is refused before anything is deleted. The check reads only replicated state
-   * and the stamp, so every replica decides the same.
+   * At most the cluster's {@code max_delete_range_keys} live keys go in one command. With
+   * prev_kv, the deleted entries go back in one reply, so they must fit in one range reply: if a
+   * range read of them at this apply's clock would stop before their end (more than the
+   * cluster's {@code max_range_entries} entries or {@code max_range_bytes} of keys and values),
+   * the command is refused before anything is deleted. Both read only replicated state (the
+   * settings) and the stamp, so every replica decides the same.
    */
   private static CommandResult deleteRange(
       LruTtlMap map, DeleteRangeRequest request, long stampMillis) {
     byte[] key = request.getKey().toByteArray();
     byte[] rangeEnd = request.getRangeEnd().toByteArray();
+    Settings settings = map.settings();
     if (request.getPrevKv()) {
       // the clock deleteRange will use: the map's never goes back
       long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
-      if (map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES, RequestLimits.DEFAULT_RANGE_BYTES, clockMillis)
-          .more()) {
-        return invalid("with prev_kv a delete-range returns its entries in one reply, at most "
-            + RequestLimits.DEFAULT_RANGE_ENTRIES + " entries and " + RequestLimits.DEFAULT_RANGE_BYTES
-            + " bytes of keys and values; delete in smaller ranges or without prev_kv");
+      if (map.range(key, rangeEnd, settings.maxRangeEntries(), settings.maxRangeBytes(),
+          clockMillis).more()) {
+        return invalid("with prev_kv a delete-range returns its entries in one reply, at most"
+            + " max_range_entries " + settings.maxRangeEntries() + " entries and max_range_bytes "
+            + settings.maxRangeBytes() + " bytes of keys and values; delete in smaller ranges or"
+            + " without prev_kv");
       }
     }
     DeleteRangeOutcome outcome = map.deleteRange(
-        key, rangeEnd, RequestLimits.DEFAULT_DELETE_RANGE_KEYS, request.getPrevKv(), stampMillis);
+        key, rangeEnd, settings.maxDeleteRangeKeys(), request.getPrevKv(), stampMillis);
     if (outcome instanceof DeleteRangeOutcome.RangeDeleted deleted) {
       DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
           .setDeleted(deleted.deleted())
@@ -183,7 +186,7 @@ public final class CommandApplier {
       return CommandResult.newBuilder()
           .setConfigure(ConfigureResult.newBuilder()
               .setChanged(configured.changed())
-              .setSettings(SettingsMapping.toProto(configured.settings()))
+              .setSettings(SettingsMapping.toProtoInForce(configured.settings()))
               .setEvicted(configured.evicted()))
           .build();
     }

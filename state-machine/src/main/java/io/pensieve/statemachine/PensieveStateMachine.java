@@ -2,7 +2,6 @@ package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandBatchResult;
@@ -419,7 +418,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   /**
    * One page of a range read from this node's state as it is now (see {@link #readLocal}),
-   * bounded by {@link RequestLimits}. The request is taken as checked: a limit within the cap.
+   * bounded by the cluster's {@code max_range_entries} and {@code max_range_bytes} as this
+   * replica last applied them. The request is taken as checked: a limit within the cap.
    */
   public RangeResponse readRange(RangeRequest request) {
     return underReadLock(() -> {
@@ -431,11 +431,13 @@ public final class PensieveStateMachine extends BaseStateMachine {
       if (request.getCountOnly()) {
         return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
       }
-      int limit = request.getLimit() == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES
-          : (int) Math.min(request.getLimit(), RequestLimits.DEFAULT_RANGE_ENTRIES);
+      Settings settings = map.settings();
+      // a cap lowered since the request was checked still bounds this reply
+      int limit = request.getLimit() == 0 ? settings.maxRangeEntries()
+          : (int) Math.min(request.getLimit(), settings.maxRangeEntries());
       RangeResult page = request.getKeysOnly()
-          ? map.rangeKeys(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis)
-          : map.range(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis);
+          ? map.rangeKeys(key, rangeEnd, limit, settings.maxRangeBytes(), nowMillis)
+          : map.range(key, rangeEnd, limit, settings.maxRangeBytes(), nowMillis);
       page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
       return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
           .build();
@@ -456,7 +458,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
           .setExpirations(state.expirations())
           .setRevision(state.revision())
           .setAppliedIndex(getLastAppliedTermIndex().getIndex())
-          .setSettings(SettingsMapping.toProto(state.settings()))
+          .setSettings(SettingsMapping.toProtoInForce(state.settings()))
           .build();
     });
   }

@@ -2,6 +2,7 @@ package io.pensieve.statemachine;
 
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.store.EvictionPolicy;
+import io.pensieve.store.RequestBounds;
 import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
 import java.util.Optional;
@@ -20,6 +21,26 @@ public final class SettingsMapping {
         .setDefaultTtlMillis(settings.defaultTtlMillis())
         .setMaxKeyBytes(settings.maxKeyBytes())
         .setMaxValueBytes(settings.maxValueBytes())
+        .setMaxRangeEntries(settings.requestBounds().maxRangeEntries())
+        .setMaxRangeBytes(settings.requestBounds().maxRangeBytes())
+        .setMaxDeleteRangeKeys(settings.requestBounds().maxDeleteRangeKeys())
+        .setMaxTxnOps(settings.requestBounds().maxTxnOps())
+        .setMaxLeases(settings.requestBounds().maxLeases())
+        .build();
+  }
+
+  /**
+   * The settings in force, for people to read (cluster views, pvctl): each request bound's
+   * value in force, never the 0 that stands for its default. Not for snapshots or commands,
+   * which keep the bounds as set ({@link #toProto}).
+   */
+  public static io.pensieve.proto.v1.Settings toProtoInForce(Settings settings) {
+    return toProto(settings).toBuilder()
+        .setMaxRangeEntries(settings.maxRangeEntries())
+        .setMaxRangeBytes(settings.maxRangeBytes())
+        .setMaxDeleteRangeKeys(settings.maxDeleteRangeKeys())
+        .setMaxTxnOps(settings.maxTxnOps())
+        .setMaxLeases(settings.maxLeases())
         .build();
   }
 
@@ -31,10 +52,19 @@ public final class SettingsMapping {
         fromProto(proto.getEvictionPolicy()),
         proto.getDefaultTtlMillis(),
         proto.getMaxKeyBytes(),
-        proto.getMaxValueBytes());
+        proto.getMaxValueBytes(),
+        new RequestBounds(
+            proto.getMaxRangeEntries(),
+            proto.getMaxRangeBytes(),
+            proto.getMaxDeleteRangeKeys(),
+            proto.getMaxTxnOps(),
+            proto.getMaxLeases()));
   }
 
-  /** Throws {@link IllegalArgumentException} for an eviction policy this build does not know. */
+  /**
+   * Throws {@link IllegalArgumentException} for an eviction policy this build does not know;
+   * values out of range are refused when the update is applied ({@link SettingsUpdate#applyTo}).
+   */
   public static SettingsUpdate fromProto(ConfigureCommand command) {
     return new SettingsUpdate(
         command.hasMaxEntries() ? OptionalLong.of(command.getMaxEntries()) : OptionalLong.empty(),
@@ -48,7 +78,18 @@ public final class SettingsMapping {
         command.hasMaxKeyBytes() ? OptionalInt.of(command.getMaxKeyBytes()) : OptionalInt.empty(),
         command.hasMaxValueBytes()
             ? OptionalInt.of(command.getMaxValueBytes())
-            : OptionalInt.empty());
+            : OptionalInt.empty(),
+        command.hasMaxRangeEntries()
+            ? OptionalInt.of(command.getMaxRangeEntries())
+            : OptionalInt.empty(),
+        command.hasMaxRangeBytes()
+            ? OptionalLong.of(command.getMaxRangeBytes())
+            : OptionalLong.empty(),
+        command.hasMaxDeleteRangeKeys()
+            ? OptionalInt.of(command.getMaxDeleteRangeKeys())
+            : OptionalInt.empty(),
+        command.hasMaxTxnOps() ? OptionalInt.of(command.getMaxTxnOps()) : OptionalInt.empty(),
+        command.hasMaxLeases() ? OptionalInt.of(command.getMaxLeases()) : OptionalInt.empty());
   }
 
   /** A Configure command that sets every field to {@code settings}. */
@@ -59,7 +100,12 @@ public final class SettingsMapping {
         .setEvictionPolicy(toProto(settings.evictionPolicy()))
         .setDefaultTtlMillis(settings.defaultTtlMillis())
         .setMaxKeyBytes(settings.maxKeyBytes())
-        .setMaxValueBytes(settings.maxValueBytes());
+        .setMaxValueBytes(settings.maxValueBytes())
+        .setMaxRangeEntries(settings.requestBounds().maxRangeEntries())
+        .setMaxRangeBytes(settings.requestBounds().maxRangeBytes())
+        .setMaxDeleteRangeKeys(settings.requestBounds().maxDeleteRangeKeys())
+        .setMaxTxnOps(settings.requestBounds().maxTxnOps())
+        .setMaxLeases(settings.requestBounds().maxLeases());
   }
 
   private static io.pensieve.proto.v1.EvictionPolicy toProto(EvictionPolicy policy) {

@@ -417,8 +417,8 @@ public final class LruTtlMap {
       return !isLive(slot, clockMillis) || ++live[0] <= maxKeys;
     });
     if (live[0] > maxKeys) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "the range holds more than max_keys "
-          + maxKeys + " live keys; delete it in smaller ranges");
+      return new Refused(Refusal.INVALID_ARGUMENT, "the range holds more than"
+          + " max_delete_range_keys " + maxKeys + " live keys; delete it in smaller ranges");
     }
     if (live[0] > 0) {
       revision++;

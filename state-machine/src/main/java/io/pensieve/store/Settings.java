@@ -1,5 +1,6 @@
 package io.pensieve.store;
 
+import io.pensieve.api.RequestLimits;
 import io.pensieve.api.Ttl;
 import java.util.Objects;
 
@@ -13,6 +14,9 @@ import java.util.Objects;
  * @param defaultTtlMillis time to live of a write that gives none; 0 = never expires
  * @param maxKeyBytes longest key accepted
  * @param maxValueBytes longest value accepted
+ * @param requestBounds the bounds on one request as set (0 = default); read the values in force
+ *     through {@link #maxRangeEntries()}, {@link #maxRangeBytes()}, {@link
+ *     #maxDeleteRangeKeys()}, {@link #maxTxnOps()} and {@link #maxLeases()}
  */
 public record Settings(
     long maxEntries,
@@ -20,7 +24,8 @@ public record Settings(
     EvictionPolicy evictionPolicy,
     long defaultTtlMillis,
     int maxKeyBytes,
-    int maxValueBytes) {
+    int maxValueBytes,
+    RequestBounds requestBounds) {
 
   /** Hard ceiling of {@code max_key_bytes}. */
   public static final int KEY_BYTES_CEILING = 64 * 1024;
@@ -30,13 +35,48 @@ public record Settings(
   public static final Settings DEFAULTS =
       new Settings(0, 0, EvictionPolicy.LRU, 0, 1024, 1024 * 1024);
 
+  /** Settings with every request bound at its default. */
+  public Settings(long maxEntries, long maxBytes, EvictionPolicy evictionPolicy,
+      long defaultTtlMillis, int maxKeyBytes, int maxValueBytes) {
+    this(maxEntries, maxBytes, evictionPolicy, defaultTtlMillis, maxKeyBytes, maxValueBytes,
+        RequestBounds.DEFAULTS);
+  }
+
   public Settings {
     Objects.requireNonNull(evictionPolicy, "eviction_policy");
+    Objects.requireNonNull(requestBounds, "request_bounds");
     requireBetween("max_entries", maxEntries, 0, Long.MAX_VALUE);
     requireBetween("max_bytes", maxBytes, 0, Long.MAX_VALUE);
     requireBetween("default_ttl_millis", defaultTtlMillis, 0, Ttl.MAX_MILLIS);
     requireBetween("max_key_bytes", maxKeyBytes, 1, KEY_BYTES_CEILING);
     requireBetween("max_value_bytes", maxValueBytes, 1, VALUE_BYTES_CEILING);
+  }
+
+  /** Entries per range reply in force, and the largest limit a range request may give. */
+  public int maxRangeEntries() {
+    return RequestLimits.orDefault(
+        requestBounds.maxRangeEntries(), RequestLimits.DEFAULT_RANGE_ENTRIES);
+  }
+
+  /** Bytes of keys and values per range reply in force (one larger entry still comes alone). */
+  public long maxRangeBytes() {
+    return RequestLimits.orDefault(requestBounds.maxRangeBytes(), RequestLimits.DEFAULT_RANGE_BYTES);
+  }
+
+  /** Live keys one delete-range command may remove, in force. */
+  public int maxDeleteRangeKeys() {
+    return RequestLimits.orDefault(
+        requestBounds.maxDeleteRangeKeys(), RequestLimits.DEFAULT_DELETE_RANGE_KEYS);
+  }
+
+  /** Ops one transaction may hold, success and failure branches together, in force. */
+  public int maxTxnOps() {
+    return RequestLimits.orDefault(requestBounds.maxTxnOps(), RequestLimits.DEFAULT_TXN_OPS);
+  }
+
+  /** Leases the cluster may hold at once, in force. */
+  public int maxLeases() {
+    return RequestLimits.orDefault(requestBounds.maxLeases(), RequestLimits.DEFAULT_LEASES);
   }
 
   private static void requireBetween(String name, long value, long min, long max) {

@@ -9,13 +9,15 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.api.Ttl;
 
 /**
  * The state machine depends on the public API only ({@code proto} ← {@code state-machine} ←
  * {@code server}), and its map is pure Java: no Ratis, gRPC, protobuf or Jetty types, so that it
  * can be tested alone and hosted by several Raft groups one day. It may use the plain-Java
- * contracts of the API (the TTL range is {@code io.pensieve.api.Ttl}'s alone).
+ * contracts of the API (the TTL range is {@code io.pensieve.api.Ttl}'s alone, and each request bound's default and
+ * range {@code io.pensieve.api.RequestLimits}').
  */
 @AnalyzeClasses(packages = "io.pensieve",
     importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
@@ -31,5 +33,5 @@ class ModuleDirectionTest {
   static final ArchRule theMapIsPureJava = classes()
       .that().resideInAPackage("io.pensieve.store..")
       .should().onlyDependOnClassesThat(resideInAnyPackage("io.pensieve.store..", "java..")
-          .or(belongToAnyOf(Ttl.class)));
+          .or(belongToAnyOf(Ttl.class, RequestLimits.class)));
 }

@@ -190,6 +190,67 @@ class CommandApplierTest {
     assertThat(results.get(1).getPut().getVersion()).isEqualTo(1);
   }
 
+  @Test
+  void aConfigureSetsTheRequestBoundsAndReportsEveryBoundInForce() {
+    CommandResult result = apply(configure(ConfigureCommand.newBuilder()
+        .setMaxRangeEntries(5).setMaxDeleteRangeKeys(3)));
+
+    assertThat(result.hasError()).isFalse();
+    assertThat(result.getConfigure().getChanged()).isTrue();
+    io.pensieve.proto.v1.Settings reported = result.getConfigure().getSettings();
+    assertThat(reported.getMaxRangeEntries()).isEqualTo(5);
+    assertThat(reported.getMaxDeleteRangeKeys()).isEqualTo(3);
+    assertThat(reported.getMaxRangeBytes()).isEqualTo(RequestLimits.DEFAULT_RANGE_BYTES);
+    assertThat(reported.getMaxTxnOps()).isEqualTo(RequestLimits.DEFAULT_TXN_OPS);
+    assertThat(reported.getMaxLeases()).isEqualTo(RequestLimits.DEFAULT_LEASES);
+    assertThat(map.settings().maxRangeEntries()).isEqualTo(5);
+    assertThat(map.settings().maxDeleteRangeKeys()).isEqualTo(3);
+  }
+
+  @Test
+  void aConfigureWithABoundOutOfRangeIsRefusedAndChangesNothing() {
+    CommandResult result = apply(configure(ConfigureCommand.newBuilder()
+        .setMaxRangeEntries(5).setMaxTxnOps(RequestLimits.MAX_TXN_OPS + 1)));
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(result.getError().getMessage()).isEqualTo("max_txn_ops must be between 1 and "
+        + RequestLimits.MAX_TXN_OPS + " (or 0 for the default, " + RequestLimits.DEFAULT_TXN_OPS
+        + "), got " + (RequestLimits.MAX_TXN_OPS + 1));
+    assertThat(map.settings().maxRangeEntries()).isEqualTo(RequestLimits.DEFAULT_RANGE_ENTRIES);
+    assertThat(map.state().configured()).isFalse();
+  }
+
+  @Test
+  void aDeleteRangeIsBoundedByTheConfiguredMaxDeleteRangeKeys() {
+    apply(configure(ConfigureCommand.newBuilder().setMaxDeleteRangeKeys(3)));
+    for (String key : List.of("p/a", "p/b", "p/c", "p/d", "q/a", "q/b", "q/c")) {
+      apply(put(key, "v"));
+    }
+
+    CommandResult tooMany = apply(deleteRange(prefix("p/")));
+    CommandResult fits = apply(deleteRange(prefix("q/")));
+
+    assertThat(tooMany.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(tooMany.getError().getMessage())
+        .isEqualTo("the range holds more than max_delete_range_keys 3 live keys;"
+            + " delete it in smaller ranges");
+    assertThat(fits.getDeleteRange().getDeleted()).isEqualTo(3);
+    assertThat(map.size()).isEqualTo(4);
+  }
+
+  @Test
+  void aDeleteRangeWithPrevKvFitsTheConfiguredRangeReplyCap() {
+    apply(configure(ConfigureCommand.newBuilder().setMaxRangeEntries(2)));
+    for (String key : List.of("p/a", "p/b", "p/c")) {
+      apply(put(key, "v"));
+    }
+
+    CommandResult result = apply(deleteRange(prefix("p/").setPrevKv(true)));
+
+    assertThat(result.getError().getMessage()).contains("max_range_entries 2");
+    assertThat(map.size()).isEqualTo(3);
+  }
+
   private CommandResult apply(Command command) {
     return applyAt(STAMP, command);
   }
@@ -203,6 +264,10 @@ class CommandApplierTest {
     return Command.newBuilder()
         .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)))
         .build();
+  }
+
+  private static Command configure(ConfigureCommand.Builder changes) {
+    return Command.newBuilder().setConfigure(changes).build();
   }
 
   private static DeleteRangeRequest.Builder prefix(String prefix) {

@@ -220,7 +220,7 @@ class RangeTest {
       DeleteRangeOutcome outcome = map.deleteRange(bytes("p/"), FROM_KEY, 2, false, T0);
 
       assertThat(outcome).isEqualTo(new Refused(Refusal.INVALID_ARGUMENT,
-          "the range holds more than max_keys 2 live keys; delete it in smaller ranges"));
+          "the range holds more than max_delete_range_keys 2 live keys; delete it in smaller ranges"));
       assertThat(MapContents.of(map)).isEqualTo(before);
     }
 

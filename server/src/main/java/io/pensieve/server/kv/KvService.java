@@ -2,7 +2,6 @@ package io.pensieve.server.kv;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.pensieve.api.RequestLimits;
 import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandError;
@@ -178,9 +177,10 @@ public final class KvService {
 
   private static void checkRange(RangeRequest request, Settings settings) {
     checkBounds(request.getKey(), request.getRangeEnd(), settings);
-    if (request.getLimit() < 0 || request.getLimit() > RequestLimits.DEFAULT_RANGE_ENTRIES) {
+    int cap = settings.maxRangeEntries();
+    if (request.getLimit() < 0 || request.getLimit() > cap) {
       throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "limit must be between 0"
-          + " (the node's cap) and " + RequestLimits.DEFAULT_RANGE_ENTRIES + ", got " + request.getLimit());
+          + " (the cluster's cap) and max_range_entries " + cap + ", got " + request.getLimit());
     }
   }
 

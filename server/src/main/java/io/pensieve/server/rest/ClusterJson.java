@@ -48,7 +48,12 @@ final class ClusterJson {
         .put("eviction_policy", EvictionPolicyNames.name(settings.getEvictionPolicy()))
         .put("default_ttl_seconds", settings.getDefaultTtlMillis() / 1000.0)
         .put("max_key_bytes", settings.getMaxKeyBytes())
-        .put("max_value_bytes", settings.getMaxValueBytes());
+        .put("max_value_bytes", settings.getMaxValueBytes())
+        .put("max_range_entries", settings.getMaxRangeEntries())
+        .put("max_range_bytes", settings.getMaxRangeBytes())
+        .put("max_delete_range_keys", settings.getMaxDeleteRangeKeys())
+        .put("max_txn_ops", settings.getMaxTxnOps())
+        .put("max_leases", settings.getMaxLeases());
     return json;
   }
 }

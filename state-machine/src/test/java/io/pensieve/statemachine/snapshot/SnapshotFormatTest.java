@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
@@ -13,6 +14,7 @@ import io.pensieve.store.MapContents;
 import io.pensieve.store.Programs;
 import io.pensieve.store.Programs.Step;
 import io.pensieve.store.PropertyRunner;
+import io.pensieve.store.RequestBounds;
 import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -224,6 +227,51 @@ class SnapshotFormatTest {
         .isInstanceOf(CorruptSnapshotException.class)
         .hasMessageContaining(
             "map invariant broken: 2 entries of 132 bytes under lru with max_entries 1");
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeTheRequestBoundsExistedLoadsWithEachAtItsDefault() throws IOException {
+    LruTtlMap map = sampleMap();
+    byte[] snapshot = bytesOf(map);
+    // unset bounds are written as nothing at all: the settings bytes of a build without them
+    io.pensieve.proto.v1.Settings older = io.pensieve.proto.v1.Settings.newBuilder()
+        .setMaxEntries(3)
+        .setEvictionPolicy(io.pensieve.proto.v1.EvictionPolicy.EVICTION_POLICY_LRU)
+        .setMaxKeyBytes(16)
+        .setMaxValueBytes(64)
+        .build();
+    assertThat(SettingsMapping.toProto(map.settings()).toByteArray())
+        .isEqualTo(older.toByteArray());
+    assertThat(indexOf(snapshot, older.toByteArray())).isPositive();
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, snapshot);
+
+    Settings loaded = SnapshotFormat.read(file).map().settings();
+
+    assertThat(loaded).isEqualTo(map.settings());
+    assertThat(loaded.maxRangeEntries()).isEqualTo(RequestLimits.DEFAULT_RANGE_ENTRIES);
+    assertThat(loaded.maxRangeBytes()).isEqualTo(RequestLimits.DEFAULT_RANGE_BYTES);
+    assertThat(loaded.maxDeleteRangeKeys()).isEqualTo(RequestLimits.DEFAULT_DELETE_RANGE_KEYS);
+    assertThat(loaded.maxTxnOps()).isEqualTo(RequestLimits.DEFAULT_TXN_OPS);
+    assertThat(loaded.maxLeases()).isEqualTo(RequestLimits.DEFAULT_LEASES);
+  }
+
+  @Test
+  void setRequestBoundsSurviveASnapshot() throws IOException {
+    LruTtlMap map = sampleMap();
+    map.configure(new SettingsUpdate(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(),
+        OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.of(5),
+        OptionalLong.of(RequestLimits.MIN_RANGE_BYTES), OptionalInt.of(7), OptionalInt.of(9),
+        OptionalInt.of(11)), false, 2_000);
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, bytesOf(map));
+
+    Settings loaded = SnapshotFormat.read(file).map().settings();
+
+    assertThat(loaded.requestBounds())
+        .isEqualTo(new RequestBounds(5, RequestLimits.MIN_RANGE_BYTES, 7, 9, 11));
+    assertThat(SnapshotFormat.digest(SnapshotFormat.read(file).map(), MEMBERS))
+        .isEqualTo(SnapshotFormat.digest(map, MEMBERS));
   }
 
   // ---- helpers ----
