@@ -8,9 +8,10 @@ import java.util.Arrays;
  * order ({@link KeyOrder}).
  *
  * <p>Per-slot state sits in parallel arrays (a record reference and three ints), with no node
- * object per entry: about 16 bytes of bookkeeping per slot plus the bucket array, and about 4
- * more in the key order. All operations but those on the key order are O(1) apart from growth,
- * which doubles the arrays; those on the key order are O(log n).
+ * object per entry: 16 bytes of bookkeeping per slot plus the bucket array, and about 4 more in
+ * the key order. The arrays grow a page at a time ({@link SlotPages}), so a large table wastes
+ * at most a page of each. All operations but those on the key order are O(1) apart from growth;
+ * those on the key order are O(log n).
  *
  * <p>Not thread-safe; the owner serialises writers against readers.
  */
@@ -21,12 +22,14 @@ final class EntryTable {
   private final KeyHasher hasher;
   private final KeyOrder keyOrder;
 
-  private byte[][] records;
-  private int[] lruPrev;
-  private int[] lruNext;
+  private final SlotPages.Records records;
+  private final SlotPages.Ints lruPrev;
+  private final SlotPages.Ints lruNext;
   /** Next slot in the same hash bucket; for a free slot, the next free slot. */
-  private int[] chainNext;
-  private int[] buckets;
+  private final SlotPages.Ints chainNext;
+  private SlotPages.Ints buckets;
+  /** The bucket count, a power of two, less one. */
+  private int bucketMask;
 
   private int lruOldest = NONE;
   private int lruNewest = NONE;
@@ -42,13 +45,13 @@ final class EntryTable {
   /** With key order nodes of the given capacities; small ones make tests split and merge. */
   EntryTable(KeyHasher hasher, int expectedEntries, int leafCapacity, int innerCapacity) {
     this.hasher = hasher;
-    this.keyOrder = new KeyOrder(slot -> records[slot], leafCapacity, innerCapacity);
+    this.keyOrder = new KeyOrder(this::record, leafCapacity, innerCapacity);
     int capacity = Math.max(MIN_CAPACITY, expectedEntries);
-    records = new byte[capacity][];
-    lruPrev = new int[capacity];
-    lruNext = new int[capacity];
-    chainNext = new int[capacity];
-    buckets = newBuckets(bucketCountFor(capacity));
+    records = new SlotPages.Records(capacity);
+    lruPrev = new SlotPages.Ints(capacity, 0);
+    lruNext = new SlotPages.Ints(capacity, 0);
+    chainNext = new SlotPages.Ints(capacity, 0);
+    setBuckets(bucketCountFor(capacity));
   }
 
   int size() {
@@ -56,19 +59,19 @@ final class EntryTable {
   }
 
   byte[] record(int slot) {
-    return records[slot];
+    return records.get(slot);
   }
 
   /** The record in {@code slot}, or null if the slot is free or was never used. */
   byte[] recordIfLive(int slot) {
-    return slot < highWater ? records[slot] : null;
+    return slot < highWater ? records.get(slot) : null;
   }
 
   /** The slot holding {@code key}, or {@link #NONE}. */
   int find(byte[] key) {
-    int bucket = hasher.hash(key, 0, key.length) & (buckets.length - 1);
-    for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
-      if (EntryRecord.keyEquals(records[slot], key)) {
+    int bucket = hasher.hash(key, 0, key.length) & bucketMask;
+    for (int slot = buckets.get(bucket); slot != NONE; slot = chainNext.get(slot)) {
+      if (EntryRecord.keyEquals(records.get(slot), key)) {
         return slot;
       }
     }
@@ -87,14 +90,14 @@ final class EntryTable {
    * a snapshot, where one sort of all the keys builds the key order with full leaves.
    */
   int insertUnordered(byte[] record) {
-    if (size >= buckets.length) {
-      rehash(buckets.length * 2);
+    if (size > bucketMask) {
+      rehash((bucketMask + 1) * 2);
     }
     int slot = allocateSlot();
-    records[slot] = record;
+    records.set(slot, record);
     int bucket = bucketOf(record);
-    chainNext[slot] = buckets[bucket];
-    buckets[bucket] = slot;
+    chainNext.set(slot, buckets.get(bucket));
+    buckets.set(bucket, slot);
     linkNewest(slot);
     size++;
     return slot;
@@ -102,24 +105,24 @@ final class EntryTable {
 
   /** Replaces the record in {@code slot} with one for the same key. */
   void replace(int slot, byte[] record) {
-    records[slot] = record;
+    records.set(slot, record);
   }
 
   void remove(int slot) {
     keyOrder.remove(slot);
-    int bucket = bucketOf(records[slot]);
-    if (buckets[bucket] == slot) {
-      buckets[bucket] = chainNext[slot];
+    int bucket = bucketOf(records.get(slot));
+    if (buckets.get(bucket) == slot) {
+      buckets.set(bucket, chainNext.get(slot));
     } else {
-      int before = buckets[bucket];
-      while (chainNext[before] != slot) {
-        before = chainNext[before];
+      int before = buckets.get(bucket);
+      while (chainNext.get(before) != slot) {
+        before = chainNext.get(before);
       }
-      chainNext[before] = chainNext[slot];
+      chainNext.set(before, chainNext.get(slot));
     }
     unlink(slot);
-    records[slot] = null;
-    chainNext[slot] = freeHead;
+    records.set(slot, null);
+    chainNext.set(slot, freeHead);
     freeHead = slot;
     size--;
   }
@@ -135,7 +138,7 @@ final class EntryTable {
   void rebuildKeyOrder() {
     int[] live = new int[size];
     int n = 0;
-    for (int slot = lruOldest; slot != NONE && n < size; slot = lruNext[slot]) {
+    for (int slot = lruOldest; slot != NONE && n < size; slot = lruNext.get(slot)) {
       live[n++] = slot;
     }
     keyOrder.rebuild(live, n);
@@ -156,7 +159,7 @@ final class EntryTable {
 
   /** The slot used next after {@code slot}, or {@link #NONE} for the newest. */
   int newer(int slot) {
-    return lruNext[slot];
+    return lruNext.get(slot);
   }
 
   /**
@@ -171,15 +174,15 @@ final class EntryTable {
   void checkInvariants() {
     // the index first, so that the lookups below cannot run around a cycle in a bucket chain
     int indexed = 0;
-    for (int bucket = 0; bucket < buckets.length; bucket++) {
-      for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
+    for (int bucket = 0; bucket <= bucketMask; bucket++) {
+      for (int slot = buckets.get(bucket); slot != NONE; slot = chainNext.get(slot)) {
         if (++indexed > size) {
           throw broken("the index holds more than the " + size + " entries counted, or a cycle");
         }
-        if (slot < 0 || slot >= highWater || records[slot] == null) {
+        if (slot < 0 || slot >= highWater || records.get(slot) == null) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", which holds no entry");
         }
-        if (bucketOf(records[slot]) != bucket) {
+        if (bucketOf(records.get(slot)) != bucket) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", whose key hashes elsewhere");
         }
       }
@@ -189,17 +192,18 @@ final class EntryTable {
     }
     int linked = 0;
     int previous = NONE;
-    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
+    for (int slot = lruOldest; slot != NONE; slot = lruNext.get(slot)) {
       if (++linked > size) {
         throw broken("the LRU list holds more than the " + size + " entries counted, or a cycle");
       }
-      if (slot < 0 || slot >= highWater || records[slot] == null) {
+      if (slot < 0 || slot >= highWater || records.get(slot) == null) {
         throw broken("the LRU list links slot " + slot + ", which holds no entry");
       }
-      if (lruPrev[slot] != previous) {
-        throw broken("LRU slot " + slot + " links back to " + lruPrev[slot] + ", not " + previous);
+      if (lruPrev.get(slot) != previous) {
+        throw broken("LRU slot " + slot + " links back to " + lruPrev.get(slot) + ", not "
+            + previous);
       }
-      if (indexedSlotOfKeyIn(records[slot]) != slot) {
+      if (indexedSlotOfKeyIn(records.get(slot)) != slot) {
         throw broken("LRU slot " + slot + " is not where the index finds its key");
       }
       previous = slot;
@@ -212,10 +216,11 @@ final class EntryTable {
     }
     // live slots with strictly increasing keys, as many as there are live slots: exactly the
     // live slots, without a hash lookup each (the LRU check above did those)
-    keyOrder.checkInvariants(size, slot -> slot >= 0 && slot < highWater && records[slot] != null);
+    keyOrder.checkInvariants(
+        size, slot -> slot >= 0 && slot < highWater && records.get(slot) != null);
     int free = 0;
-    for (int slot = freeHead; slot != NONE; slot = chainNext[slot]) {
-      if (++free > highWater - size || records[slot] != null) {
+    for (int slot = freeHead; slot != NONE; slot = chainNext.get(slot)) {
+      if (++free > highWater - size || records.get(slot) != null) {
         throw broken("the free list reaches slot " + slot + ", which is in use, or cycles");
       }
     }
@@ -229,8 +234,8 @@ final class EntryTable {
   int indexedSlotOfKeyIn(byte[] record) {
     int offset = EntryRecord.keyOffset(record);
     int length = EntryRecord.keyLength(record);
-    for (int slot = buckets[bucketOf(record)]; slot != NONE; slot = chainNext[slot]) {
-      byte[] other = records[slot];
+    for (int slot = buckets.get(bucketOf(record)); slot != NONE; slot = chainNext.get(slot)) {
+      byte[] other = records.get(slot);
       int otherOffset = EntryRecord.keyOffset(other);
       if (EntryRecord.keyLength(other) == length && Arrays.equals(
           other, otherOffset, otherOffset + length, record, offset, offset + length)) {
@@ -247,59 +252,59 @@ final class EntryTable {
   private int allocateSlot() {
     if (freeHead != NONE) {
       int slot = freeHead;
-      freeHead = chainNext[slot];
+      freeHead = chainNext.get(slot);
       return slot;
     }
-    if (highWater == records.length) {
-      growSlots(records.length * 2);
+    if (highWater == records.capacity()) {
+      growSlots(highWater + 1);
     }
     return highWater++;
   }
 
   private void linkNewest(int slot) {
-    lruPrev[slot] = lruNewest;
-    lruNext[slot] = NONE;
+    lruPrev.set(slot, lruNewest);
+    lruNext.set(slot, NONE);
     if (lruNewest == NONE) {
       lruOldest = slot;
     } else {
-      lruNext[lruNewest] = slot;
+      lruNext.set(lruNewest, slot);
     }
     lruNewest = slot;
   }
 
   private void unlink(int slot) {
-    int prev = lruPrev[slot];
-    int next = lruNext[slot];
+    int prev = lruPrev.get(slot);
+    int next = lruNext.get(slot);
     if (prev == NONE) {
       lruOldest = next;
     } else {
-      lruNext[prev] = next;
+      lruNext.set(prev, next);
     }
     if (next == NONE) {
       lruNewest = prev;
     } else {
-      lruPrev[next] = prev;
+      lruPrev.set(next, prev);
     }
   }
 
   private int bucketOf(byte[] record) {
     int hash = hasher.hash(record, EntryRecord.keyOffset(record), EntryRecord.keyLength(record));
-    return hash & (buckets.length - 1);
+    return hash & bucketMask;
   }
 
-  private void growSlots(int capacity) {
-    records = Arrays.copyOf(records, capacity);
-    lruPrev = Arrays.copyOf(lruPrev, capacity);
-    lruNext = Arrays.copyOf(lruNext, capacity);
-    chainNext = Arrays.copyOf(chainNext, capacity);
+  private void growSlots(int needed) {
+    records.grow(needed);
+    lruPrev.grow(needed);
+    lruNext.grow(needed);
+    chainNext.grow(needed);
   }
 
   private void rehash(int bucketCount) {
-    buckets = newBuckets(bucketCount);
-    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
-      int bucket = bucketOf(records[slot]);
-      chainNext[slot] = buckets[bucket];
-      buckets[bucket] = slot;
+    setBuckets(bucketCount);
+    for (int slot = lruOldest; slot != NONE; slot = lruNext.get(slot)) {
+      int bucket = bucketOf(records.get(slot));
+      chainNext.set(slot, buckets.get(bucket));
+      buckets.set(bucket, slot);
     }
   }
 
@@ -308,9 +313,8 @@ final class EntryTable {
     return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, entries - 1)) << 1);
   }
 
-  private static int[] newBuckets(int count) {
-    int[] buckets = new int[count];
-    Arrays.fill(buckets, NONE);
-    return buckets;
+  private void setBuckets(int count) {
+    buckets = new SlotPages.Ints(count, NONE);
+    bucketMask = count - 1;
   }
 }
