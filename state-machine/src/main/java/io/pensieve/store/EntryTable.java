@@ -1,6 +1,7 @@
 package io.pensieve.store;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * Where the map's entries live: records in slots, a chained hash index from key to slot, an
@@ -80,27 +81,31 @@ final class EntryTable {
 
   /** Stores a record whose key is not present, as the most recently used entry. */
   int insert(byte[] record) {
-    int slot = insertUnordered(record);
+    if (size > bucketMask) {
+      rehash((bucketMask + 1) * 2);
+    }
+    int slot = link(allocateSlot(), record, bucketOf(record));
     keyOrder.add(slot);
     return slot;
   }
 
   /**
-   * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}: for loading
-   * a snapshot, where one sort of all the keys builds the key order with full leaves.
+   * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}, and only if
+   * the record's key is not present: for loading a snapshot, where one sort of all the keys
+   * builds the key order with full leaves. Hashes the key once for both the check and the
+   * insertion.
+   *
+   * @return the slot, or {@link #NONE} if the key is present already
    */
-  int insertUnordered(byte[] record) {
+  int insertUnorderedIfAbsent(byte[] record) {
     if (size > bucketMask) {
       rehash((bucketMask + 1) * 2);
     }
-    int slot = allocateSlot();
-    records.set(slot, record);
     int bucket = bucketOf(record);
-    chainNext.set(slot, buckets.get(bucket));
-    buckets.set(bucket, slot);
-    linkNewest(slot);
-    size++;
-    return slot;
+    if (chainedSlotOfKeyIn(buckets.get(bucket), record) != NONE) {
+      return NONE;
+    }
+    return link(allocateSlot(), record, bucket);
   }
 
   /** Replaces the record in {@code slot} with one for the same key. */
@@ -172,8 +177,9 @@ final class EntryTable {
    * @throws IllegalStateException naming the first disagreement found
    */
   void checkInvariants() {
-    // the index first, so that the lookups below cannot run around a cycle in a bucket chain
+    // the index first, so that the walks below cannot run around a cycle in a bucket chain
     int indexed = 0;
+    BitSet chained = new BitSet(highWater);
     for (int bucket = 0; bucket <= bucketMask; bucket++) {
       for (int slot = buckets.get(bucket); slot != NONE; slot = chainNext.get(slot)) {
         if (++indexed > size) {
@@ -182,6 +188,7 @@ final class EntryTable {
         if (slot < 0 || slot >= highWater || records.get(slot) == null) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", which holds no entry");
         }
+        chained.set(slot);
         if (bucketOf(records.get(slot)) != bucket) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", whose key hashes elsewhere");
         }
@@ -203,8 +210,10 @@ final class EntryTable {
         throw broken("LRU slot " + slot + " links back to " + lruPrev.get(slot) + ", not "
             + previous);
       }
-      if (indexedSlotOfKeyIn(records.get(slot)) != slot) {
-        throw broken("LRU slot " + slot + " is not where the index finds its key");
+      // chained in its key's bucket; with the counts equal and the keys distinct (the key
+      // order checks that below), the index finds it there, without hashing its key again
+      if (!chained.get(slot)) {
+        throw broken("LRU slot " + slot + " is in no bucket's chain");
       }
       previous = slot;
     }
@@ -232,9 +241,14 @@ final class EntryTable {
 
   /** The slot the index finds for the key of {@code record}, or {@link #NONE}. */
   int indexedSlotOfKeyIn(byte[] record) {
+    return chainedSlotOfKeyIn(buckets.get(bucketOf(record)), record);
+  }
+
+  /** The slot in the chain from {@code first} that holds the key of {@code record}, or NONE. */
+  private int chainedSlotOfKeyIn(int first, byte[] record) {
     int offset = EntryRecord.keyOffset(record);
     int length = EntryRecord.keyLength(record);
-    for (int slot = buckets.get(bucketOf(record)); slot != NONE; slot = chainNext.get(slot)) {
+    for (int slot = first; slot != NONE; slot = chainNext.get(slot)) {
       byte[] other = records.get(slot);
       int otherOffset = EntryRecord.keyOffset(other);
       if (EntryRecord.keyLength(other) == length && Arrays.equals(
@@ -247,6 +261,16 @@ final class EntryTable {
 
   private static IllegalStateException broken(String what) {
     return new IllegalStateException("entry table invariant broken: " + what);
+  }
+
+  /** Puts {@code record} in a fresh slot, at the head of its bucket's chain, newest in LRU. */
+  private int link(int slot, byte[] record, int bucket) {
+    records.set(slot, record);
+    chainNext.set(slot, buckets.get(bucket));
+    buckets.set(bucket, slot);
+    linkNewest(slot);
+    size++;
+    return slot;
   }
 
   private int allocateSlot() {
