@@ -70,7 +70,7 @@ final class KeyOrder {
   private final int leafCapacity;
   /**
    * What a leaf's array grows and shrinks by: a sixteenth of the capacity. Random inserts leave
-   * leaves about two thirds full, so arrays of the full capacity would cost a third more.
+   * leaves about two thirds full, so arrays of the full capacity would cost half as much again.
    */
   private final int leafStep;
   private final int innerCapacity;
@@ -159,9 +159,9 @@ final class KeyOrder {
   /**
    * Checks in O(n) that the tree is well formed (nodes within capacity, none empty but an
    * empty root, no leaf array two growth steps longer than its count, every leaf at one depth,
-   * each first-key slot right) and that its slots come in
-   * strictly increasing key order, {@code expectedSize} of them, each one for which
-   * {@code isLiveSlot} holds: with distinct keys and the right count, exactly the live slots.
+   * each first-key slot right) and that its slots come in strictly increasing key order,
+   * {@code expectedSize} of them, each one for which {@code isLiveSlot} holds: with distinct
+   * keys and the right count, exactly the live slots.
    *
    * @throws IllegalStateException naming the first disagreement found
    */
