@@ -1,6 +1,7 @@
 package io.pensieve.store;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * Where the map's entries live: records in slots, a chained hash index from key to slot, an
@@ -8,9 +9,10 @@ import java.util.Arrays;
  * order ({@link KeyOrder}).
  *
  * <p>Per-slot state sits in parallel arrays (a record reference and three ints), with no node
- * object per entry: about 16 bytes of bookkeeping per slot plus the bucket array, and about 4
- * more in the key order. All operations but those on the key order are O(1) apart from growth,
- * which doubles the arrays; those on the key order are O(log n).
+ * object per entry: 16 bytes of bookkeeping per slot plus the bucket array, and about 4 more in
+ * the key order. The arrays grow a page at a time ({@link SlotPages}), so a large table wastes
+ * at most a page of each. All operations but those on the key order are O(1) apart from growth;
+ * those on the key order are O(log n).
  *
  * <p>Not thread-safe; the owner serialises writers against readers.
  */
@@ -21,12 +23,14 @@ final class EntryTable {
   private final KeyHasher hasher;
   private final KeyOrder keyOrder;
 
-  private byte[][] records;
-  private int[] lruPrev;
-  private int[] lruNext;
+  private final SlotPages.Records records;
+  private final SlotPages.Ints lruPrev;
+  private final SlotPages.Ints lruNext;
   /** Next slot in the same hash bucket; for a free slot, the next free slot. */
-  private int[] chainNext;
-  private int[] buckets;
+  private final SlotPages.Ints chainNext;
+  private SlotPages.Ints buckets;
+  /** The bucket count, a power of two, less one. */
+  private int bucketMask;
 
   private int lruOldest = NONE;
   private int lruNewest = NONE;
@@ -42,13 +46,13 @@ final class EntryTable {
   /** With key order nodes of the given capacities; small ones make tests split and merge. */
   EntryTable(KeyHasher hasher, int expectedEntries, int leafCapacity, int innerCapacity) {
     this.hasher = hasher;
-    this.keyOrder = new KeyOrder(slot -> records[slot], leafCapacity, innerCapacity);
+    this.keyOrder = new KeyOrder(this::record, leafCapacity, innerCapacity);
     int capacity = Math.max(MIN_CAPACITY, expectedEntries);
-    records = new byte[capacity][];
-    lruPrev = new int[capacity];
-    lruNext = new int[capacity];
-    chainNext = new int[capacity];
-    buckets = newBuckets(bucketCountFor(capacity));
+    records = new SlotPages.Records(capacity);
+    lruPrev = new SlotPages.Ints(capacity, 0);
+    lruNext = new SlotPages.Ints(capacity, 0);
+    chainNext = new SlotPages.Ints(capacity, 0);
+    setBuckets(bucketCountFor(capacity));
   }
 
   int size() {
@@ -56,19 +60,19 @@ final class EntryTable {
   }
 
   byte[] record(int slot) {
-    return records[slot];
+    return records.get(slot);
   }
 
   /** The record in {@code slot}, or null if the slot is free or was never used. */
   byte[] recordIfLive(int slot) {
-    return slot < highWater ? records[slot] : null;
+    return slot < highWater ? records.get(slot) : null;
   }
 
   /** The slot holding {@code key}, or {@link #NONE}. */
   int find(byte[] key) {
-    int bucket = hasher.hash(key, 0, key.length) & (buckets.length - 1);
-    for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
-      if (EntryRecord.keyEquals(records[slot], key)) {
+    int bucket = hasher.hash(key, 0, key.length) & bucketMask;
+    for (int slot = buckets.get(bucket); slot != NONE; slot = chainNext.get(slot)) {
+      if (EntryRecord.keyEquals(records.get(slot), key)) {
         return slot;
       }
     }
@@ -77,49 +81,53 @@ final class EntryTable {
 
   /** Stores a record whose key is not present, as the most recently used entry. */
   int insert(byte[] record) {
-    int slot = insertUnordered(record);
+    if (size > bucketMask) {
+      rehash((bucketMask + 1) * 2);
+    }
+    int slot = link(allocateSlot(), record, bucketOf(record));
     keyOrder.add(slot);
     return slot;
   }
 
   /**
-   * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}: for loading
-   * a snapshot, where one sort of all the keys builds the key order with full leaves.
+   * As {@link #insert}, leaving the key order stale until {@link #rebuildKeyOrder}, and only if
+   * the record's key is not present: for loading a snapshot, where one sort of all the keys
+   * builds the key order with full leaves. Hashes the key once for both the check and the
+   * insertion.
+   *
+   * @return the slot, or {@link #NONE} if the key is present already
    */
-  int insertUnordered(byte[] record) {
-    if (size >= buckets.length) {
-      rehash(buckets.length * 2);
+  int insertUnorderedIfAbsent(byte[] record) {
+    if (size > bucketMask) {
+      rehash((bucketMask + 1) * 2);
     }
-    int slot = allocateSlot();
-    records[slot] = record;
     int bucket = bucketOf(record);
-    chainNext[slot] = buckets[bucket];
-    buckets[bucket] = slot;
-    linkNewest(slot);
-    size++;
-    return slot;
+    if (chainedSlotOfKeyIn(buckets.get(bucket), record) != NONE) {
+      return NONE;
+    }
+    return link(allocateSlot(), record, bucket);
   }
 
   /** Replaces the record in {@code slot} with one for the same key. */
   void replace(int slot, byte[] record) {
-    records[slot] = record;
+    records.set(slot, record);
   }
 
   void remove(int slot) {
     keyOrder.remove(slot);
-    int bucket = bucketOf(records[slot]);
-    if (buckets[bucket] == slot) {
-      buckets[bucket] = chainNext[slot];
+    int bucket = bucketOf(records.get(slot));
+    if (buckets.get(bucket) == slot) {
+      buckets.set(bucket, chainNext.get(slot));
     } else {
-      int before = buckets[bucket];
-      while (chainNext[before] != slot) {
-        before = chainNext[before];
+      int before = buckets.get(bucket);
+      while (chainNext.get(before) != slot) {
+        before = chainNext.get(before);
       }
-      chainNext[before] = chainNext[slot];
+      chainNext.set(before, chainNext.get(slot));
     }
     unlink(slot);
-    records[slot] = null;
-    chainNext[slot] = freeHead;
+    records.set(slot, null);
+    chainNext.set(slot, freeHead);
     freeHead = slot;
     size--;
   }
@@ -135,7 +143,7 @@ final class EntryTable {
   void rebuildKeyOrder() {
     int[] live = new int[size];
     int n = 0;
-    for (int slot = lruOldest; slot != NONE && n < size; slot = lruNext[slot]) {
+    for (int slot = lruOldest; slot != NONE && n < size; slot = lruNext.get(slot)) {
       live[n++] = slot;
     }
     keyOrder.rebuild(live, n);
@@ -156,7 +164,7 @@ final class EntryTable {
 
   /** The slot used next after {@code slot}, or {@link #NONE} for the newest. */
   int newer(int slot) {
-    return lruNext[slot];
+    return lruNext.get(slot);
   }
 
   /**
@@ -169,17 +177,19 @@ final class EntryTable {
    * @throws IllegalStateException naming the first disagreement found
    */
   void checkInvariants() {
-    // the index first, so that the lookups below cannot run around a cycle in a bucket chain
+    // the index first, so that the walks below cannot run around a cycle in a bucket chain
     int indexed = 0;
-    for (int bucket = 0; bucket < buckets.length; bucket++) {
-      for (int slot = buckets[bucket]; slot != NONE; slot = chainNext[slot]) {
+    BitSet chained = new BitSet(highWater);
+    for (int bucket = 0; bucket <= bucketMask; bucket++) {
+      for (int slot = buckets.get(bucket); slot != NONE; slot = chainNext.get(slot)) {
         if (++indexed > size) {
           throw broken("the index holds more than the " + size + " entries counted, or a cycle");
         }
-        if (slot < 0 || slot >= highWater || records[slot] == null) {
+        if (slot < 0 || slot >= highWater || records.get(slot) == null) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", which holds no entry");
         }
-        if (bucketOf(records[slot]) != bucket) {
+        chained.set(slot);
+        if (bucketOf(records.get(slot)) != bucket) {
           throw broken("bucket " + bucket + " chains slot " + slot + ", whose key hashes elsewhere");
         }
       }
@@ -189,18 +199,21 @@ final class EntryTable {
     }
     int linked = 0;
     int previous = NONE;
-    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
+    for (int slot = lruOldest; slot != NONE; slot = lruNext.get(slot)) {
       if (++linked > size) {
         throw broken("the LRU list holds more than the " + size + " entries counted, or a cycle");
       }
-      if (slot < 0 || slot >= highWater || records[slot] == null) {
+      if (slot < 0 || slot >= highWater || records.get(slot) == null) {
         throw broken("the LRU list links slot " + slot + ", which holds no entry");
       }
-      if (lruPrev[slot] != previous) {
-        throw broken("LRU slot " + slot + " links back to " + lruPrev[slot] + ", not " + previous);
+      if (lruPrev.get(slot) != previous) {
+        throw broken("LRU slot " + slot + " links back to " + lruPrev.get(slot) + ", not "
+            + previous);
       }
-      if (indexedSlotOfKeyIn(records[slot]) != slot) {
-        throw broken("LRU slot " + slot + " is not where the index finds its key");
+      // chained in its key's bucket; with the counts equal and the keys distinct (the key
+      // order checks that below), the index finds it there, without hashing its key again
+      if (!chained.get(slot)) {
+        throw broken("LRU slot " + slot + " is in no bucket's chain");
       }
       previous = slot;
     }
@@ -212,10 +225,11 @@ final class EntryTable {
     }
     // live slots with strictly increasing keys, as many as there are live slots: exactly the
     // live slots, without a hash lookup each (the LRU check above did those)
-    keyOrder.checkInvariants(size, slot -> slot >= 0 && slot < highWater && records[slot] != null);
+    keyOrder.checkInvariants(
+        size, slot -> slot >= 0 && slot < highWater && records.get(slot) != null);
     int free = 0;
-    for (int slot = freeHead; slot != NONE; slot = chainNext[slot]) {
-      if (++free > highWater - size || records[slot] != null) {
+    for (int slot = freeHead; slot != NONE; slot = chainNext.get(slot)) {
+      if (++free > highWater - size || records.get(slot) != null) {
         throw broken("the free list reaches slot " + slot + ", which is in use, or cycles");
       }
     }
@@ -227,10 +241,15 @@ final class EntryTable {
 
   /** The slot the index finds for the key of {@code record}, or {@link #NONE}. */
   int indexedSlotOfKeyIn(byte[] record) {
+    return chainedSlotOfKeyIn(buckets.get(bucketOf(record)), record);
+  }
+
+  /** The slot in the chain from {@code first} that holds the key of {@code record}, or NONE. */
+  private int chainedSlotOfKeyIn(int first, byte[] record) {
     int offset = EntryRecord.keyOffset(record);
     int length = EntryRecord.keyLength(record);
-    for (int slot = buckets[bucketOf(record)]; slot != NONE; slot = chainNext[slot]) {
-      byte[] other = records[slot];
+    for (int slot = first; slot != NONE; slot = chainNext.get(slot)) {
+      byte[] other = records.get(slot);
       int otherOffset = EntryRecord.keyOffset(other);
       if (EntryRecord.keyLength(other) == length && Arrays.equals(
           other, otherOffset, otherOffset + length, record, offset, offset + length)) {
@@ -244,62 +263,72 @@ final class EntryTable {
     return new IllegalStateException("entry table invariant broken: " + what);
   }
 
+  /** Puts {@code record} in a fresh slot, at the head of its bucket's chain, newest in LRU. */
+  private int link(int slot, byte[] record, int bucket) {
+    records.set(slot, record);
+    chainNext.set(slot, buckets.get(bucket));
+    buckets.set(bucket, slot);
+    linkNewest(slot);
+    size++;
+    return slot;
+  }
+
   private int allocateSlot() {
     if (freeHead != NONE) {
       int slot = freeHead;
-      freeHead = chainNext[slot];
+      freeHead = chainNext.get(slot);
       return slot;
     }
-    if (highWater == records.length) {
-      growSlots(records.length * 2);
+    if (highWater == records.capacity()) {
+      growSlots(highWater + 1);
     }
     return highWater++;
   }
 
   private void linkNewest(int slot) {
-    lruPrev[slot] = lruNewest;
-    lruNext[slot] = NONE;
+    lruPrev.set(slot, lruNewest);
+    lruNext.set(slot, NONE);
     if (lruNewest == NONE) {
       lruOldest = slot;
     } else {
-      lruNext[lruNewest] = slot;
+      lruNext.set(lruNewest, slot);
     }
     lruNewest = slot;
   }
 
   private void unlink(int slot) {
-    int prev = lruPrev[slot];
-    int next = lruNext[slot];
+    int prev = lruPrev.get(slot);
+    int next = lruNext.get(slot);
     if (prev == NONE) {
       lruOldest = next;
     } else {
-      lruNext[prev] = next;
+      lruNext.set(prev, next);
     }
     if (next == NONE) {
       lruNewest = prev;
     } else {
-      lruPrev[next] = prev;
+      lruPrev.set(next, prev);
     }
   }
 
   private int bucketOf(byte[] record) {
     int hash = hasher.hash(record, EntryRecord.keyOffset(record), EntryRecord.keyLength(record));
-    return hash & (buckets.length - 1);
+    return hash & bucketMask;
   }
 
-  private void growSlots(int capacity) {
-    records = Arrays.copyOf(records, capacity);
-    lruPrev = Arrays.copyOf(lruPrev, capacity);
-    lruNext = Arrays.copyOf(lruNext, capacity);
-    chainNext = Arrays.copyOf(chainNext, capacity);
+  private void growSlots(int needed) {
+    records.grow(needed);
+    lruPrev.grow(needed);
+    lruNext.grow(needed);
+    chainNext.grow(needed);
   }
 
   private void rehash(int bucketCount) {
-    buckets = newBuckets(bucketCount);
-    for (int slot = lruOldest; slot != NONE; slot = lruNext[slot]) {
-      int bucket = bucketOf(records[slot]);
-      chainNext[slot] = buckets[bucket];
-      buckets[bucket] = slot;
+    setBuckets(bucketCount);
+    for (int slot = lruOldest; slot != NONE; slot = lruNext.get(slot)) {
+      int bucket = bucketOf(records.get(slot));
+      chainNext.set(slot, buckets.get(bucket));
+      buckets.set(bucket, slot);
     }
   }
 
@@ -308,9 +337,8 @@ final class EntryTable {
     return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, entries - 1)) << 1);
   }
 
-  private static int[] newBuckets(int count) {
-    int[] buckets = new int[count];
-    Arrays.fill(buckets, NONE);
-    return buckets;
+  private void setBuckets(int count) {
+    buckets = new SlotPages.Ints(count, NONE);
+    bucketMask = count - 1;
   }
 }

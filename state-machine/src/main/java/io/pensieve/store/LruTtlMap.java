@@ -693,10 +693,11 @@ public final class LruTtlMap {
       if (expireAtMillis < 0) {
         throw new IllegalArgumentException("negative expiry time " + expireAtMillis);
       }
-      if (map.table.find(key) != NONE) {
+      int slot = map.table.insertUnorderedIfAbsent(
+          EntryRecord.encode(key, value, version, createRevision));
+      if (slot == NONE) {
         throw new IllegalArgumentException("duplicate key");
       }
-      int slot = map.table.insertUnordered(EntryRecord.encode(key, value, version, createRevision));
       if (expireAtMillis != 0) {
         map.expiry.add(slot, expireAtMillis, version);
       }

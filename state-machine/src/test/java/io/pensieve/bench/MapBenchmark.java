@@ -8,8 +8,10 @@ import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.RangeResult;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,9 @@ public final class MapBenchmark {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("map-bench");
-    System.out.printf("entries=%,d key=%d B value=%d B rounds=%d java=%s%n",
-        entries, KEY_BYTES, VALUE_BYTES, rounds, System.getProperty("java.version"));
+    System.out.printf("entries=%,d key=%d B value=%d B rounds=%d java=%s load average %.2f%n",
+        entries, KEY_BYTES, VALUE_BYTES, rounds, System.getProperty("java.version"),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
     byte[] value = new byte[VALUE_BYTES];
     new SplittableRandom(1).nextBytes(value);
@@ -61,6 +64,8 @@ public final class MapBenchmark {
     double[] rangeP99Micros = new double[rounds];
     double[] writeMillis = new double[rounds];
     double[] loadMillis = new double[rounds];
+    double[] loadCpuMillis = new double[rounds];
+    double[] loadGcMillis = new double[rounds];
     long snapshotBytes = 0;
     SnapshotStore store = new SnapshotStore();
     store.open(dir);
@@ -92,23 +97,28 @@ public final class MapBenchmark {
       writeMillis[round] = seconds(start) * 1000;
       snapshotBytes = Files.size(file);
 
-      start = System.nanoTime();
+      LoadTiming load = new LoadTiming();
       LoadedSnapshot loaded = SnapshotFormat.read(file);
-      loadMillis[round] = seconds(start) * 1000;
+      loadMillis[round] = load.wallMillis();
+      loadCpuMillis[round] = load.cpuMillis();
+      loadGcMillis[round] = load.gcMillis();
       if (loaded.map().size() != entries) {
         throw new IllegalStateException("loaded " + loaded.map().size() + " entries");
       }
       Files.delete(file);
       System.out.printf("round %d: put %,.0f/s get %,.0f/s 1,000-key prefix read p50 %.0f us "
-              + "p99 %.0f us snapshot write %.0f ms load %.0f ms%n",
+              + "p99 %.0f us snapshot write %.0f ms load %.0f ms (%.0f ms on the loading thread's "
+              + "CPU, %.0f ms in collections)%n",
           round + 1, putRates[round], getRates[round], rangeP50Micros[round],
-          rangeP99Micros[round], writeMillis[round], loadMillis[round]);
+          rangeP99Micros[round], writeMillis[round], loadMillis[round], loadCpuMillis[round],
+          loadGcMillis[round]);
     }
     System.out.printf("median of %d: put %,.0f ops/s, get %,.0f ops/s, 1,000-key prefix read "
             + "p50 %.0f us p99 %.0f us, snapshot %,d bytes written in %.0f ms (with fsync), "
-            + "loaded in %.0f ms%n",
+            + "loaded in %.0f ms (%.0f ms CPU, %.0f ms collections)%n",
         rounds, median(putRates), median(getRates), median(rangeP50Micros),
-        median(rangeP99Micros), snapshotBytes, median(writeMillis), median(loadMillis));
+        median(rangeP99Micros), snapshotBytes, median(writeMillis), median(loadMillis),
+        median(loadCpuMillis), median(loadGcMillis));
     measureShuffledSnapshot(keys, value, store, rounds);
     deleteRecursively(dir);
   }
@@ -174,22 +184,59 @@ public final class MapBenchmark {
     }
     double[] writeMillis = new double[rounds];
     double[] loadMillis = new double[rounds];
+    double[] loadCpuMillis = new double[rounds];
+    double[] loadGcMillis = new double[rounds];
     for (int round = 0; round < rounds; round++) {
       TermIndex at = TermIndex.valueOf(2, round + 1);
       long start = System.nanoTime();
       Path file = store.write(at, out -> SnapshotFormat.write(
           map, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = seconds(start) * 1000;
-      start = System.nanoTime();
+      LoadTiming load = new LoadTiming();
       LoadedSnapshot loaded = SnapshotFormat.read(file);
-      loadMillis[round] = seconds(start) * 1000;
+      loadMillis[round] = load.wallMillis();
+      loadCpuMillis[round] = load.cpuMillis();
+      loadGcMillis[round] = load.gcMillis();
       if (loaded.map().size() != keys.length) {
         throw new IllegalStateException("loaded " + loaded.map().size() + " entries");
       }
       Files.delete(file);
     }
     System.out.printf("keys written in random order, median of %d: snapshot written in %.0f ms "
-        + "(with fsync), loaded in %.0f ms%n", rounds, median(writeMillis), median(loadMillis));
+        + "(with fsync), loaded in %.0f ms (%.0f ms CPU, %.0f ms collections)%n", rounds,
+        median(writeMillis), median(loadMillis), median(loadCpuMillis), median(loadGcMillis));
+  }
+
+  /**
+   * Wall time of a load, with the two parts that tell a slow load from a busy machine: CPU
+   * time of the loading thread, and time the collectors report (young collections copy the
+   * freshly loaded records, and on a shared machine wait for a core).
+   */
+  private static final class LoadTiming {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private final long startNanos = System.nanoTime();
+    private final long startCpuNanos = THREADS.getCurrentThreadCpuTime();
+    private final long startGcMillis = gcMillisSoFar();
+
+    double wallMillis() {
+      return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    double cpuMillis() {
+      return (THREADS.getCurrentThreadCpuTime() - startCpuNanos) / 1e6;
+    }
+
+    double gcMillis() {
+      return gcMillisSoFar() - startGcMillis;
+    }
+
+    private static long gcMillisSoFar() {
+      long total = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        total += Math.max(0, gc.getCollectionTime());
+      }
+      return total;
+    }
   }
 
   private static int[] shuffled(int count) {

@@ -1,11 +1,14 @@
 package io.pensieve.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,61 @@ class KeyOrderTest {
     order.checkInvariants(KEYS, s -> true);
     List<String> all = walkFrom(order, records, "", KEYS + 1);
     assertThat(all).hasSize(KEYS).isSorted();
+  }
+
+  @Test
+  void aRebuildSortsKeysThatShareLongPrefixesOrEndInZeroBytes() {
+    for (long seed = 1; seed <= 20; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      TreeSet<byte[]> distinct = new TreeSet<>(Arrays::compareUnsigned);
+      while (distinct.size() < KEYS) {
+        // prefixes of 0, 7, 8, 9 and 16 bytes, and bytes drawn from a few values (0 and 255
+        // among them), so that keys tie on whole eight-byte chunks and are prefixes of others
+        byte[] key = new byte[random.nextInt(1, 25)];
+        int shared = new int[] {0, 7, 8, 9, 16}[random.nextInt(5)];
+        for (int i = 0; i < key.length; i++) {
+          key[i] = i < shared ? (byte) 'p' : new byte[] {0, 1, 'p', (byte) 255}[random.nextInt(4)];
+        }
+        distinct.add(key);
+      }
+      byte[][] records = new byte[KEYS][];
+      int[] slots = new int[KEYS];
+      List<byte[]> shuffled = new ArrayList<>(distinct);
+      Collections.shuffle(shuffled, new Random(seed));
+      for (int slot = 0; slot < KEYS; slot++) {
+        records[slot] = EntryRecord.encode(shuffled.get(slot), new byte[0], 1, 1);
+        slots[slot] = slot;
+      }
+      KeyOrder order = new KeyOrder(slot -> records[slot], 5, 3);
+
+      order.rebuild(slots, KEYS);
+
+      order.checkInvariants(KEYS, s -> true);
+      List<byte[]> walked = new ArrayList<>();
+      order.forEachFrom(new byte[0], slot -> {
+        int offset = EntryRecord.keyOffset(records[slot]);
+        walked.add(Arrays.copyOfRange(
+            records[slot], offset, offset + EntryRecord.keyLength(records[slot])));
+        return true;
+      });
+      assertThat(walked).as("seed %d", seed).containsExactlyElementsOf(distinct);
+    }
+  }
+
+  @Test
+  void aRebuildRefusesTwoSlotsWithOneKey() {
+    byte[][] records = {
+        EntryRecord.encode(bytes("same key, long"), new byte[0], 1, 1),
+        EntryRecord.encode(bytes("other"), new byte[0], 2, 2),
+        EntryRecord.encode(bytes("same key, long"), new byte[0], 3, 3),
+        EntryRecord.encode(bytes("s"), new byte[0], 4, 4),
+        EntryRecord.encode(bytes("s"), new byte[0], 5, 5)};
+    KeyOrder order = new KeyOrder(slot -> records[slot], 4, 3);
+
+    assertThatThrownBy(() -> order.rebuild(new int[] {0, 1, 2}, 3))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same key");
+    assertThatThrownBy(() -> order.rebuild(new int[] {3, 1, 4}, 3))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same key");
   }
 
   private static List<String> walkFrom(KeyOrder order, byte[][] records, String from, int max) {
