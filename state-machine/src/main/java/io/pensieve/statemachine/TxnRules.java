@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What a transaction must be, whatever the map holds: at most {@link #maxOps} ops, each of a
@@ -43,6 +44,12 @@ public final class TxnRules {
   /** The most entries a range op's limit may ask for, and a page holds. */
   public static int maxRangeEntries() {
     return RequestLimits.DEFAULT_RANGE_ENTRIES;
+  }
+
+  /** Whether {@code txn} holds a write op in either branch: then it needs the write role. */
+  public static boolean writes(TxnRequest txn) {
+    return Stream.concat(txn.getSuccessList().stream(),
+        txn.getFailureList().stream()).anyMatch(op -> writeSpan(op).isPresent());
   }
 
   /** Why {@code txn} is refused under {@code settings}; empty if it is well formed. */
