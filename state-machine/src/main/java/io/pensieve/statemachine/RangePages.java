@@ -16,17 +16,28 @@ final class RangePages {
    * taken as checked: a limit within the cap.
    */
   static RangeResponse read(LruTtlMap map, RangeRequest request, long nowMillis) {
+    return read(map, request, nowMillis, RequestLimits.DEFAULT_RANGE_ENTRIES,
+        RequestLimits.DEFAULT_RANGE_BYTES);
+  }
+
+  /**
+   * As {@link #read}, within what is left of a budget that several ranges share (a
+   * transaction's): at most {@code maxEntries} entries (at least 1) and {@code maxBytes} of keys
+   * and values, but always at least one entry if the range has any.
+   */
+  static RangeResponse read(LruTtlMap map, RangeRequest request, long nowMillis,
+      int maxEntries, long maxBytes) {
     RangeResponse.Builder response = RangeResponse.newBuilder();
     byte[] key = request.getKey().toByteArray();
     byte[] rangeEnd = request.getRangeEnd().toByteArray();
     if (request.getCountOnly()) {
       return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
     }
-    int limit = request.getLimit() == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES
-        : (int) Math.min(request.getLimit(), RequestLimits.DEFAULT_RANGE_ENTRIES);
+    int limit = request.getLimit() == 0 ? maxEntries
+        : (int) Math.min(request.getLimit(), maxEntries);
     RangeResult page = request.getKeysOnly()
-        ? map.rangeKeys(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis)
-        : map.range(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis);
+        ? map.rangeKeys(key, rangeEnd, limit, maxBytes, nowMillis)
+        : map.range(key, rangeEnd, limit, maxBytes, nowMillis);
     page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
     return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
         .build();

@@ -9,7 +9,10 @@ import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.TxnOp;
 import io.pensieve.proto.v1.TxnOpResult;
 import io.pensieve.proto.v1.TxnRequest;
@@ -59,10 +62,11 @@ final class TxnApplier {
     if (refused.isPresent()) {
       return refused.get();
     }
+    ReadBudget budget = new ReadBudget();
     List<TxnOpResult> results = map.atOneRevision(() -> {
       List<TxnOpResult> applied = new ArrayList<>(ops.size());
       for (int i = 0; i < ops.size(); i++) {
-        applied.add(applyOp(map, ops.get(i), stampMillis, clockMillis, i));
+        applied.add(applyOp(map, ops.get(i), stampMillis, clockMillis, i, budget));
       }
       return applied;
     });
@@ -125,6 +129,7 @@ final class TxnApplier {
   private static Optional<CommandResult> checkWrites(LruTtlMap map, List<TxnOp> ops,
       long stampMillis, long clockMillis) {
     List<PlannedWrite> plan = new ArrayList<>();
+    List<Integer> opOfWrite = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       TxnOp op = ops.get(i);
       String where = "op " + (i + 1) + " (" + TxnRules.kindName(op) + ")";
@@ -135,20 +140,14 @@ final class TxnApplier {
             return Optional.of(CommandApplier.invalid(
                 where + ": unknown lease " + put.getLease()));
           }
-          plan.add(PlannedWrite.put(put.getKey().toByteArray(), put.getValue().toByteArray(),
+          plan.add(new PlannedWrite.Put(put.getKey().toByteArray(), put.getValue().toByteArray(),
               put.hasTtlMillis() ? OptionalLong.of(put.getTtlMillis()) : OptionalLong.empty()));
         }
-        case DELETE -> plan.add(PlannedWrite.delete(op.getDelete().getKey().toByteArray()));
+        case DELETE -> plan.add(new PlannedWrite.Delete(op.getDelete().getKey().toByteArray()));
         case DELETE_RANGE -> {
           DeleteRangeRequest range = op.getDeleteRange();
           byte[] key = range.getKey().toByteArray();
           byte[] rangeEnd = range.getRangeEnd().toByteArray();
-          int maxKeys = RequestLimits.DEFAULT_DELETE_RANGE_KEYS;
-          List<Entry> live = map.rangeKeys(key, rangeEnd, maxKeys + 1, 0, clockMillis).entries();
-          if (live.size() > maxKeys) {
-            return Optional.of(CommandApplier.invalid(where + ": the range holds more than "
-                + maxKeys + " live keys; delete it in smaller ranges"));
-          }
           if (range.getPrevKv()) {
             Optional<String> tooLarge = CommandApplier.prevKvsTooLarge(map, key, rangeEnd,
                 clockMillis);
@@ -156,18 +155,48 @@ final class TxnApplier {
               return Optional.of(CommandApplier.invalid(where + ": " + tooLarge.get()));
             }
           }
-          live.forEach(entry -> plan.add(PlannedWrite.delete(entry.key())));
+          plan.add(new PlannedWrite.DeleteRange(key, rangeEnd,
+              RequestLimits.DEFAULT_DELETE_RANGE_KEYS));
         }
         default -> {
           // reads refuse nothing the rules did not check
         }
       }
+      while (opOfWrite.size() < plan.size()) {
+        opOfWrite.add(i);
+      }
     }
-    return map.checkWrites(plan, stampMillis).map(CommandApplier::refused);
+    return map.checkWrites(plan, stampMillis).map(refused -> {
+      TxnOp op = ops.get(opOfWrite.get(refused.index()));
+      Refused why = refused.refused();
+      return CommandApplier.refused(new Refused(why.reason(), "op "
+          + (opOfWrite.get(refused.index()) + 1) + " (" + TxnRules.kindName(op) + "): "
+          + why.message()));
+    });
+  }
+
+  /**
+   * What the range ops of one transaction may still return together: one range reply's worth
+   * ({@link RequestLimits}), so that a reply of many ranges stays as bounded as one range's.
+   * A range past the budget returns one entry and says where to go on.
+   */
+  private static final class ReadBudget {
+    int entries = RequestLimits.DEFAULT_RANGE_ENTRIES;
+    long bytes = RequestLimits.DEFAULT_RANGE_BYTES;
+
+    RangeResponse read(LruTtlMap map, RangeRequest request, long clockMillis) {
+      RangeResponse page = RangePages.read(map, request, clockMillis, Math.max(1, entries),
+          Math.max(1, bytes));
+      entries -= page.getKvsCount();
+      for (KeyValue kv : page.getKvsList()) {
+        bytes -= kv.getKey().size() + kv.getValue().size();
+      }
+      return page;
+    }
   }
 
   private static TxnOpResult applyOp(LruTtlMap map, TxnOp op, long stampMillis,
-      long clockMillis, int index) {
+      long clockMillis, int index, ReadBudget budget) {
     TxnOpResult.Builder result = TxnOpResult.newBuilder();
     switch (op.getOpCase()) {
       case PUT -> {
@@ -213,7 +242,7 @@ final class TxnApplier {
         entry.ifPresent(e -> response.setKv(CommandApplier.keyValue(e)));
         result.setGet(response);
       }
-      case RANGE -> result.setRange(RangePages.read(map, op.getRange(), clockMillis));
+      case RANGE -> result.setRange(budget.read(map, op.getRange(), clockMillis));
       case OP_NOT_SET -> throw new IllegalStateException("op " + (index + 1) + " has no kind,"
           + " which the rules refuse");
     }

@@ -46,6 +46,15 @@ public final class TxnRules {
     return RequestLimits.DEFAULT_RANGE_ENTRIES;
   }
 
+  /**
+   * Whether {@code txn} reads: compares, or a get or range op in either branch. Then it needs
+   * the read role.
+   */
+  public static boolean reads(TxnRequest txn) {
+    return txn.getComparesCount() > 0 || Stream.concat(txn.getSuccessList().stream(),
+        txn.getFailureList().stream()).anyMatch(op -> op.hasGet() || op.hasRange());
+  }
+
   /** Whether {@code txn} holds a write op in either branch: then it needs the write role. */
   public static boolean writes(TxnRequest txn) {
     return Stream.concat(txn.getSuccessList().stream(),

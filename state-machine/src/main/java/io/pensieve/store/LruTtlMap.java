@@ -390,15 +390,9 @@ public final class LruTtlMap {
   public DeleteRangeOutcome deleteRange(byte[] key, byte[] rangeEnd, int maxKeys,
       boolean returnPrevious, long stampMillis) {
     begin(stampMillis);
-    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
-      return new Refused(Refusal.KEY_TOO_LARGE, "range bounds of " + key.length + " and "
-          + rangeEnd.length + " bytes; a bound may be at most " + Settings.KEY_BYTES_CEILING);
-    }
-    if (key.length == 0 && rangeEnd.length == 0) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "key must not be empty");
-    }
-    if (maxKeys < 1) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "max_keys must be at least 1, got " + maxKeys);
+    Optional<Refused> invalid = checkRangeBounds(key, rangeEnd, maxKeys);
+    if (invalid.isPresent()) {
+      return invalid.get();
     }
     List<Integer> slots = new ArrayList<>();
     int[] live = {0};
@@ -407,8 +401,7 @@ public final class LruTtlMap {
       return !isLive(slot, clockMillis) || ++live[0] <= maxKeys;
     });
     if (live[0] > maxKeys) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "the range holds more than max_keys "
-          + maxKeys + " live keys; delete it in smaller ranges");
+      return tooManyKeys(maxKeys).get();
     }
     if (live[0] > 0) {
       nextRevision();
@@ -431,8 +424,10 @@ public final class LruTtlMap {
    * Runs {@code writes} (calls of this map's commands) so that every write among them takes one
    * revision, the one after the store's, as etcd's transactions do: their changes are one
    * event. The revision is taken by the first write that changes something; if none does, the
-   * store's revision stays. The commands keep their own rules otherwise, refusals included, so
-   * a caller that needs all or nothing checks the writes first with {@link #checkWrites}.
+   * store's revision stays. Inside, commands remove only the expired entries of the keys they
+   * write: the bounded removal each command does first was done once, by {@link #checkWrites}.
+   * The commands keep their own rules otherwise, refusals included, so a caller that needs all
+   * or nothing checks the writes first with {@link #checkWrites}.
    *
    * @throws IllegalStateException if called inside another group
    */
@@ -450,67 +445,114 @@ public final class LruTtlMap {
   }
 
   /**
-   * Why the writes, applied in order at {@code stampMillis}, would have one of them refused
-   * (key, value or TTL out of bounds; no room under {@link EvictionPolicy#NOEVICTION}, counted
-   * with the room the earlier deletes free); empty if none would be. The writes must name
-   * distinct keys. Changes nothing but the clock and due expirations, as a refused command.
-   *
-   * <p>Conservative about room: entries past their expiry count as present until the writes
-   * begin, though commands may remove some of them first; the answer is the same on every
-   * replica all the same.
+   * Which of the writes, applied in order at {@code stampMillis} inside {@link #atOneRevision},
+   * would be refused, and why (key, value or TTL out of bounds; a delete-range over its
+   * {@code maxKeys}; no room under {@link EvictionPolicy#NOEVICTION}, counted with the room the
+   * earlier deletes free); empty if none would be. The writes must name disjoint keys. Changes
+   * nothing but the clock and due expirations, as any command; the writes that follow inside
+   * {@link #atOneRevision} remove no more expired entries than their own keys', so the answer
+   * is exact.
    */
-  public Optional<Refused> checkWrites(List<PlannedWrite> writes, long stampMillis) {
+  public Optional<WriteRefused> checkWrites(List<PlannedWrite> writes, long stampMillis) {
     begin(stampMillis);
-    long entries = table.size();
-    long mapBytes = bytes;
-    for (PlannedWrite write : writes) {
-      Optional<Refused> invalid = write.value().isPresent()
-          ? checkWrite(write.key(), write.value().get(), write.ttlMillis())
-          : checkKey(write.key(), Settings.KEY_BYTES_CEILING);
-      if (invalid.isPresent()) {
-        return invalid;
+    long[] entries = {table.size()};
+    long[] mapBytes = {bytes};
+    for (int i = 0; i < writes.size(); i++) {
+      Optional<Refused> refused = check(writes.get(i), entries, mapBytes);
+      if (refused.isPresent()) {
+        return Optional.of(new WriteRefused(i, refused.get()));
       }
-      int slot = table.find(write.key());
-      boolean present = slot != NONE && isLive(slot, clockMillis);
-      long oldBytes = present ? accountedBytes(slot) : 0;
-      if (slot != NONE && !present) {
-        // the write's own lookup removes the expired entry first
-        entries--;
-        mapBytes -= accountedBytes(slot);
-      }
-      if (write.value().isEmpty()) {
-        if (present) {
-          entries--;
-          mapBytes -= oldBytes;
-        }
-        continue;
-      }
-      long newBytes = accountedBytes(write.key().length, write.value().get().length);
-      Optional<Refused> noRoom = checkRoom(entries, mapBytes, present ? 0 : 1, newBytes,
-          newBytes - oldBytes);
-      if (noRoom.isPresent()) {
-        return noRoom;
-      }
-      entries += present ? 0 : 1;
-      mapBytes += newBytes - oldBytes;
     }
     return Optional.empty();
   }
 
-  /**
-   * A write {@link #checkWrites} checks: a put of {@code value} (with its TTL as {@link #put}
-   * takes it), or a delete when {@code value} is empty.
-   */
-  // equality of the arrays is not needed: a plan is checked, never compared
-  @SuppressWarnings("ArrayRecordComponent")
-  public record PlannedWrite(byte[] key, Optional<byte[]> value, OptionalLong ttlMillis) {
-    public static PlannedWrite put(byte[] key, byte[] value, OptionalLong ttlMillis) {
-      return new PlannedWrite(key, Optional.of(value), ttlMillis);
+  /** Checks a planned write against a map of {@code entries} and {@code mapBytes}; counts it in. */
+  private Optional<Refused> check(PlannedWrite write, long[] entries, long[] mapBytes) {
+    if (write instanceof PlannedWrite.DeleteRange range) {
+      Optional<Refused> invalid = checkRangeBounds(range.key(), range.rangeEnd(), range.maxKeys());
+      if (invalid.isPresent()) {
+        return invalid;
+      }
+      int[] live = {0};
+      long[] removedBytes = {0};
+      int[] removed = {0};
+      forEachSlotInRange(range.key(), range.rangeEnd(), slot -> {
+        live[0] += isLive(slot, clockMillis) ? 1 : 0;
+        removed[0]++;
+        removedBytes[0] += accountedBytes(slot);
+        // past the bound the range is refused: no need to count on
+        return live[0] <= range.maxKeys();
+      });
+      if (live[0] > range.maxKeys()) {
+        return tooManyKeys(range.maxKeys());
+      }
+      entries[0] -= removed[0];
+      mapBytes[0] -= removedBytes[0];
+      return Optional.empty();
     }
+    byte[] key = write instanceof PlannedWrite.Put put ? put.key()
+        : ((PlannedWrite.Delete) write).key();
+    Optional<Refused> invalid = write instanceof PlannedWrite.Put put
+        ? checkWrite(put.key(), put.value(), put.ttlMillis())
+        : checkKey(key, Settings.KEY_BYTES_CEILING);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
+    int slot = table.find(key);
+    boolean present = slot != NONE && isLive(slot, clockMillis);
+    long oldBytes = present ? accountedBytes(slot) : 0;
+    if (slot != NONE && !present) {
+      // the write's own lookup removes the expired entry first
+      entries[0]--;
+      mapBytes[0] -= accountedBytes(slot);
+    }
+    if (!(write instanceof PlannedWrite.Put put)) {
+      if (present) {
+        entries[0]--;
+        mapBytes[0] -= oldBytes;
+      }
+      return Optional.empty();
+    }
+    long newBytes = accountedBytes(key.length, put.value().length);
+    Optional<Refused> noRoom = checkRoom(entries[0], mapBytes[0], present ? 0 : 1, newBytes,
+        newBytes - oldBytes);
+    if (noRoom.isEmpty()) {
+      entries[0] += present ? 0 : 1;
+      mapBytes[0] += newBytes - oldBytes;
+    }
+    return noRoom;
+  }
 
-    public static PlannedWrite delete(byte[] key) {
-      return new PlannedWrite(key, Optional.empty(), OptionalLong.empty());
+  /** Which write {@link #checkWrites} found refused: its index in the plan, and why. */
+  public record WriteRefused(int index, Refused refused) {}
+
+  /** A write {@link #checkWrites} checks, with the arguments its command takes. */
+  @SuppressWarnings("ArrayRecordComponent") // a plan is checked, never compared
+  public sealed interface PlannedWrite {
+    record Put(byte[] key, byte[] value, OptionalLong ttlMillis) implements PlannedWrite {}
+
+    record Delete(byte[] key) implements PlannedWrite {}
+
+    record DeleteRange(byte[] key, byte[] rangeEnd, int maxKeys) implements PlannedWrite {}
+  }
+
+  private static Optional<Refused> checkRangeBounds(byte[] key, byte[] rangeEnd, int maxKeys) {
+    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
+      return refuse(Refusal.KEY_TOO_LARGE, "range bounds of " + key.length + " and "
+          + rangeEnd.length + " bytes; a bound may be at most " + Settings.KEY_BYTES_CEILING);
     }
+    if (key.length == 0 && rangeEnd.length == 0) {
+      return refuse(Refusal.INVALID_ARGUMENT, "key must not be empty");
+    }
+    if (maxKeys < 1) {
+      return refuse(Refusal.INVALID_ARGUMENT, "max_keys must be at least 1, got " + maxKeys);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> tooManyKeys(int maxKeys) {
+    return refuse(Refusal.INVALID_ARGUMENT, "the range holds more than max_keys " + maxKeys
+        + " live keys; delete it in smaller ranges");
   }
 
   /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
@@ -571,7 +613,10 @@ public final class LruTtlMap {
 
   private void begin(long stampMillis) {
     clockMillis = Math.max(clockMillis, stampMillis);
-    removeExpired(EXPIRED_REMOVED_PER_COMMAND);
+    if (!oneRevision) {
+      // inside a group the check before it removed them, and counted on no more going
+      removeExpired(EXPIRED_REMOVED_PER_COMMAND);
+    }
   }
 
   private int removeExpired(int limit) {

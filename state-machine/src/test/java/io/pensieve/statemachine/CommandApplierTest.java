@@ -359,7 +359,7 @@ class CommandApplierTest {
 
     assertThat(tooLarge.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_VALUE_TOO_LARGE);
     assertThat(tooManyKeys.getError().getMessage()).isEqualTo("op 2 (delete_range):"
-        + " the range holds more than "
+        + " the range holds more than max_keys "
         + RequestLimits.DEFAULT_DELETE_RANGE_KEYS + " live keys; delete it in smaller ranges");
     assertThat(unknownLease.getError().getMessage()).isEqualTo("op 2 (put): unknown lease 7");
     assertThat(map.get("a".getBytes(UTF_8), STAMP).orElseThrow().value())

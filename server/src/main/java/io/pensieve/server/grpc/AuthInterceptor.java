@@ -32,8 +32,8 @@ final class AuthInterceptor implements ServerInterceptor {
   private static final Map<String, Access> ACCESS = Map.ofEntries(
       Map.entry(KVGrpc.getGetMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getRangeMethod().getFullMethodName(), Access.READ),
-      // the least a transaction needs: the service requires write when it holds a write op
-      Map.entry(KVGrpc.getTxnMethod().getFullMethodName(), Access.READ),
+      // a valid token: the service requires read for compares and reads, write for writes
+      Map.entry(KVGrpc.getTxnMethod().getFullMethodName(), Access.AUTHENTICATED),
       Map.entry(KVGrpc.getStatsMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getClusterMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getPutMethod().getFullMethodName(), Access.WRITE),

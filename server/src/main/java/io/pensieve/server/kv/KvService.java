@@ -131,11 +131,17 @@ public final class KvService {
    * reads goes through the log, so it is linearizable as a whole. A found {@code get} inside it
    * is a use of its key, as a point read is; a {@code range} is not.
    *
-   * @param caller let through for read; a transaction with a write op needs write
+   * @param caller let through with a valid token; a transaction with compares or read ops
+   *     needs read, one with write ops write (etcd asks the same of its transactions)
    */
   public CompletableFuture<TxnResponse> txn(TxnRequest request, CallerAccess caller) {
     return checked(() -> {
-      caller.require(TxnRules.writes(request) ? Access.WRITE : Access.READ);
+      if (TxnRules.reads(request)) {
+        caller.require(Access.READ);
+      }
+      if (TxnRules.writes(request)) {
+        caller.require(Access.WRITE);
+      }
       TxnRules.check(request, stateMachine.settings()).ifPresent(problem -> {
         throw new KvException(problem.code(), problem.message());
       });

@@ -122,6 +122,9 @@ class TxnIT {
         .containsExactly("web/gone/1", "web/gone/2");
     assertThat(results.get(2).path("get").path("kv").path("value").asText()).isEqualTo("2");
     assertThat(results.get(3).path("range").path("count").asLong()).isEqualTo(1);
+    // counted as every route is
+    assertThat(rest.get(cluster.follower(), "/metrics").text())
+        .contains("route=\"/v1/txn\"");
   }
 
   @Test
