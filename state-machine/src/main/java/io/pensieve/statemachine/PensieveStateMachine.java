@@ -22,7 +22,6 @@ import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.Entry;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
-import io.pensieve.store.RangeResult;
 import io.pensieve.store.Settings;
 import java.io.IOException;
 import java.nio.file.Files;

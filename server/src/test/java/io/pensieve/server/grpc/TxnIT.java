@@ -26,7 +26,6 @@ import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.faults.Replicas;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
