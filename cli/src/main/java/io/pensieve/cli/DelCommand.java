@@ -9,9 +9,9 @@ import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "del",
@@ -33,18 +33,10 @@ final class DelCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(paramLabel = "KEY", description = "The key, as UTF-8 text.")
+  @Mixin
+  private RangeOptions range;
+
   private String key;
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "RANGE_END",
-      description = "Delete the keys from KEY up to this one, excluded.")
-  private String rangeEnd;
-
-  @Option(names = "--prefix", description = "Delete every key that starts with KEY.")
-  private boolean prefix;
-
-  @Option(names = "--from-key", description = "Delete every key from KEY on.")
-  private boolean fromKey;
 
   @Option(names = "--prev-kv",
       description = "With a range: print the deleted entries too.")
@@ -57,7 +49,8 @@ final class DelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session session = Pvctl.sessionOf(spec);
-    if (rangeEnd != null || prefix || fromKey) {
+    key = range.key;
+    if (range.isRange()) {
       return deleteRange(session);
     }
     if (prevKv) {
@@ -98,7 +91,7 @@ final class DelCommand implements Callable<Integer> {
     }
     DeleteRangeRequest request = DeleteRangeRequest.newBuilder()
         .setKey(Text.bytes(key))
-        .setRangeEnd(RangeRead.end(Text.bytes(key), rangeEnd, prefix, fromKey))
+        .setRangeEnd(range.end())
         .setPrevKv(prevKv)
         .build();
     DeleteRangeResponse response =

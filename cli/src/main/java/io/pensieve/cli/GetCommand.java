@@ -8,9 +8,9 @@ import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.RangeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "get",
@@ -33,23 +33,13 @@ final class GetCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(paramLabel = "KEY", description = "The key, as UTF-8 text.")
-  private String key;
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "RANGE_END",
-      description = "Read the keys from KEY up to this one, excluded.")
-  private String rangeEnd;
+  @Mixin
+  private RangeOptions rangeOptions;
 
   @Option(names = "--stale",
       description = "Serve from the answering node's local state without contacting the leader;"
           + " may lag.")
   private boolean stale;
-
-  @Option(names = "--prefix", description = "Read every key that starts with KEY.")
-  private boolean prefix;
-
-  @Option(names = "--from-key", description = "Read every key from KEY on.")
-  private boolean fromKey;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
       description = "Read at most N keys of the range (default: all).")
@@ -64,7 +54,8 @@ final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session session = Pvctl.sessionOf(spec);
-    if (rangeEnd != null || prefix || fromKey || limit != 0 || keysOnly || countOnly) {
+    String key = rangeOptions.key;
+    if (rangeOptions.isRange() || limit != 0 || keysOnly || countOnly) {
       RangeRead.print(session, range());
       return ExitCode.OK;
     }
@@ -92,8 +83,8 @@ final class GetCommand implements Callable<Integer> {
     if (limit < 0) {
       throw CliError.usage("--limit must be 0 (all) or more, not " + limit);
     }
-    ByteString start = Text.bytes(key);
-    ByteString end = RangeRead.end(start, rangeEnd, prefix, fromKey);
+    ByteString start = rangeOptions.start();
+    ByteString end = rangeOptions.end();
     return RangeRequest.newBuilder().setKey(start).setRangeEnd(end).setLimit(limit)
         .setKeysOnly(keysOnly).setCountOnly(countOnly)
         .setConsistency(stale ? Consistency.CONSISTENCY_STALE

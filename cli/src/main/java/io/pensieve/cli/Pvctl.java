@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
     description = "The Pensieve admin CLI: keys, members, leadership, status, snapshots and"
         + " settings of a cluster, over gRPC; and a load generator, bench.",
     subcommands = {
-        GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class,
+        GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class, TxnCommand.class,
         MemberCommand.class, LeaderCommand.class, StatusCommand.class, StatsCommand.class,
         HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
         CompletionCommand.class, TokenCommand.class, UserCommand.class, BenchCommand.class},

@@ -9,12 +9,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.TestCluster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -113,6 +116,41 @@ class PvctlCommandsIT {
     fails(pvctl.run("get", "fruit/", "fruit0", "--prefix"), 2,
         "give one of RANGE_END, --prefix and --from-key");
     fails(pvctl.run("get", "fruit0", "fruit/"), 2, "range_end must come after key");
+  }
+
+  @Test
+  void aTransactionFromStandardInputInEtcdctlsFormat() {
+    ok(pvctl.run("put", "acct/a", "100"));
+    long version = json(ok(pvctl.run("get", "acct/a", "-o", "json"))).get("version").asLong();
+    String transfer = "version(\"acct/a\") = \"" + version + "\"\n\n"
+        + "put acct/a 70\nput acct/b \"thirty more\"\nget acct/a\n\n"
+        + "get acct/a\n\n";
+
+    assertThat(ok(withStdin(transfer, () -> pvctl.run("txn"))).out())
+        .isEqualTo("SUCCESS\n\nOK\n\nOK\n\nacct/a\n70\n");
+    JsonNode again = json(ok(withStdin(transfer, () -> pvctl.run("txn", "-o", "json"))));
+    assertThat(again.path("succeeded").asBoolean()).isFalse();
+    assertThat(again.path("results").findValuesAsText("value")).containsExactly("70");
+    assertThat(ok(withStdin("\nget acct/ --prefix\ndel acct/a\n\n\n",
+        () -> pvctl.run("txn", "-i"))).out()).isEqualTo("compares:\n"
+        + "success requests (get, put, del):\nfailure requests (get, put, del):\n"
+        + "SUCCESS\n\nacct/a\n70\nacct/b\nthirty more\n\n1\n");
+    fails(withStdin("size(\"acct/a\") = \"1\"\n\n\n", () -> pvctl.run("txn")), 2,
+        "unknown target size");
+    fails(withStdin("\nput acct/b 1\ndel acct/ --prefix\n\n", () -> pvctl.run("txn")), 2,
+        "writes too");
+    assertThat(ok(pvctl.run("get", "acct/b")).out()).contains("value: thirty more\n");
+  }
+
+  /** pvctl run in this JVM with {@code input} as its standard input. */
+  private static synchronized PvctlRun withStdin(String input, Supplier<PvctlRun> run) {
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    try {
+      return run.get();
+    } finally {
+      System.setIn(stdin);
+    }
   }
 
   @Test

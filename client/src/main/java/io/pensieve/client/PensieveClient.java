@@ -37,6 +37,8 @@ import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.proto.v1.TxnRequest;
+import io.pensieve.proto.v1.TxnResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A client of a Pensieve cluster over gRPC: the {@code KV} service of any of its nodes.
@@ -192,6 +195,19 @@ public final class PensieveClient implements AutoCloseable {
    */
   public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
     return call(KVGrpc.getDeleteRangeMethod(), request, true);
+  }
+
+  /**
+   * If every compare holds, applies the success ops, else the failure ops, all or nothing, every
+   * write at one revision; one result per op applied. A failed compare is no error:
+   * {@code succeeded} says which branch ran. A transaction of reads only is sent again on the
+   * same terms as a read; one with a write op as a write (see {@link PensieveException}).
+   */
+  public TxnResponse txn(TxnRequest request) {
+    boolean write = Stream.concat(request.getSuccessList().stream(),
+            request.getFailureList().stream())
+        .anyMatch(op -> op.hasPut() || op.hasDelete() || op.hasDeleteRange());
+    return call(KVGrpc.getTxnMethod(), request, write);
   }
 
   /** Stores {@code value} only if the key holds {@code expected}; false when it did not. */

@@ -21,7 +21,6 @@ import io.pensieve.statemachine.snapshot.SnapshotStore;
 import io.pensieve.store.Entry;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
-import io.pensieve.store.RangeResult;
 import io.pensieve.store.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -423,23 +422,9 @@ public final class PensieveStateMachine extends BaseStateMachine {
    */
   public RangeResponse readRange(RangeRequest request) {
     return underReadLock(() -> {
-      RangeResponse.Builder response = RangeResponse.newBuilder()
-          .setAppliedIndex(getLastAppliedTermIndex().getIndex());
       long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
-      byte[] key = request.getKey().toByteArray();
-      byte[] rangeEnd = request.getRangeEnd().toByteArray();
-      if (request.getCountOnly()) {
-        return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
-      }
-      Settings settings = map.settings();
-      // a cap lowered since the request was checked still bounds this reply
-      int limit = request.getLimit() == 0 ? settings.maxRangeEntries()
-          : (int) Math.min(request.getLimit(), settings.maxRangeEntries());
-      RangeResult page = request.getKeysOnly()
-          ? map.rangeKeys(key, rangeEnd, limit, settings.maxRangeBytes(), nowMillis)
-          : map.range(key, rangeEnd, limit, settings.maxRangeBytes(), nowMillis);
-      page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
-      return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
+      return RangePages.read(map, request, nowMillis).toBuilder()
+          .setAppliedIndex(getLastAppliedTermIndex().getIndex())
           .build();
     });
   }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The replicated key-value map: LRU order, TTL expiry, capacity limits, revisions and
@@ -41,7 +42,8 @@ import java.util.OptionalLong;
  *   <li>Capacity: entries are accounted as key + value + {@value #ENTRY_OVERHEAD_BYTES} bytes.
  *   <li>Revisions: every write and delete increments the revision; a key's version is the
  *       revision of its last write. A delete-range that deletes anything increments it once,
- *       for all its keys. Evictions and expirations do not count as writes.
+ *       for all its keys, and so does a group of writes run by {@link #atOneRevision} (a
+ *       transaction). Evictions and expirations do not count as writes.
  * </ul>
  *
  * <p>Not thread-safe: the owner serialises commands against reads.
@@ -55,10 +57,13 @@ public final class LruTtlMap {
   public static final int EXPIRE_COMMAND_LIMIT = 10_000;
 
   private final EntryTable table;
-  private final ExpiryQueue expiry = new ExpiryQueue();
+  private final ExpiryQueue expiry;
   private Settings settings;
   private boolean configured;
   private long revision;
+  /** Inside {@link #atOneRevision}: its writes share one revision, taken by the first. */
+  private boolean oneRevision;
+  private boolean oneRevisionTaken;
   private long clockMillis;
   private long bytes;
   private long evictions;
@@ -84,6 +89,7 @@ public final class LruTtlMap {
   private LruTtlMap(MapState state, int expectedEntries, int leafCapacity, int innerCapacity) {
     this.table = new EntryTable(
         KeyHasher.withRandomKey(), expectedEntries, leafCapacity, innerCapacity);
+    this.expiry = new ExpiryQueue(this::compareKeys);
     this.settings = state.settings();
     this.configured = state.configured();
     this.revision = state.revision();
@@ -199,6 +205,16 @@ public final class LruTtlMap {
     });
   }
 
+  /** The unsigned-byte order of two slots' keys: ties in the expiry queue are broken by key. */
+  private int compareKeys(int slotA, int slotB) {
+    byte[] a = table.record(slotA);
+    byte[] b = table.record(slotB);
+    int offsetA = EntryRecord.keyOffset(a);
+    int offsetB = EntryRecord.keyOffset(b);
+    return Arrays.compareUnsigned(a, offsetA, offsetA + EntryRecord.keyLength(a),
+        b, offsetB, offsetB + EntryRecord.keyLength(b));
+  }
+
   private boolean isLive(int slot, long nowMillis) {
     long expireAt = expiry.expireAtMillis(slot);
     return expireAt == 0 || expireAt > nowMillis;
@@ -238,7 +254,8 @@ public final class LruTtlMap {
    * Checks that the map's parts agree, in time and memory linear in its capacity: the entry
    * table's index, LRU list and free list; every queued expiry belongs to a live, indexed entry
    * with the same version; the entry count and accounted bytes are what the entries add up to; every
-   * version is unique, no later than the revision and no earlier than its key's creation; and
+   * version is no later than the revision and no earlier than its key's creation (versions
+   * repeat only where one {@link #atOneRevision} group wrote several keys); and
    * under {@link EvictionPolicy#LRU} the map is within its limits.
    *
    * <p>For tests after every command and for a map loaded from a snapshot; too slow for the
@@ -264,7 +281,6 @@ public final class LruTtlMap {
     });
     long entries = 0;
     long accounted = 0;
-    DistinctLongs versions = new DistinctLongs(table.size());
     for (int slot = table.oldest(); slot != NONE; slot = table.newer(slot)) {
       entry.of(table.record(slot), expiry.expireAtMillis(slot));
       entries++;
@@ -273,9 +289,6 @@ public final class LruTtlMap {
           || entry.createRevision() > entry.version()) {
         throw broken("an entry has version " + entry.version() + " and create revision "
             + entry.createRevision() + " at store revision " + revision);
-      }
-      if (!versions.add(entry.version())) {
-        throw broken("two entries have version " + entry.version());
       }
     }
     if (entries != table.size() || accounted != bytes) {
@@ -296,29 +309,6 @@ public final class LruTtlMap {
 
   private static IllegalStateException broken(String what) {
     return new IllegalStateException("map invariant broken: " + what);
-  }
-
-  /** Longs seen so far, in an open-addressed table; only for zero-free values such as versions. */
-  private static final class DistinctLongs {
-    private final long[] seen;
-
-    DistinctLongs(int expected) {
-      seen = new long[Integer.highestOneBit(Math.max(2, expected) * 2 - 1) << 1];
-    }
-
-    /** Adds {@code value} (not 0); returns false if it was there already. */
-    boolean add(long value) {
-      int mask = seen.length - 1;
-      for (int i = (int) ((value * 0x9E3779B97F4A7C15L) >>> 32) & mask; ; i = (i + 1) & mask) {
-        if (seen[i] == 0) {
-          seen[i] = value;
-          return true;
-        }
-        if (seen[i] == value) {
-          return false;
-        }
-      }
-    }
   }
 
   // ---- commands: stampMillis is the leader's time stamp of the log entry ----
@@ -383,10 +373,10 @@ public final class LruTtlMap {
     if (slot == NONE) {
       return new NotFound();
     }
-    revision++;
+    long deletedAt = nextRevision();
     Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
     removeEntry(slot);
-    return new Deleted(revision, previous);
+    return new Deleted(deletedAt, previous);
   }
 
   /**
@@ -400,15 +390,9 @@ public final class LruTtlMap {
   public DeleteRangeOutcome deleteRange(byte[] key, byte[] rangeEnd, int maxKeys,
       boolean returnPrevious, long stampMillis) {
     begin(stampMillis);
-    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
-      return new Refused(Refusal.KEY_TOO_LARGE, "range bounds of " + key.length + " and "
-          + rangeEnd.length + " bytes; a bound may be at most " + Settings.KEY_BYTES_CEILING);
-    }
-    if (key.length == 0 && rangeEnd.length == 0) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "key must not be empty");
-    }
-    if (maxKeys < 1) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "max_keys must be at least 1, got " + maxKeys);
+    Optional<Refused> invalid = checkRangeBounds(key, rangeEnd, maxKeys);
+    if (invalid.isPresent()) {
+      return invalid.get();
     }
     List<Integer> slots = new ArrayList<>();
     int[] live = {0};
@@ -417,11 +401,10 @@ public final class LruTtlMap {
       return !isLive(slot, clockMillis) || ++live[0] <= maxKeys;
     });
     if (live[0] > maxKeys) {
-      return new Refused(Refusal.INVALID_ARGUMENT, "the range holds more than"
-          + " max_delete_range_keys " + maxKeys + " live keys; delete it in smaller ranges");
+      return tooManyKeys(maxKeys).get();
     }
     if (live[0] > 0) {
-      revision++;
+      nextRevision();
     }
     List<Entry> previous = new ArrayList<>();
     for (int slot : slots) {
@@ -435,6 +418,141 @@ public final class LruTtlMap {
       removeEntry(slot);
     }
     return new RangeDeleted(revision, live[0], previous);
+  }
+
+  /**
+   * Runs {@code writes} (calls of this map's commands) so that every write among them takes one
+   * revision, the one after the store's, as etcd's transactions do: their changes are one
+   * event. The revision is taken by the first write that changes something; if none does, the
+   * store's revision stays. Inside, commands remove only the expired entries of the keys they
+   * write: the bounded removal each command does first was done once, by {@link #checkWrites}.
+   * The commands keep their own rules otherwise, refusals included, so a caller that needs all
+   * or nothing checks the writes first with {@link #checkWrites}.
+   *
+   * @throws IllegalStateException if called inside another group
+   */
+  public <T> T atOneRevision(Supplier<T> writes) {
+    if (oneRevision) {
+      throw new IllegalStateException("writes at one revision do not nest");
+    }
+    oneRevision = true;
+    oneRevisionTaken = false;
+    try {
+      return writes.get();
+    } finally {
+      oneRevision = false;
+    }
+  }
+
+  /**
+   * Which of the writes, applied in order at {@code stampMillis} inside {@link #atOneRevision},
+   * would be refused, and why (key, value or TTL out of bounds; a delete-range over its
+   * {@code maxKeys}; no room under {@link EvictionPolicy#NOEVICTION}, counted with the room the
+   * earlier deletes free); empty if none would be. The writes must name disjoint keys. Changes
+   * nothing but the clock and due expirations, as any command; the writes that follow inside
+   * {@link #atOneRevision} remove no more expired entries than their own keys', so the answer
+   * is exact.
+   */
+  public Optional<WriteRefused> checkWrites(List<PlannedWrite> writes, long stampMillis) {
+    begin(stampMillis);
+    long[] entries = {table.size()};
+    long[] mapBytes = {bytes};
+    for (int i = 0; i < writes.size(); i++) {
+      Optional<Refused> refused = check(writes.get(i), entries, mapBytes);
+      if (refused.isPresent()) {
+        return Optional.of(new WriteRefused(i, refused.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Checks a planned write against a map of {@code entries} and {@code mapBytes}; counts it in. */
+  private Optional<Refused> check(PlannedWrite write, long[] entries, long[] mapBytes) {
+    if (write instanceof PlannedWrite.DeleteRange range) {
+      Optional<Refused> invalid = checkRangeBounds(range.key(), range.rangeEnd(), range.maxKeys());
+      if (invalid.isPresent()) {
+        return invalid;
+      }
+      int[] live = {0};
+      long[] removedBytes = {0};
+      int[] removed = {0};
+      forEachSlotInRange(range.key(), range.rangeEnd(), slot -> {
+        live[0] += isLive(slot, clockMillis) ? 1 : 0;
+        removed[0]++;
+        removedBytes[0] += accountedBytes(slot);
+        // past the bound the range is refused: no need to count on
+        return live[0] <= range.maxKeys();
+      });
+      if (live[0] > range.maxKeys()) {
+        return tooManyKeys(range.maxKeys());
+      }
+      entries[0] -= removed[0];
+      mapBytes[0] -= removedBytes[0];
+      return Optional.empty();
+    }
+    byte[] key = write instanceof PlannedWrite.Put put ? put.key()
+        : ((PlannedWrite.Delete) write).key();
+    Optional<Refused> invalid = write instanceof PlannedWrite.Put put
+        ? checkWrite(put.key(), put.value(), put.ttlMillis())
+        : checkKey(key, Settings.KEY_BYTES_CEILING);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
+    int slot = table.find(key);
+    boolean present = slot != NONE && isLive(slot, clockMillis);
+    long oldBytes = present ? accountedBytes(slot) : 0;
+    if (slot != NONE && !present) {
+      // the write's own lookup removes the expired entry first
+      entries[0]--;
+      mapBytes[0] -= accountedBytes(slot);
+    }
+    if (!(write instanceof PlannedWrite.Put put)) {
+      if (present) {
+        entries[0]--;
+        mapBytes[0] -= oldBytes;
+      }
+      return Optional.empty();
+    }
+    long newBytes = accountedBytes(key.length, put.value().length);
+    Optional<Refused> noRoom = checkRoom(entries[0], mapBytes[0], present ? 0 : 1, newBytes,
+        newBytes - oldBytes);
+    if (noRoom.isEmpty()) {
+      entries[0] += present ? 0 : 1;
+      mapBytes[0] += newBytes - oldBytes;
+    }
+    return noRoom;
+  }
+
+  /** Which write {@link #checkWrites} found refused: its index in the plan, and why. */
+  public record WriteRefused(int index, Refused refused) {}
+
+  /** A write {@link #checkWrites} checks, with the arguments its command takes. */
+  @SuppressWarnings("ArrayRecordComponent") // a plan is checked, never compared
+  public sealed interface PlannedWrite {
+    record Put(byte[] key, byte[] value, OptionalLong ttlMillis) implements PlannedWrite {}
+
+    record Delete(byte[] key) implements PlannedWrite {}
+
+    record DeleteRange(byte[] key, byte[] rangeEnd, int maxKeys) implements PlannedWrite {}
+  }
+
+  private static Optional<Refused> checkRangeBounds(byte[] key, byte[] rangeEnd, int maxKeys) {
+    if (key.length > Settings.KEY_BYTES_CEILING || rangeEnd.length > Settings.KEY_BYTES_CEILING) {
+      return refuse(Refusal.KEY_TOO_LARGE, "range bounds of " + key.length + " and "
+          + rangeEnd.length + " bytes; a bound may be at most " + Settings.KEY_BYTES_CEILING);
+    }
+    if (key.length == 0 && rangeEnd.length == 0) {
+      return refuse(Refusal.INVALID_ARGUMENT, "key must not be empty");
+    }
+    if (maxKeys < 1) {
+      return refuse(Refusal.INVALID_ARGUMENT, "max_keys must be at least 1, got " + maxKeys);
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refused> tooManyKeys(int maxKeys) {
+    return refuse(Refusal.INVALID_ARGUMENT, "the range holds more than max_delete_range_keys "
+        + maxKeys + " live keys; delete it in smaller ranges");
   }
 
   /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
@@ -484,9 +602,21 @@ public final class LruTtlMap {
 
   // ---- internals ----
 
+  /** The revision of a write: the next one, or inside {@link #atOneRevision} the group's. */
+  private long nextRevision() {
+    if (!oneRevision || !oneRevisionTaken) {
+      revision++;
+      oneRevisionTaken = oneRevision;
+    }
+    return revision;
+  }
+
   private void begin(long stampMillis) {
     clockMillis = Math.max(clockMillis, stampMillis);
-    removeExpired(EXPIRED_REMOVED_PER_COMMAND);
+    if (!oneRevision) {
+      // inside a group the check before it removed them, and counted on no more going
+      removeExpired(EXPIRED_REMOVED_PER_COMMAND);
+    }
   }
 
   private int removeExpired(int limit) {
@@ -521,7 +651,7 @@ public final class LruTtlMap {
     if (noRoom.isPresent()) {
       return noRoom.get();
     }
-    revision++;
+    nextRevision();
     Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
     long createRevision = slot == NONE ? revision : layoutOf(slot).createRevision();
     byte[] record = EntryRecord.encode(key, value, revision, createRevision);
@@ -541,6 +671,12 @@ public final class LruTtlMap {
   }
 
   private Optional<Refused> checkRoom(int addedEntries, long entryBytes, long addedBytes) {
+    return checkRoom(table.size(), bytes, addedEntries, entryBytes, addedBytes);
+  }
+
+  /** Whether a write fits a map of {@code entries} and {@code mapBytes}; see {@link #store}. */
+  private Optional<Refused> checkRoom(long entries, long mapBytes, int addedEntries,
+      long entryBytes, long addedBytes) {
     if (settings.maxBytes() > 0 && entryBytes > settings.maxBytes()) {
       return refuse(Refusal.NO_SPACE, "entry needs " + entryBytes
           + " accounted bytes, more than max_bytes " + settings.maxBytes());
@@ -549,11 +685,12 @@ public final class LruTtlMap {
       return Optional.empty();
     }
     if (addedEntries > 0 && settings.maxEntries() > 0
-        && table.size() + addedEntries > settings.maxEntries()) {
+        && entries + addedEntries > settings.maxEntries()) {
       return refuse(Refusal.NO_SPACE, "max_entries " + settings.maxEntries()
           + " reached and the eviction policy is noeviction");
     }
-    if (addedBytes > 0 && settings.maxBytes() > 0 && bytes + addedBytes > settings.maxBytes()) {
+    if (addedBytes > 0 && settings.maxBytes() > 0
+        && mapBytes + addedBytes > settings.maxBytes()) {
       return refuse(Refusal.NO_SPACE, "max_bytes " + settings.maxBytes()
           + " reached and the eviction policy is noeviction");
     }

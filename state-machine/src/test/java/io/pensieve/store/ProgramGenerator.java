@@ -12,8 +12,10 @@ import io.pensieve.store.Programs.Range;
 import io.pensieve.store.Programs.RangeMode;
 import io.pensieve.store.Programs.Step;
 import io.pensieve.store.Programs.Touch;
+import io.pensieve.store.Programs.Txn;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -60,7 +62,7 @@ final class ProgramGenerator {
   }
 
   private Step step() {
-    int pick = random.nextInt(35);
+    int pick = random.nextInt(38);
     if (pick < 10) {
       return new Put(key(), value(), ttl(), random.nextBoolean(), advance());
     } else if (pick < 14) {
@@ -82,6 +84,8 @@ final class ProgramGenerator {
       return new Configure(settingsUpdate(), random.nextBoolean(), advance());
     } else if (pick < 29) {
       return new Get(key(), between(0, 40));
+    } else if (pick >= 35) {
+      return txn();
     } else if (pick < 33) {
       byte[] start = rangeStart();
       RangeMode mode = random.nextInt(4) < 2 ? RangeMode.ENTRIES : oneOf(RangeMode.values());
@@ -92,6 +96,45 @@ final class ProgramGenerator {
     byte[] start = rangeStart();
     int maxKeys = random.nextInt(10) < 8 ? between(1, 8) : between(0, 60);
     return new DeleteRange(start, rangeEnd(start), maxKeys, random.nextBoolean(), advance());
+  }
+
+  /**
+   * A transaction of one to four writes on disjoint keys: sometimes a delete-range, then puts
+   * and deletes of keys outside it, each key once.
+   */
+  private Txn txn() {
+    List<Step> writes = new ArrayList<>();
+    byte[] start = null;
+    byte[] end = null;
+    if (random.nextInt(3) == 0) {
+      start = rangeStart();
+      end = rangeEnd(start);
+      int maxKeys = random.nextInt(10) < 8 ? between(1, 8) : between(0, 60);
+      writes.add(new DeleteRange(start, end, maxKeys, random.nextBoolean(), 0));
+    }
+    List<byte[]> used = new ArrayList<>();
+    for (int n = between(1, 4 - writes.size()); n > 0; n--) {
+      byte[] key = key();
+      boolean taken = used.stream().anyMatch(k -> Arrays.equals(k, key));
+      if (taken || (start != null && inRange(key, start, end))) {
+        continue;
+      }
+      used.add(key);
+      writes.add(random.nextInt(3) < 2
+          ? new Put(key, value(), ttl(), random.nextBoolean(), 0)
+          : new Delete(key, Optional.empty(), random.nextBoolean(), 0));
+    }
+    return new Txn(writes, advance());
+  }
+
+  /** Whether {@code key} is in {@code [start, end)} as ranges read it. */
+  private static boolean inRange(byte[] key, byte[] start, byte[] end) {
+    if (end.length == 0) {
+      return Arrays.equals(key, start);
+    }
+    boolean fromKey = end.length == 1 && end[0] == 0;
+    return Arrays.compareUnsigned(key, start) >= 0
+        && (fromKey || Arrays.compareUnsigned(key, end) < 0);
   }
 
   /** A key, or a prefix of many keys. */

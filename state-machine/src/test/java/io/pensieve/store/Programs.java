@@ -311,6 +311,89 @@ public final class Programs {
     }
   }
 
+  /**
+   * A transaction's writes (puts, deletes and delete-ranges on disjoint keys, each step's own
+   * advance ignored): checked with {@link LruTtlMap#checkWrites}, then applied all at one
+   * revision with {@link LruTtlMap#atOneRevision}, or refused with nothing applied.
+   */
+  public record Txn(List<Step> writes, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Txn(writes, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (int i = 0; i < writes.size(); i++) {
+        out.add(writes.get(i).withAdvance(advanceMillis));
+        List<Step> fewer = new ArrayList<>(writes);
+        fewer.remove(i);
+        out.add(new Txn(fewer, advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Txn(writes, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      StringJoiner shown = new StringJoiner("; ", "txn {", "}");
+      writes.forEach(w -> shown.add(w.toString()));
+      return shown + showAdvance(advanceMillis);
+    }
+  }
+
+  /**
+   * What a transaction answered: the index of the write that refused it and why, or each
+   * write's outcome.
+   */
+  public record TxnAnswer(int refusedAt, Optional<Refused> refused, List<Object> outcomes) {
+    static TxnAnswer refused(int index, Refused refused) {
+      // the model writes no messages: only reasons are compared
+      return new TxnAnswer(index, Optional.of(new Refused(refused.reason(), "")), List.of());
+    }
+
+    static TxnAnswer applied(List<Object> outcomes) {
+      return new TxnAnswer(-1, Optional.empty(), outcomes);
+    }
+  }
+
+  private static TxnAnswer runTxn(Txn txn, LruTtlMap map, long nowMillis) {
+    List<LruTtlMap.PlannedWrite> plan = new ArrayList<>();
+    for (Step write : txn.writes()) {
+      if (write instanceof Put p) {
+        plan.add(new LruTtlMap.PlannedWrite.Put(p.key(), p.value(), p.ttl()));
+      } else if (write instanceof Delete d) {
+        plan.add(new LruTtlMap.PlannedWrite.Delete(d.key()));
+      } else {
+        DeleteRange d = (DeleteRange) write;
+        plan.add(new LruTtlMap.PlannedWrite.DeleteRange(d.key(), d.rangeEnd(), d.maxKeys()));
+      }
+    }
+    Optional<LruTtlMap.WriteRefused> refused = map.checkWrites(plan, nowMillis);
+    if (refused.isPresent()) {
+      return TxnAnswer.refused(refused.get().index(), refused.get().refused());
+    }
+    return TxnAnswer.applied(map.atOneRevision(() -> {
+      List<Object> outcomes = new ArrayList<>();
+      for (Step write : txn.writes()) {
+        Object outcome;
+        if (write instanceof Put p) {
+          outcome = map.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
+        } else if (write instanceof Delete d) {
+          outcome = map.delete(d.key(), Optional.empty(), d.prev(), nowMillis);
+        } else {
+          DeleteRange d = (DeleteRange) write;
+          outcome = map.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
+        }
+        if (outcome instanceof Refused r) {
+          throw new IllegalStateException("a checked write was refused: " + r);
+        }
+        outcomes.add(outcome);
+      }
+      return outcomes;
+    }));
+  }
+
   /** A read at the current time plus {@code advanceMillis}; it does not move the time. */
   public record Get(byte[] key, long advanceMillis) implements Step {
     @Override public Step withAdvance(long a) {
@@ -356,6 +439,8 @@ public final class Programs {
       answer = map.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
     } else if (step instanceof DeleteRange d) {
       answer = map.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
+    } else if (step instanceof Txn t) {
+      answer = runTxn(t, map, nowMillis);
     } else if (step instanceof Range r) {
       return switch (r.mode()) {
         case ENTRIES -> map.range(r.key(), r.rangeEnd(), r.limit(), r.maxBytes(), nowMillis);
@@ -384,6 +469,8 @@ public final class Programs {
       return model.configure(c.update(), c.onlyIfUnconfigured(), nowMillis);
     } else if (step instanceof DeleteRange d) {
       return model.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
+    } else if (step instanceof Txn t) {
+      return model.txn(t.writes(), nowMillis);
     } else if (step instanceof Range r) {
       return r.mode() == RangeMode.COUNT
           ? model.count(r.key(), r.rangeEnd(), nowMillis)

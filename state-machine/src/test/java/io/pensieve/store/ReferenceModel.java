@@ -36,7 +36,11 @@ final class ReferenceModel {
     /** A touch leaves keys where they are in LRU order. */
     TOUCH_DOES_NOT_MOVE_KEYS,
     /** A range includes the key equal to its end. */
-    RANGE_END_INCLUDED
+    RANGE_END_INCLUDED,
+    /** Each write of a transaction takes a revision of its own. */
+    TXN_WRITES_AT_SEPARATE_REVISIONS,
+    /** A refused transaction keeps the writes before the refused one. */
+    TXN_REFUSAL_KEEPS_EARLIER_WRITES
   }
 
   @SuppressWarnings("ArrayRecordComponent") // never compared: the model compares its fields
@@ -50,6 +54,10 @@ final class ReferenceModel {
   private long clockMillis;
   private long evictions;
   private long expirations;
+  /** Inside a transaction: the revision all its writes take, else 0. */
+  private long txnRevision;
+  /** Inside a transaction, whose writes remove no more expired entries than their own. */
+  private boolean inTxn;
 
   ReferenceModel() {
     this(PlantedBug.NONE);
@@ -109,7 +117,7 @@ final class ReferenceModel {
       return refused(Refusal.INVALID_ARGUMENT);
     }
     if (!live.isEmpty()) {
-      revision++;
+      nextRevision();
     }
     List<Entry> previous = new ArrayList<>();
     for (byte[] k : inRange) {
@@ -192,7 +200,7 @@ final class ReferenceModel {
     if (!entries.containsKey(ByteBuffer.wrap(key))) {
       return new NotFound();
     }
-    revision++;
+    nextRevision();
     Optional<Entry> previous = returnPrevious ? current(key) : Optional.empty();
     entries.remove(ByteBuffer.wrap(key));
     return new Deleted(revision, previous);
@@ -238,6 +246,65 @@ final class ReferenceModel {
     return new Configured(changed, settings, evictToFit());
   }
 
+  /**
+   * A transaction of puts, deletes and delete-ranges, the plain way: the expired entries due
+   * are removed once, then the writes run one by one on the live state, each at the one
+   * revision after the store's; if one is refused, the state saved before the first is put
+   * back whole.
+   */
+  Programs.TxnAnswer txn(List<Programs.Step> writes, long stamp) {
+    begin(stamp);
+    LinkedHashMap<ByteBuffer, Value> savedEntries = new LinkedHashMap<>(entries);
+    long savedRevision = revision;
+    long savedEvictions = evictions;
+    long savedExpirations = expirations;
+    boolean separate = bug == PlantedBug.TXN_WRITES_AT_SEPARATE_REVISIONS;
+    txnRevision = separate ? 0 : revision + 1;
+    List<Object> outcomes = new ArrayList<>();
+    inTxn = true;
+    try {
+      for (int i = 0; i < writes.size(); i++) {
+        Object outcome = write(writes.get(i));
+        if (outcome instanceof Refused refused) {
+          if (bug != PlantedBug.TXN_REFUSAL_KEEPS_EARLIER_WRITES) {
+            entries.clear();
+            entries.putAll(savedEntries);
+            revision = savedRevision;
+            evictions = savedEvictions;
+            expirations = savedExpirations;
+          }
+          return Programs.TxnAnswer.refused(i, refused);
+        }
+        outcomes.add(outcome);
+      }
+    } finally {
+      txnRevision = 0;
+      inTxn = false;
+    }
+    return Programs.TxnAnswer.applied(outcomes);
+  }
+
+  /** One write of a transaction, at the clock the transaction began at. */
+  private Object write(Programs.Step write) {
+    if (write instanceof Programs.Put p) {
+      return put(p.key(), p.value(), p.ttl(), p.prev(), clockMillis);
+    } else if (write instanceof Programs.Delete d) {
+      return delete(d.key(), Optional.empty(), d.prev(), clockMillis);
+    }
+    Programs.DeleteRange d = (Programs.DeleteRange) write;
+    return deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), clockMillis);
+  }
+
+  /** The revision of a write: the next one, or the transaction's. */
+  private long nextRevision() {
+    if (txnRevision > 0) {
+      revision = txnRevision;
+    } else {
+      revision++;
+    }
+    return revision;
+  }
+
   List<Entry> entriesInLruOrder() {
     List<Entry> out = new ArrayList<>();
     entries.forEach((k, v) -> out.add(entry(bytesOf(k), v)));
@@ -260,7 +327,9 @@ final class ReferenceModel {
 
   private void begin(long stamp) {
     clockMillis = Math.max(clockMillis, stamp);
-    removeExpired(LruTtlMap.EXPIRED_REMOVED_PER_COMMAND);
+    if (!inTxn) {
+      removeExpired(LruTtlMap.EXPIRED_REMOVED_PER_COMMAND);
+    }
   }
 
   private int removeExpired(int limit) {
@@ -273,9 +342,13 @@ final class ReferenceModel {
     }
     Comparator<Map.Entry<ByteBuffer, Value>> byVersion =
         Comparator.comparingLong(e -> e.getValue().version);
+    // several keys share a version when one transaction wrote them: then key order decides
+    Comparator<Map.Entry<ByteBuffer, Value>> byKey =
+        (a, b) -> Arrays.compareUnsigned(bytesOf(a.getKey()), bytesOf(b.getKey()));
     due.sort(Comparator.comparingLong((Map.Entry<ByteBuffer, Value> e) -> e.getValue().expireAtMillis)
         .thenComparing(
-            bug == PlantedBug.REVERSED_EXPIRY_TIE_BREAK ? byVersion.reversed() : byVersion));
+            bug == PlantedBug.REVERSED_EXPIRY_TIE_BREAK ? byVersion.reversed() : byVersion)
+        .thenComparing(byKey));
     int removed = 0;
     for (Map.Entry<ByteBuffer, Value> e : due.subList(0, Math.min(limit, due.size()))) {
       entries.remove(e.getKey());
@@ -313,7 +386,7 @@ final class ReferenceModel {
         return refused(Refusal.NO_SPACE);
       }
     }
-    revision++;
+    nextRevision();
     Optional<Entry> previous = returnPrevious && old != null
         ? Optional.of(entry(key, old))
         : Optional.empty();

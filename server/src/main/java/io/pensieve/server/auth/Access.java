@@ -7,7 +7,10 @@ import java.util.Optional;
 public enum Access {
   /** Nothing: probes, metrics, peer discovery and the login itself. */
   OPEN(null),
-  /** A valid token, whatever its roles: routes that do not exist (they answer 404). */
+  /**
+   * A valid token, whatever its roles: routes that do not exist (they answer 404), and
+   * transactions, whose service then asks for the roles their content needs.
+   */
   AUTHENTICATED(null),
   READ(Role.READ),
   WRITE(Role.WRITE),

@@ -40,6 +40,8 @@ import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RemoveMemberRequest;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatusRequest;
+import io.pensieve.proto.v1.TxnOp;
+import io.pensieve.proto.v1.TxnRequest;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.PensieveNode;
 import io.pensieve.server.cluster.RestClient;
@@ -183,6 +185,12 @@ class AuthMatrixIT {
       new Route("PUT", "/v1/kv/matrix", "{\"value\":\"v\"}", Access.WRITE, 200),
       new Route("DELETE", "/v1/kv/matrix-absent", null, Access.WRITE, 404),
       new Route("DELETE", "/v1/kv?prefix=matrix-absent/", null, Access.WRITE, 200),
+      // a transaction needs read for its compares and reads, write for its writes
+      new Route("POST", "/v1/txn", "{\"compares\":[{\"key\":\"matrix\",\"op\":\"=\","
+          + "\"exists\":true}],\"success\":[{\"get\":{\"key\":\"matrix\"}}]}",
+          Access.READ, 200),
+      new Route("POST", "/v1/txn", "{\"failure\":[{\"put\":{\"key\":\"matrix\","
+          + "\"value\":\"v\"}}]}", Access.WRITE, 200),
       new Route("GET", "/v1/cluster", null, Access.READ, 200),
       new Route("GET", "/v1/stats", null, Access.READ, 200),
       new Route("GET", "/get/matrix", null, Access.READ, 200),
@@ -333,6 +341,14 @@ class AuthMatrixIT {
       kv("KV.DeleteRange", Access.WRITE, Status.Code.OK, s -> s.deleteRange(
           DeleteRangeRequest.newBuilder().setKey(KvClient.utf8("matrix-absent/"))
               .setRangeEnd(KvClient.utf8("matrix-absent0")).build())),
+      kv("KV.Txn (reads)", Access.READ, Status.Code.OK, s -> s.txn(TxnRequest.newBuilder()
+          .addSuccess(TxnOp.newBuilder().setGet(GetRequest.newBuilder()
+              .setKey(KvClient.utf8("matrix"))))
+          .addSuccess(TxnOp.newBuilder().setRange(RangeRequest.newBuilder()
+              .setKey(KvClient.utf8("matrix")))).build())),
+      kv("KV.Txn (writes)", Access.WRITE, Status.Code.OK, s -> s.txn(TxnRequest.newBuilder()
+          .addFailure(TxnOp.newBuilder().setDelete(DeleteRequest.newBuilder()
+              .setKey(KvClient.utf8("matrix-absent")))).build())),
       kv("KV.CompareAndSet", Access.WRITE, Status.Code.OK, s -> s.compareAndSet(
           CompareAndSetRequest.newBuilder().setKey(KvClient.utf8("matrix"))
               .setValue(KvClient.utf8("v")).setCondition(Condition.newBuilder().setAbsent(true))
