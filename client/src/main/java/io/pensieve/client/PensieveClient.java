@@ -69,9 +69,10 @@ import java.util.function.Function;
  * or no connection could be made. A write that may have reached a node is never sent twice: its
  * failure says {@code OUTCOME_UNKNOWN}. Calls start at the endpoint that answered last.
  *
- * <p>The typed methods cover the {@code KV} and {@code Lease} services; {@link #call(MethodDescriptor, Object,
- * boolean)} sends any other unary request (the {@code Admin} service, the standard health
- * service) and {@link #call(Function, boolean)} a stream, both with the same failover.
+ * <p>The typed methods cover the {@code KV} and {@code Lease} services (leases renewed by
+ * {@link #keepAlive}); {@link #call(MethodDescriptor, Object, boolean)} sends any other unary
+ * request (the {@code Admin} service, the standard health service) and {@link #call(Function,
+ * boolean)} a stream, both with the same failover.
  *
  * <p>Thread-safe; one client serves a whole application. Close it to release its connections.
  */

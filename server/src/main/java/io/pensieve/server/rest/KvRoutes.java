@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  * {@code GET|DELETE /v1/kv}.
  *
  * <p>A PUT body is JSON ({@code value}, {@code ttl_seconds}, {@code if_version}, {@code
- * if_value}, {@code if_absent}, {@code prev_kv}, {@code lease}: an id as a string), or the raw value with {@code Content-Type:
- * application/octet-stream} and the options as query parameters. A GET answers JSON, or the raw
+ * if_value}, {@code if_absent}, {@code prev_kv}, {@code lease}: a lease id as a string), or the
+ * raw value with {@code Content-Type: application/octet-stream} and the options as query
+ * parameters. A GET answers JSON, or the raw
  * value to {@code Accept: application/octet-stream}.
  */
 final class KvRoutes {
