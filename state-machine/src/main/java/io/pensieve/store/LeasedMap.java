@@ -81,6 +81,8 @@ public final class LeasedMap {
   public WriteOutcome put(byte[] key, byte[] value, OptionalLong ttlMillis, long lease,
       boolean returnPrevious, long stampMillis) {
     if (lease != 0 && leases.lease(lease).isEmpty()) {
+      // as any refused command: nothing changes but the clock and due expirations
+      map.advanceClock(stampMillis);
       return new Refused(Refusal.LEASE_NOT_FOUND, "lease " + lease + " not found");
     }
     OptionalLong ttl = lease != 0 && ttlMillis.isEmpty() ? OptionalLong.of(0) : ttlMillis;
