@@ -41,7 +41,8 @@ final class LeaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw CliError.usage("give a subcommand: grant, keep-alive, revoke, timetolive or list");
+    throw CliError.usage("give a subcommand of " + spec.qualifiedName()
+        + ": grant, keep-alive, revoke, timetolive or list");
   }
 
   @Command(name = "grant", description = "Grants a lease of TTL_SECONDS (at least 5).",
