@@ -14,12 +14,14 @@ final class KeyValues {
   }
 
   static Fields fields(KeyValue kv) {
-    return new Fields()
+    Fields fields = new Fields()
         .add("key", Text.show(kv.getKey()))
         .add("value", Text.show(kv.getValue()))
         .add("version", kv.getVersion())
         .add("create_revision", kv.getCreateRevision())
         .add("expire_at", expireAt(kv.getExpireAtMillis()));
+    // only a key on a lease has the line: the output of others stays as it was
+    return kv.getLease() == 0 ? fields : fields.add("lease", kv.getLease());
   }
 
   /** {@code never}, or the instant in UTC. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "  pvctl put greeting hello",
         "  pvctl put session:abc user-data --ttl 1800",
+        "  pvctl put service/n1 10.0.0.1 --lease 7",
         "  pvctl put config '{\"mode\":\"fast\"}' -o json"})
 final class PutCommand implements Callable<Integer> {
   @Spec
@@ -31,12 +32,18 @@ final class PutCommand implements Callable<Integer> {
       description = "Time to live; 0 = never expires. Without it, the cluster's default TTL.")
   private Long ttlSeconds;
 
+  @Option(names = "--lease", paramLabel = "ID",
+      description = "Attach the key to this lease (pvctl lease grant): revoking or expiring it "
+          + "deletes the key. Without it, a key on a lease leaves it.")
+  private long lease;
+
   @Override
   public Integer call() {
     Session session = Pvctl.sessionOf(spec);
     PutRequest.Builder request = PutRequest.newBuilder()
         .setKey(Text.bytes(key))
-        .setValue(Text.bytes(value));
+        .setValue(Text.bytes(value))
+        .setLease(lease);
     if (ttlSeconds != null) {
       request.setTtlMillis(KeyValues.ttlMillis(ttlSeconds));
     }

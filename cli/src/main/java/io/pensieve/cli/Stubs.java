@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.health.v1.HealthGrpc;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.proto.v1.LeaseGrpc;
 
 /**
  * The stubs of one call, bound to one node's channel; the channel gives each call the deadline
@@ -12,6 +13,10 @@ import io.pensieve.proto.v1.KVGrpc;
 record Stubs(Channel channel) {
   KVGrpc.KVBlockingStub kv() {
     return KVGrpc.newBlockingStub(channel);
+  }
+
+  LeaseGrpc.LeaseBlockingStub lease() {
+    return LeaseGrpc.newBlockingStub(channel);
   }
 
   AdminGrpc.AdminBlockingStub admin() {

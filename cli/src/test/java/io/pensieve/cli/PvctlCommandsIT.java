@@ -82,6 +82,32 @@ class PvctlCommandsIT {
   }
 
   @Test
+  void leaseGrantPutWithItTimeToLiveWithKeysKeepAliveAndRevoke() {
+    JsonNode granted = json(ok(pvctl.run("lease", "grant", "60", "-o", "json")));
+    String id = granted.get("id").asText();
+    assertThat(granted.get("id").isTextual()).isTrue();
+    assertThat(granted.get("ttl_seconds").asLong()).isEqualTo(60);
+
+    ok(pvctl.run("put", "leased/a", "1", "--lease", id));
+    ok(pvctl.run("put", "leased/b", "2", "--lease", id));
+    assertThat(ok(pvctl.run("get", "leased/a")).out()).contains("lease: " + id + "\n");
+    assertThat(ok(pvctl.run("lease", "timetolive", id, "--keys")).out())
+        .contains("granted_ttl_seconds: 60\n").contains("keys: 2\n")
+        .contains("  leased/a\n  leased/b\n");
+    assertThat(ok(pvctl.run("lease", "keep-alive", id, "--once")).out())
+        .startsWith("lease " + id + " kept alive with TTL 60s");
+    assertThat(ok(pvctl.run("lease", "list")).out()).contains(id);
+
+    assertThat(ok(pvctl.run("lease", "revoke", id)).out())
+        .contains("lease " + id + " revoked; 2 keys deleted");
+    fails(pvctl.run("get", "leased/a"), 1, "(not_found)");
+    fails(pvctl.run("lease", "timetolive", id), 1, "(not_found)");
+    fails(pvctl.run("put", "leased/c", "3", "--lease", id), 1,
+        "lease " + id + " not found (not_found)");
+    fails(pvctl.run("lease", "grant", "1"), 2, "ttl_seconds must be between 5 and");
+  }
+
+  @Test
   void rangesByPrefixEndFromKeyAndLimitInKeyOrder() {
     for (String key : List.of("fruit/pear", "fruit/apple", "fruit/fig", "fruit0", "fruitz")) {
       ok(pvctl.run("put", key, "is " + key));

@@ -31,6 +31,17 @@ import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.LeaseGrantRequest;
+import io.pensieve.proto.v1.LeaseGrantResponse;
+import io.pensieve.proto.v1.LeaseGrpc;
+import io.pensieve.proto.v1.LeaseKeepAliveRequest;
+import io.pensieve.proto.v1.LeaseKeepAliveResponse;
+import io.pensieve.proto.v1.LeaseListRequest;
+import io.pensieve.proto.v1.LeaseListResponse;
+import io.pensieve.proto.v1.LeaseRevokeRequest;
+import io.pensieve.proto.v1.LeaseRevokeResponse;
+import io.pensieve.proto.v1.LeaseTimeToLiveRequest;
+import io.pensieve.proto.v1.LeaseTimeToLiveResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.RangeRequest;
@@ -61,9 +72,10 @@ import java.util.stream.Stream;
  * or no connection could be made. A write that may have reached a node is never sent twice: its
  * failure says {@code OUTCOME_UNKNOWN}. Calls start at the endpoint that answered last.
  *
- * <p>The typed methods cover the {@code KV} service; {@link #call(MethodDescriptor, Object,
- * boolean)} sends any other unary request (the {@code Admin} service, the standard health
- * service) and {@link #call(Function, boolean)} a stream, both with the same failover.
+ * <p>The typed methods cover the {@code KV} and {@code Lease} services (leases renewed by
+ * {@link #keepAlive}); {@link #call(MethodDescriptor, Object, boolean)} sends any other unary
+ * request (the {@code Admin} service, the standard health service) and {@link #call(Function,
+ * boolean)} a stream, both with the same failover.
  *
  * <p>Thread-safe; one client serves a whole application. Close it to release its connections.
  */
@@ -221,6 +233,49 @@ public final class PensieveClient implements AutoCloseable {
   /** Every option of a compare-and-set: the condition, time to live, the previous entry. */
   public CompareAndSetResponse compareAndSet(CompareAndSetRequest request) {
     return call(KVGrpc.getCompareAndSetMethod(), request, true);
+  }
+
+  // ----- leases ------------------------------------------------------------------------------
+
+  /** Grants a lease of {@code ttl} (whole seconds, at least 5) with an id the cluster chooses. */
+  public LeaseGrantResponse grantLease(Duration ttl) {
+    return grantLease(LeaseGrantRequest.newBuilder().setTtlSeconds(ttl.toSeconds()).build());
+  }
+
+  /** Every option of a grant: the TTL in seconds, the id to use. */
+  public LeaseGrantResponse grantLease(LeaseGrantRequest request) {
+    return call(LeaseGrpc.getGrantMethod(), request, true);
+  }
+
+  /** Revokes a lease and deletes every key attached to it; NOT_FOUND if there is none. */
+  public LeaseRevokeResponse revokeLease(long id) {
+    return call(LeaseGrpc.getRevokeMethod(),
+        LeaseRevokeRequest.newBuilder().setId(id).build(), true);
+  }
+
+  /**
+   * Renews a lease once, answered when the renewal is applied; NOT_FOUND if the lease is gone.
+   * Sent again on failover: a renewal applied twice only renews twice.
+   */
+  public LeaseKeepAliveResponse keepAliveOnce(long id) {
+    return call(LeaseGrpc.getKeepAliveOnceMethod(),
+        LeaseKeepAliveRequest.newBuilder().setId(id).build(), false);
+  }
+
+  /** Keeps lease {@code id} alive, renewing every third of its TTL, until the result is closed. */
+  public LeaseKeepAlive keepAlive(long id) {
+    return new LeaseKeepAlive(id, this::keepAliveOnce);
+  }
+
+  /** A lease's remaining and granted TTL, with its keys when {@code keys}; NOT_FOUND if none. */
+  public LeaseTimeToLiveResponse leaseTimeToLive(long id, boolean keys) {
+    return call(LeaseGrpc.getTimeToLiveMethod(),
+        LeaseTimeToLiveRequest.newBuilder().setId(id).setKeys(keys).build(), false);
+  }
+
+  /** Every lease, in id order. */
+  public LeaseListResponse listLeases() {
+    return call(LeaseGrpc.getListMethod(), LeaseListRequest.getDefaultInstance(), false);
   }
 
   // ----- asynchronous ------------------------------------------------------------------------

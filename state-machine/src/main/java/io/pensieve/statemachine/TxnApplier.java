@@ -1,5 +1,11 @@
 package io.pensieve.statemachine;
 
+import com.google.protobuf.ByteString;
+
+import java.util.Map;
+
+import io.pensieve.store.LeasedMap;
+
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.proto.v1.Compare;
 import io.pensieve.proto.v1.CompareOp;
@@ -47,7 +53,8 @@ import java.util.OptionalLong;
 final class TxnApplier {
   private TxnApplier() {}
 
-  static CommandResult apply(LruTtlMap map, TxnRequest txn, long stampMillis) {
+  static CommandResult apply(LeasedMap store, TxnRequest txn, long stampMillis) {
+    LruTtlMap map = store.map();
     Optional<TxnRules.Problem> malformed = TxnRules.check(txn, map.settings());
     if (malformed.isPresent()) {
       return CommandApplier.error(malformed.get().code(), malformed.get().message());
@@ -56,9 +63,9 @@ final class TxnApplier {
     long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
     boolean succeeded = txn.getComparesList().stream()
         .allMatch(compare -> holds(compare, map.get(compare.getKey().toByteArray(), clockMillis),
-            map));
+            store));
     List<TxnOp> ops = succeeded ? txn.getSuccessList() : txn.getFailureList();
-    Optional<CommandResult> refused = checkWrites(map, ops, stampMillis, clockMillis);
+    Optional<CommandResult> refused = checkWrites(store, ops, stampMillis, clockMillis);
     if (refused.isPresent()) {
       return refused.get();
     }
@@ -66,7 +73,7 @@ final class TxnApplier {
     List<TxnOpResult> results = map.atOneRevision(() -> {
       List<TxnOpResult> applied = new ArrayList<>(ops.size());
       for (int i = 0; i < ops.size(); i++) {
-        applied.add(applyOp(map, ops.get(i), stampMillis, clockMillis, i, budget));
+        applied.add(applyOp(store, ops.get(i), stampMillis, clockMillis, i, budget));
       }
       return applied;
     });
@@ -83,7 +90,7 @@ final class TxnApplier {
    * version, create revision and lease 0 and does not exist; it has no value, so a value
    * compare on it holds for NOT_EQUAL only.
    */
-  static boolean holds(Compare compare, Optional<Entry> current, LruTtlMap map) {
+  static boolean holds(Compare compare, Optional<Entry> current, LeasedMap store) {
     int order;
     switch (compare.getTargetCase()) {
       case VERSION -> order = Long.compare(
@@ -91,7 +98,7 @@ final class TxnApplier {
       case CREATE_REVISION -> order = Long.compare(
           current.map(Entry::createRevision).orElse(0L), compare.getCreateRevision());
       case LEASE -> order = Long.compare(
-          current.map(entry -> leaseOf(map, entry)).orElse(0L), compare.getLease());
+          current.map(entry -> store.leaseOf(entry.key())).orElse(0L), compare.getLease());
       case EXISTS -> order = Boolean.compare(current.isPresent(), compare.getExists());
       case VALUE -> {
         if (current.isEmpty()) {
@@ -112,22 +119,14 @@ final class TxnApplier {
     };
   }
 
-  /** The lease {@code entry} is attached to. Keys have no leases yet: always 0. */
-  // the parameters are what the lookup will read once keys carry leases
-  @SuppressWarnings("UnusedVariable")
-  private static long leaseOf(LruTtlMap map, Entry entry) {
-    return 0;
-  }
-
-  /** Whether lease {@code id} exists. No lease exists yet. */
-  @SuppressWarnings("UnusedVariable")
-  private static boolean leaseExists(LruTtlMap map, long id) {
-    return false;
+  private static boolean leaseExists(LeasedMap store, long id) {
+    return store.leases().lease(id).isPresent();
   }
 
   /** Why the branch's writes would not all apply; empty if they would. */
-  private static Optional<CommandResult> checkWrites(LruTtlMap map, List<TxnOp> ops,
+  private static Optional<CommandResult> checkWrites(LeasedMap store, List<TxnOp> ops,
       long stampMillis, long clockMillis) {
+    LruTtlMap map = store.map();
     List<PlannedWrite> plan = new ArrayList<>();
     List<Integer> opOfWrite = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
@@ -136,7 +135,7 @@ final class TxnApplier {
       switch (op.getOpCase()) {
         case PUT -> {
           PutRequest put = op.getPut();
-          if (put.getLease() != 0 && !leaseExists(map, put.getLease())) {
+          if (put.getLease() != 0 && !leaseExists(store, put.getLease())) {
             return Optional.of(CommandApplier.invalid(
                 where + ": unknown lease " + put.getLease()));
           }
@@ -189,8 +188,8 @@ final class TxnApplier {
       bytes = settings.maxRangeBytes();
     }
 
-    RangeResponse read(LruTtlMap map, RangeRequest request, long clockMillis) {
-      RangeResponse page = RangePages.read(map, request, clockMillis, Math.max(1, entries),
+    RangeResponse read(LeasedMap store, RangeRequest request, long clockMillis) {
+      RangeResponse page = RangePages.read(store, request, clockMillis, Math.max(1, entries),
           Math.max(1, bytes));
       entries -= page.getKvsCount();
       for (KeyValue kv : page.getKvsList()) {
@@ -200,28 +199,33 @@ final class TxnApplier {
     }
   }
 
-  private static TxnOpResult applyOp(LruTtlMap map, TxnOp op, long stampMillis,
+  private static TxnOpResult applyOp(LeasedMap store, TxnOp op, long stampMillis,
       long clockMillis, int index, ReadBudget budget) {
+    LruTtlMap map = store.map();
     TxnOpResult.Builder result = TxnOpResult.newBuilder();
     switch (op.getOpCase()) {
       case PUT -> {
         PutRequest put = op.getPut();
-        WriteOutcome outcome = map.put(put.getKey().toByteArray(), put.getValue().toByteArray(),
+        byte[] key = put.getKey().toByteArray();
+        long previousLease = store.leaseOf(key);
+        WriteOutcome outcome = store.put(key, put.getValue().toByteArray(),
             put.hasTtlMillis() ? OptionalLong.of(put.getTtlMillis()) : OptionalLong.empty(),
-            put.getPrevKv(), stampMillis);
+            put.getLease(), put.getPrevKv(), stampMillis);
         if (!(outcome instanceof WriteOutcome.Stored stored)) {
           throw refusedAfterChecks(index, outcome);
         }
-        result.setPut(CommandApplier.putResponse(stored));
+        result.setPut(CommandApplier.putResponse(stored, previousLease));
       }
       case DELETE -> {
         DeleteRequest delete = op.getDelete();
-        WriteOutcome outcome = map.delete(delete.getKey().toByteArray(), Optional.empty(),
-            delete.getPrevKv(), stampMillis);
+        byte[] key = delete.getKey().toByteArray();
+        // read before the delete detaches the key
+        long lease = store.leaseOf(key);
+        WriteOutcome outcome = map.delete(key, Optional.empty(), delete.getPrevKv(), stampMillis);
         DeleteResponse.Builder response = DeleteResponse.newBuilder();
         if (outcome instanceof WriteOutcome.Deleted deleted) {
           response.setDeleted(true).setRevision(deleted.revision());
-          deleted.previous().ifPresent(p -> response.setPrevKv(CommandApplier.keyValue(p)));
+          deleted.previous().ifPresent(p -> response.setPrevKv(CommandApplier.keyValue(p, lease)));
         } else if (!(outcome instanceof WriteOutcome.NotFound)) {
           throw refusedAfterChecks(index, outcome);
         }
@@ -229,6 +233,11 @@ final class TxnApplier {
       }
       case DELETE_RANGE -> {
         DeleteRangeRequest range = op.getDeleteRange();
+        // read before the delete detaches the keys
+        Map<ByteString, Long> leases = range.getPrevKv()
+            ? CommandApplier.leasesInRange(store, range.getKey().toByteArray(),
+                range.getRangeEnd().toByteArray(), clockMillis)
+            : Map.of();
         DeleteRangeOutcome outcome = map.deleteRange(range.getKey().toByteArray(),
             range.getRangeEnd().toByteArray(), map.settings().maxDeleteRangeKeys(),
             range.getPrevKv(), stampMillis);
@@ -238,16 +247,17 @@ final class TxnApplier {
         DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
             .setDeleted(deleted.deleted())
             .setRevision(deleted.revision());
-        deleted.previous().forEach(p -> response.addPrevKvs(CommandApplier.keyValue(p)));
+        deleted.previous().forEach(p -> response.addPrevKvs(CommandApplier.keyValue(p,
+            leases.getOrDefault(ByteString.copyFrom(p.key()), 0L))));
         result.setDeleteRange(response);
       }
       case GET -> {
         Optional<Entry> entry = map.get(op.getGet().getKey().toByteArray(), clockMillis);
         GetResponse.Builder response = GetResponse.newBuilder().setFound(entry.isPresent());
-        entry.ifPresent(e -> response.setKv(CommandApplier.keyValue(e)));
+        entry.ifPresent(e -> response.setKv(CommandApplier.keyValue(e, store.leaseOf(e.key()))));
         result.setGet(response);
       }
-      case RANGE -> result.setRange(budget.read(map, op.getRange(), clockMillis));
+      case RANGE -> result.setRange(budget.read(store, op.getRange(), clockMillis));
       case OP_NOT_SET -> throw new IllegalStateException("op " + (index + 1) + " has no kind,"
           + " which the rules refuse");
     }

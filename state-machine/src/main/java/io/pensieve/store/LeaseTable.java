@@ -1,5 +1,7 @@
 package io.pensieve.store;
 
+import io.pensieve.api.RequestLimits;
+
 import io.pensieve.api.Ttl;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -59,7 +61,7 @@ public final class LeaseTable {
    */
   public static final long MAX_CLIENT_ID = 1L << 62;
   /** How many leases a table holds unless told otherwise. */
-  public static final int DEFAULT_MAX_LEASES = 100_000;
+  public static final int DEFAULT_MAX_LEASES = RequestLimits.DEFAULT_LEASES;
   /** The snapshot section's format, written first. */
   static final int SNAPSHOT_FORMAT = 1;
 

@@ -8,6 +8,7 @@ import io.pensieve.store.WriteOutcome.CompareFailed;
 import io.pensieve.store.WriteOutcome.Deleted;
 import io.pensieve.store.WriteOutcome.NotFound;
 import io.pensieve.store.WriteOutcome.Stored;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -533,6 +534,48 @@ class LruTtlMapTest {
 
   private static LruTtlMap mapWith(Settings settings) {
     return new LruTtlMap(settings);
+  }
+
+  @Nested
+  class Removals {
+    @Test
+    void theListenerHearsEveryRemovalWhateverItsCauseAndNoOverwrite() {
+      LruTtlMap map = new LruTtlMap();
+      List<String> removed = new ArrayList<>();
+      map.onRemoval(key -> removed.add(new String(key, UTF_8)));
+      put(map, "deleted", "v");
+      put(map, "overwritten", "1");
+      put(map, "overwritten", "2");
+      map.put(bytes("expiring"), bytes("v"), OptionalLong.of(1_000), false, T0);
+      put(map, "range/a", "v");
+
+      delete(map, "deleted");
+      map.deleteRange(bytes("range/"), bytes("range0"), 10, false, T0);
+      map.expire(10, T0 + 1_000);
+      map.configure(new SettingsUpdate(OptionalLong.of(1), OptionalLong.empty(),
+          Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty()),
+          false, T0 + 1_000);
+      put(map, "newest", "v");
+
+      assertThat(removed).containsExactly("deleted", "range/a", "expiring", "overwritten");
+    }
+
+    @Test
+    void deleteKeysRemovesTheLiveOnesAtOneRevisionAndSkipsTheAbsent() {
+      LruTtlMap map = new LruTtlMap();
+      put(map, "a", "v");
+      put(map, "b", "v");
+      map.put(bytes("c"), bytes("v"), OptionalLong.of(1_000), false, T0);
+
+      DeleteRangeOutcome.RangeDeleted deleted = map.deleteKeys(
+          List.of(bytes("a"), bytes("absent"), bytes("b"), bytes("c")), T0 + 1_000);
+
+      assertThat(deleted.deleted()).isEqualTo(2);
+      assertThat(deleted.revision()).isEqualTo(4);
+      assertThat(map.size()).isZero();
+      assertThat(map.state().expirations()).isOne();
+      map.checkInvariants();
+    }
   }
 
   private static WriteOutcome put(LruTtlMap map, String key, String value) {

@@ -40,6 +40,16 @@ final class RouteTable {
       Route.canonical("DELETE", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().delete(x)),
       // a valid token: the service requires read for compares and reads, write for writes
       Route.canonical("POST", "/v1/txn", Access.AUTHENTICATED, (to, x) -> to.kv().txn(x)),
+      // every lease route writes, its reads included: leases are a writer's tool
+      Route.canonical("GET", "/v1/lease", Access.WRITE, (to, x) -> to.leases().list(x)),
+      Route.canonical("POST", "/v1/lease", Access.WRITE, (to, x) -> to.leases().grant(x)),
+      Route.canonical("GET", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().timeToLive(x)),
+      Route.canonical("DELETE", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().revoke(x)),
+      // POST /v1/lease/{id}/keepalive: the id and the action are the template's key
+      Route.canonical("POST", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().keepAlive(x)),
       Route.canonical("GET", "/v1/cluster", Access.READ, (to, x) -> to.node().cluster(x)),
       Route.canonical("GET", "/v1/stats", Access.READ, (to, x) -> to.node().stats(x)),
       Route.canonical("GET", "/v1/node", Access.OPEN, (to, x) -> to.node().node(x))

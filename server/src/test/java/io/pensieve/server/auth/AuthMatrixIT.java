@@ -35,6 +35,12 @@ import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetSettingsRequest;
 import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.proto.v1.LeaseGrantRequest;
+import io.pensieve.proto.v1.LeaseGrpc;
+import io.pensieve.proto.v1.LeaseKeepAliveRequest;
+import io.pensieve.proto.v1.LeaseListRequest;
+import io.pensieve.proto.v1.LeaseRevokeRequest;
+import io.pensieve.proto.v1.LeaseTimeToLiveRequest;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RemoveMemberRequest;
@@ -191,6 +197,12 @@ class AuthMatrixIT {
           Access.READ, 200),
       new Route("POST", "/v1/txn", "{\"failure\":[{\"put\":{\"key\":\"matrix\","
           + "\"value\":\"v\"}}]}", Access.WRITE, 200),
+      // lease routes all write; an unknown lease and a TTL too short show the call got through
+      new Route("GET", "/v1/lease", null, Access.WRITE, 200),
+      new Route("POST", "/v1/lease", "{\"ttl_seconds\":4}", Access.WRITE, 400),
+      new Route("GET", "/v1/lease/424242", null, Access.WRITE, 404),
+      new Route("DELETE", "/v1/lease/424242", null, Access.WRITE, 404),
+      new Route("POST", "/v1/lease/424242/keepalive", "", Access.WRITE, 404),
       new Route("GET", "/v1/cluster", null, Access.READ, 200),
       new Route("GET", "/v1/stats", null, Access.READ, 200),
       new Route("GET", "/get/matrix", null, Access.READ, 200),
@@ -353,6 +365,15 @@ class AuthMatrixIT {
           CompareAndSetRequest.newBuilder().setKey(KvClient.utf8("matrix"))
               .setValue(KvClient.utf8("v")).setCondition(Condition.newBuilder().setAbsent(true))
               .build())),
+      lease("Lease.Grant", Status.Code.INVALID_ARGUMENT,
+          s -> s.grant(LeaseGrantRequest.newBuilder().setTtlSeconds(4).build())),
+      lease("Lease.Revoke", Status.Code.NOT_FOUND,
+          s -> s.revoke(LeaseRevokeRequest.newBuilder().setId(424242).build())),
+      lease("Lease.KeepAliveOnce", Status.Code.NOT_FOUND,
+          s -> s.keepAliveOnce(LeaseKeepAliveRequest.newBuilder().setId(424242).build())),
+      lease("Lease.TimeToLive", Status.Code.NOT_FOUND,
+          s -> s.timeToLive(LeaseTimeToLiveRequest.newBuilder().setId(424242).build())),
+      lease("Lease.List", Status.Code.OK, s -> s.list(LeaseListRequest.getDefaultInstance())),
       admin("Admin.ListMembers", Access.READ, Status.Code.OK,
           s -> s.listMembers(ClusterRequest.getDefaultInstance())),
       admin("Admin.Status", Access.READ, Status.Code.OK,
@@ -374,6 +395,13 @@ class AuthMatrixIT {
   private static Call<KVGrpc.KVBlockingStub> kv(String name, Access access, Status.Code served,
       Function<KVGrpc.KVBlockingStub, Object> rpc) {
     return new Call<>(name, access, served, KvClient::kv, rpc);
+  }
+
+  /** Every lease call needs write, its reads included. */
+  private static Call<LeaseGrpc.LeaseBlockingStub> lease(String name, Status.Code served,
+      Function<LeaseGrpc.LeaseBlockingStub, Object> rpc) {
+    return new Call<>(name, Access.WRITE, served, client -> LeaseGrpc.newBlockingStub(
+        client.channel()).withDeadlineAfter(10, TimeUnit.SECONDS), rpc);
   }
 
   private static Call<AdminGrpc.AdminBlockingStub> admin(String name, Access access,
