@@ -44,14 +44,21 @@ public final class PensieveBankClient implements BankClient {
 
   private final PensieveClient client;
   private final String node;
+  private final long markersPerPage;
 
   /**
    * @param client bound to one node, each call sent once; shared, not closed with this
    * @param node that node's id, for the history
    */
   public PensieveBankClient(PensieveClient client, String node) {
+    this(client, node, 0);
+  }
+
+  /** @param markersPerPage the limit of each page of markers; 0: as many as the node allows */
+  PensieveBankClient(PensieveClient client, String node, long markersPerPage) {
     this.client = client;
     this.node = node;
+    this.markersPerPage = markersPerPage;
   }
 
   /**
@@ -176,7 +183,7 @@ public final class PensieveBankClient implements BankClient {
       RangeResponse response;
       try {
         response = client.range(RangeRequest.newBuilder().setKey(from).setRangeEnd(MARKERS_END)
-            .setKeysOnly(true).build());
+            .setKeysOnly(true).setLimit(markersPerPage).build());
       } catch (PensieveException e) {
         return BankRead.fail(e.getMessage());
       }
