@@ -25,6 +25,7 @@ import java.util.Map;
  *
  * @param counts operations by kind (setup, transfer, read, final), then by outcome
  * @param total what every read must sum to
+ * @param reads reads that returned balances, the final ones included
  * @param rules every rule of {@link Rule}, with how many times it was broken
  * @param violations the explained violations (the first few of each rule)
  * @param undecided why a rule could not be checked, or null
@@ -123,8 +124,7 @@ public record BankSummary(int operations, Map<String, Map<String, Integer>> coun
     }
     s.append("Verdict: ").append(verdict).append(nl);
     s.append(String.format(Locale.ROOT, "Bank: total %d; %d transfers, %d acknowledged; %d reads"
-        + " of every account, %d final reads%n", total, transfers, acknowledged, reads,
-        finalReads));
+        + " of every account (%d final)%n", total, transfers, acknowledged, reads, finalReads));
     rules.forEach((rule, count) -> s.append(String.format(Locale.ROOT, "  %-30s %s%n", rule,
         count == 0 ? "kept" : "BROKEN " + count + " time(s)")));
     if (undecided != null) {

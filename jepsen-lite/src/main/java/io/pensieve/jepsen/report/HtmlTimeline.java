@@ -358,8 +358,8 @@ public final class HtmlTimeline {
         .append(validity).append("</p>\n");
     html.append("<p>Bank: ").append(operations.size()).append(" operations; ")
         .append(bank.transfers()).append(" transfers, ").append(bank.acknowledged())
-        .append(" acknowledged; ").append(bank.reads()).append(" reads of every account, ")
-        .append(bank.finalReads()).append(" final; every read must sum to ")
+        .append(" acknowledged; ").append(bank.reads()).append(" reads of every account (")
+        .append(bank.finalReads()).append(" final); every read must sum to ")
         .append(bank.total()).append("; checked in ").append(report.checkerMillis())
         .append(" ms</p>\n");
     if (bank.undecided() != null) {

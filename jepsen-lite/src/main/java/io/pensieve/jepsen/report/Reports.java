@@ -66,7 +66,7 @@ public final class Reports {
     BankResult bank = report.bank();
     List<String> broken = bank.violations().entrySet().stream()
         .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " x" + e.getValue()).toList();
-    return String.format(Locale.ROOT, "%s: %d operations; bank total %d, %d reads, %d final;"
+    return String.format(Locale.ROOT, "%s: %d operations; bank total %d, %d reads (%d final);"
             + " %d transfers, %d acknowledged; rules %s%s; replicas %s; checked in %d ms",
         report.validity(), report.operations(), bank.total(), bank.reads(), bank.finalReads(),
         bank.transfers(), bank.acknowledged(),

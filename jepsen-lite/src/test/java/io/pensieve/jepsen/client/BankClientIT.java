@@ -36,6 +36,7 @@ class BankClientIT {
 
   @Test
   void setupTransfersAndReadsMapOntoTxnAndRange(@TempDir Path dir) throws Exception {
+    BuiltTree.assumePackaged();
     cluster = LocalCluster.start(3, dir, BuiltTree.nodeLauncher(), Optional.empty());
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(cluster::healthy);
     BankClient first = client(cluster.nodes().get(0));

@@ -46,8 +46,8 @@ class BankReportTest {
 
     String summary = Files.readString(dir.resolve("summary.txt"));
     assertThat(summary).contains("Verdict: VALID")
-        .contains("Bank: total 20; 2 transfers, 1 acknowledged; 0 reads of every account,"
-            + " 1 final reads")
+        .contains("Bank: total 20; 2 transfers, 1 acknowledged; 1 reads of every account"
+            + " (1 final)")
         .containsPattern("  total_changed +kept")
         .contains("Recovery: healthy 1500 ms after the faults healed")
         .doesNotContain("BROKEN");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pensieve.jepsen.checker.BankCheckReport;
+import io.pensieve.jepsen.cluster.BuiltTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BankRunIT {
   @Test
   void transfersWithoutFaultsLeaveAValidBank(@TempDir Path store) throws Exception {
+    BuiltTree.assumePackaged();
     RunResult result = new TestRun(Runs.bank(store)).run();
 
     assertThat(result.valid()).as(result.oneLine()).isTrue();
