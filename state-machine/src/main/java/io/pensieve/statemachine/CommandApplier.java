@@ -67,6 +67,7 @@ public final class CommandApplier {
               .setExpired(map.expire(command.getExpire().getMaxEntries(), stampMillis)))
           .build();
       case CONFIGURE -> configure(map, command.getConfigure(), stampMillis);
+      case TXN -> TxnApplier.apply(map, command.getTxn(), stampMillis);
       case ADVERTISE -> CommandResult.newBuilder()
           .setAdvertise(AdvertiseResult.newBuilder()
               .setChanged(members.advertise(command.getAdvertise())))
@@ -144,11 +145,9 @@ public final class CommandApplier {
     if (request.getPrevKv()) {
       // the clock deleteRange will use: the map's never goes back
       long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
-      if (map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES, RequestLimits.DEFAULT_RANGE_BYTES, clockMillis)
-          .more()) {
-        return invalid("with prev_kv a delete-range returns its entries in one reply, at most "
-            + RequestLimits.DEFAULT_RANGE_ENTRIES + " entries and " + RequestLimits.DEFAULT_RANGE_BYTES
-            + " bytes of keys and values; delete in smaller ranges or without prev_kv");
+      Optional<String> tooLarge = prevKvsTooLarge(map, key, rangeEnd, clockMillis);
+      if (tooLarge.isPresent()) {
+        return invalid(tooLarge.get());
       }
     }
     DeleteRangeOutcome outcome = map.deleteRange(
@@ -161,6 +160,19 @@ public final class CommandApplier {
       return CommandResult.newBuilder().setDeleteRange(response).build();
     }
     return refused((Refused) outcome);
+  }
+
+  /** Why a delete-range's prev_kvs would not fit in one range reply; empty if they would. */
+  static Optional<String> prevKvsTooLarge(LruTtlMap map, byte[] key, byte[] rangeEnd,
+      long clockMillis) {
+    if (map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES,
+        RequestLimits.DEFAULT_RANGE_BYTES, clockMillis).more()) {
+      return Optional.of("with prev_kv a delete-range returns its entries in one reply, at most "
+          + RequestLimits.DEFAULT_RANGE_ENTRIES + " entries and "
+          + RequestLimits.DEFAULT_RANGE_BYTES
+          + " bytes of keys and values; delete in smaller ranges or without prev_kv");
+    }
+    return Optional.empty();
   }
 
   private static CommandResult touch(LruTtlMap map, List<ByteString> keys, long stampMillis) {
@@ -203,7 +215,7 @@ public final class CommandApplier {
     return present ? OptionalLong.of(ttlMillis) : OptionalLong.empty();
   }
 
-  private static PutResponse putResponse(WriteOutcome.Stored stored) {
+  static PutResponse putResponse(WriteOutcome.Stored stored) {
     PutResponse.Builder response = PutResponse.newBuilder()
         .setVersion(stored.version())
         .setCreateRevision(stored.createRevision());
@@ -222,7 +234,7 @@ public final class CommandApplier {
         .build();
   }
 
-  private static CommandResult refused(Refused refused) {
+  static CommandResult refused(Refused refused) {
     ErrorCode code = switch (refused.reason()) {
       case INVALID_ARGUMENT -> ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
       case KEY_TOO_LARGE -> ErrorCode.ERROR_CODE_KEY_TOO_LARGE;
@@ -232,11 +244,11 @@ public final class CommandApplier {
     return error(code, refused.message());
   }
 
-  private static CommandResult invalid(String message) {
+  static CommandResult invalid(String message) {
     return error(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
   }
 
-  private static CommandResult error(ErrorCode code, String message) {
+  static CommandResult error(ErrorCode code, String message) {
     return CommandResult.newBuilder()
         .setError(CommandError.newBuilder().setCode(code).setMessage(message))
         .build();

@@ -423,21 +423,9 @@ public final class PensieveStateMachine extends BaseStateMachine {
    */
   public RangeResponse readRange(RangeRequest request) {
     return underReadLock(() -> {
-      RangeResponse.Builder response = RangeResponse.newBuilder()
-          .setAppliedIndex(getLastAppliedTermIndex().getIndex());
       long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
-      byte[] key = request.getKey().toByteArray();
-      byte[] rangeEnd = request.getRangeEnd().toByteArray();
-      if (request.getCountOnly()) {
-        return response.setCount(map.count(key, rangeEnd, nowMillis)).build();
-      }
-      int limit = request.getLimit() == 0 ? RequestLimits.DEFAULT_RANGE_ENTRIES
-          : (int) Math.min(request.getLimit(), RequestLimits.DEFAULT_RANGE_ENTRIES);
-      RangeResult page = request.getKeysOnly()
-          ? map.rangeKeys(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis)
-          : map.range(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis);
-      page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
-      return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
+      return RangePages.read(map, request, nowMillis).toBuilder()
+          .setAppliedIndex(getLastAppliedTermIndex().getIndex())
           .build();
     });
   }

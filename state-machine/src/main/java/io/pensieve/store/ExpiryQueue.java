@@ -1,10 +1,12 @@
 package io.pensieve.store;
 
 import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
 
 /**
- * The slots of entries that expire, in a binary min-heap ordered by expiry time and then by
- * version. Versions are unique among live entries, so the order is total: replicas that built
+ * The slots of entries that expire, in a binary min-heap ordered by expiry time, then by
+ * version, then by key (several keys share a version when one transaction wrote them). Keys are
+ * unique, so the order is total: replicas that built
  * their heaps differently (one by applying the log, one by loading a snapshot) still expire
  * entries in the same order, which bounded expiry work per command depends on.
  *
@@ -20,6 +22,12 @@ final class ExpiryQueue {
   private int size;
   /** Heap position of each slot, or NONE; slots past its end are not queued. */
   private int[] positionOfSlot = new int[0];
+  /** The unsigned-byte order of two slots' keys. */
+  private final IntBinaryOperator keyOrder;
+
+  ExpiryQueue(IntBinaryOperator keyOrder) {
+    this.keyOrder = keyOrder;
+  }
 
   boolean isEmpty() {
     return size == 0;
@@ -130,8 +138,13 @@ final class ExpiryQueue {
   }
 
   private boolean before(int a, int b) {
-    return heapExpireAt[a] < heapExpireAt[b]
-        || (heapExpireAt[a] == heapExpireAt[b] && heapVersions[a] < heapVersions[b]);
+    if (heapExpireAt[a] != heapExpireAt[b]) {
+      return heapExpireAt[a] < heapExpireAt[b];
+    }
+    if (heapVersions[a] != heapVersions[b]) {
+      return heapVersions[a] < heapVersions[b];
+    }
+    return keyOrder.applyAsInt(heapSlots[a], heapSlots[b]) < 0;
   }
 
   private void swap(int a, int b) {

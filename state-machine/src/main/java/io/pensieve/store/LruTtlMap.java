@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The replicated key-value map: LRU order, TTL expiry, capacity limits, revisions and
@@ -41,7 +42,8 @@ import java.util.OptionalLong;
  *   <li>Capacity: entries are accounted as key + value + {@value #ENTRY_OVERHEAD_BYTES} bytes.
  *   <li>Revisions: every write and delete increments the revision; a key's version is the
  *       revision of its last write. A delete-range that deletes anything increments it once,
- *       for all its keys. Evictions and expirations do not count as writes.
+ *       for all its keys, and so does a group of writes run by {@link #atOneRevision} (a
+ *       transaction). Evictions and expirations do not count as writes.
  * </ul>
  *
  * <p>Not thread-safe: the owner serialises commands against reads.
@@ -55,10 +57,13 @@ public final class LruTtlMap {
   public static final int EXPIRE_COMMAND_LIMIT = 10_000;
 
   private final EntryTable table;
-  private final ExpiryQueue expiry = new ExpiryQueue();
+  private final ExpiryQueue expiry;
   private Settings settings;
   private boolean configured;
   private long revision;
+  /** Inside {@link #atOneRevision}: its writes share one revision, taken by the first. */
+  private boolean oneRevision;
+  private boolean oneRevisionTaken;
   private long clockMillis;
   private long bytes;
   private long evictions;
@@ -84,6 +89,7 @@ public final class LruTtlMap {
   private LruTtlMap(MapState state, int expectedEntries, int leafCapacity, int innerCapacity) {
     this.table = new EntryTable(
         KeyHasher.withRandomKey(), expectedEntries, leafCapacity, innerCapacity);
+    this.expiry = new ExpiryQueue(this::compareKeys);
     this.settings = state.settings();
     this.configured = state.configured();
     this.revision = state.revision();
@@ -199,6 +205,16 @@ public final class LruTtlMap {
     });
   }
 
+  /** The unsigned-byte order of two slots' keys: ties in the expiry queue are broken by key. */
+  private int compareKeys(int slotA, int slotB) {
+    byte[] a = table.record(slotA);
+    byte[] b = table.record(slotB);
+    int offsetA = EntryRecord.keyOffset(a);
+    int offsetB = EntryRecord.keyOffset(b);
+    return Arrays.compareUnsigned(a, offsetA, offsetA + EntryRecord.keyLength(a),
+        b, offsetB, offsetB + EntryRecord.keyLength(b));
+  }
+
   private boolean isLive(int slot, long nowMillis) {
     long expireAt = expiry.expireAtMillis(slot);
     return expireAt == 0 || expireAt > nowMillis;
@@ -238,7 +254,8 @@ public final class LruTtlMap {
    * Checks that the map's parts agree, in time and memory linear in its capacity: the entry
    * table's index, LRU list and free list; every queued expiry belongs to a live, indexed entry
    * with the same version; the entry count and accounted bytes are what the entries add up to; every
-   * version is unique, no later than the revision and no earlier than its key's creation; and
+   * version is no later than the revision and no earlier than its key's creation (versions
+   * repeat only where one {@link #atOneRevision} group wrote several keys); and
    * under {@link EvictionPolicy#LRU} the map is within its limits.
    *
    * <p>For tests after every command and for a map loaded from a snapshot; too slow for the
@@ -264,7 +281,6 @@ public final class LruTtlMap {
     });
     long entries = 0;
     long accounted = 0;
-    DistinctLongs versions = new DistinctLongs(table.size());
     for (int slot = table.oldest(); slot != NONE; slot = table.newer(slot)) {
       entry.of(table.record(slot), expiry.expireAtMillis(slot));
       entries++;
@@ -273,9 +289,6 @@ public final class LruTtlMap {
           || entry.createRevision() > entry.version()) {
         throw broken("an entry has version " + entry.version() + " and create revision "
             + entry.createRevision() + " at store revision " + revision);
-      }
-      if (!versions.add(entry.version())) {
-        throw broken("two entries have version " + entry.version());
       }
     }
     if (entries != table.size() || accounted != bytes) {
@@ -296,29 +309,6 @@ public final class LruTtlMap {
 
   private static IllegalStateException broken(String what) {
     return new IllegalStateException("map invariant broken: " + what);
-  }
-
-  /** Longs seen so far, in an open-addressed table; only for zero-free values such as versions. */
-  private static final class DistinctLongs {
-    private final long[] seen;
-
-    DistinctLongs(int expected) {
-      seen = new long[Integer.highestOneBit(Math.max(2, expected) * 2 - 1) << 1];
-    }
-
-    /** Adds {@code value} (not 0); returns false if it was there already. */
-    boolean add(long value) {
-      int mask = seen.length - 1;
-      for (int i = (int) ((value * 0x9E3779B97F4A7C15L) >>> 32) & mask; ; i = (i + 1) & mask) {
-        if (seen[i] == 0) {
-          seen[i] = value;
-          return true;
-        }
-        if (seen[i] == value) {
-          return false;
-        }
-      }
-    }
   }
 
   // ---- commands: stampMillis is the leader's time stamp of the log entry ----
@@ -383,10 +373,10 @@ public final class LruTtlMap {
     if (slot == NONE) {
       return new NotFound();
     }
-    revision++;
+    long deletedAt = nextRevision();
     Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
     removeEntry(slot);
-    return new Deleted(revision, previous);
+    return new Deleted(deletedAt, previous);
   }
 
   /**
@@ -421,7 +411,7 @@ public final class LruTtlMap {
           + maxKeys + " live keys; delete it in smaller ranges");
     }
     if (live[0] > 0) {
-      revision++;
+      nextRevision();
     }
     List<Entry> previous = new ArrayList<>();
     for (int slot : slots) {
@@ -435,6 +425,92 @@ public final class LruTtlMap {
       removeEntry(slot);
     }
     return new RangeDeleted(revision, live[0], previous);
+  }
+
+  /**
+   * Runs {@code writes} (calls of this map's commands) so that every write among them takes one
+   * revision, the one after the store's, as etcd's transactions do: their changes are one
+   * event. The revision is taken by the first write that changes something; if none does, the
+   * store's revision stays. The commands keep their own rules otherwise, refusals included, so
+   * a caller that needs all or nothing checks the writes first with {@link #checkWrites}.
+   *
+   * @throws IllegalStateException if called inside another group
+   */
+  public <T> T atOneRevision(Supplier<T> writes) {
+    if (oneRevision) {
+      throw new IllegalStateException("writes at one revision do not nest");
+    }
+    oneRevision = true;
+    oneRevisionTaken = false;
+    try {
+      return writes.get();
+    } finally {
+      oneRevision = false;
+    }
+  }
+
+  /**
+   * Why the writes, applied in order at {@code stampMillis}, would have one of them refused
+   * (key, value or TTL out of bounds; no room under {@link EvictionPolicy#NOEVICTION}, counted
+   * with the room the earlier deletes free); empty if none would be. The writes must name
+   * distinct keys. Changes nothing but the clock and due expirations, as a refused command.
+   *
+   * <p>Conservative about room: entries past their expiry count as present until the writes
+   * begin, though commands may remove some of them first; the answer is the same on every
+   * replica all the same.
+   */
+  public Optional<Refused> checkWrites(List<PlannedWrite> writes, long stampMillis) {
+    begin(stampMillis);
+    long entries = table.size();
+    long mapBytes = bytes;
+    for (PlannedWrite write : writes) {
+      Optional<Refused> invalid = write.value().isPresent()
+          ? checkWrite(write.key(), write.value().get(), write.ttlMillis())
+          : checkKey(write.key(), Settings.KEY_BYTES_CEILING);
+      if (invalid.isPresent()) {
+        return invalid;
+      }
+      int slot = table.find(write.key());
+      boolean present = slot != NONE && isLive(slot, clockMillis);
+      long oldBytes = present ? accountedBytes(slot) : 0;
+      if (slot != NONE && !present) {
+        // the write's own lookup removes the expired entry first
+        entries--;
+        mapBytes -= accountedBytes(slot);
+      }
+      if (write.value().isEmpty()) {
+        if (present) {
+          entries--;
+          mapBytes -= oldBytes;
+        }
+        continue;
+      }
+      long newBytes = accountedBytes(write.key().length, write.value().get().length);
+      Optional<Refused> noRoom = checkRoom(entries, mapBytes, present ? 0 : 1, newBytes,
+          newBytes - oldBytes);
+      if (noRoom.isPresent()) {
+        return noRoom;
+      }
+      entries += present ? 0 : 1;
+      mapBytes += newBytes - oldBytes;
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A write {@link #checkWrites} checks: a put of {@code value} (with its TTL as {@link #put}
+   * takes it), or a delete when {@code value} is empty.
+   */
+  // equality of the arrays is not needed: a plan is checked, never compared
+  @SuppressWarnings("ArrayRecordComponent")
+  public record PlannedWrite(byte[] key, Optional<byte[]> value, OptionalLong ttlMillis) {
+    public static PlannedWrite put(byte[] key, byte[] value, OptionalLong ttlMillis) {
+      return new PlannedWrite(key, Optional.of(value), ttlMillis);
+    }
+
+    public static PlannedWrite delete(byte[] key) {
+      return new PlannedWrite(key, Optional.empty(), OptionalLong.empty());
+    }
   }
 
   /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
@@ -484,6 +560,15 @@ public final class LruTtlMap {
 
   // ---- internals ----
 
+  /** The revision of a write: the next one, or inside {@link #atOneRevision} the group's. */
+  private long nextRevision() {
+    if (!oneRevision || !oneRevisionTaken) {
+      revision++;
+      oneRevisionTaken = oneRevision;
+    }
+    return revision;
+  }
+
   private void begin(long stampMillis) {
     clockMillis = Math.max(clockMillis, stampMillis);
     removeExpired(EXPIRED_REMOVED_PER_COMMAND);
@@ -521,7 +606,7 @@ public final class LruTtlMap {
     if (noRoom.isPresent()) {
       return noRoom.get();
     }
-    revision++;
+    nextRevision();
     Optional<Entry> previous = returnPrevious ? entryAt(slot) : Optional.empty();
     long createRevision = slot == NONE ? revision : layoutOf(slot).createRevision();
     byte[] record = EntryRecord.encode(key, value, revision, createRevision);
@@ -541,6 +626,12 @@ public final class LruTtlMap {
   }
 
   private Optional<Refused> checkRoom(int addedEntries, long entryBytes, long addedBytes) {
+    return checkRoom(table.size(), bytes, addedEntries, entryBytes, addedBytes);
+  }
+
+  /** Whether a write fits a map of {@code entries} and {@code mapBytes}; see {@link #store}. */
+  private Optional<Refused> checkRoom(long entries, long mapBytes, int addedEntries,
+      long entryBytes, long addedBytes) {
     if (settings.maxBytes() > 0 && entryBytes > settings.maxBytes()) {
       return refuse(Refusal.NO_SPACE, "entry needs " + entryBytes
           + " accounted bytes, more than max_bytes " + settings.maxBytes());
@@ -549,11 +640,12 @@ public final class LruTtlMap {
       return Optional.empty();
     }
     if (addedEntries > 0 && settings.maxEntries() > 0
-        && table.size() + addedEntries > settings.maxEntries()) {
+        && entries + addedEntries > settings.maxEntries()) {
       return refuse(Refusal.NO_SPACE, "max_entries " + settings.maxEntries()
           + " reached and the eviction policy is noeviction");
     }
-    if (addedBytes > 0 && settings.maxBytes() > 0 && bytes + addedBytes > settings.maxBytes()) {
+    if (addedBytes > 0 && settings.maxBytes() > 0
+        && mapBytes + addedBytes > settings.maxBytes()) {
       return refuse(Refusal.NO_SPACE, "max_bytes " + settings.maxBytes()
           + " reached and the eviction policy is noeviction");
     }

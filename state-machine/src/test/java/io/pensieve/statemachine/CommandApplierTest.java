@@ -1,5 +1,6 @@
 package io.pensieve.statemachine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -11,7 +12,9 @@ import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.ExpireCommand;
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.internal.v1.TouchCommand;
+import io.pensieve.proto.v1.Compare;
 import io.pensieve.proto.v1.CompareAndSetRequest;
+import io.pensieve.proto.v1.CompareOp;
 import io.pensieve.proto.v1.Condition;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.DeleteRangeRequest;
@@ -19,8 +22,13 @@ import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.EvictionPolicy;
+import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.TxnOp;
+import io.pensieve.proto.v1.TxnRequest;
+import io.pensieve.proto.v1.TxnResponse;
 import io.pensieve.store.LruTtlMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -188,6 +196,263 @@ class CommandApplierTest {
     assertThat(results.get(0).getError().getCode())
         .isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
     assertThat(results.get(1).getPut().getVersion()).isEqualTo(1);
+  }
+
+  // ---- transactions ----
+
+  @Test
+  void aTransactionWritesEveryKeyAtOneRevisionAndAnswersEachOp() {
+    apply(put("a", "1"));
+    apply(put("gone", "x"));
+
+    CommandResult result = apply(txn(TxnRequest.newBuilder()
+        .addCompares(compare("a", CompareOp.COMPARE_OP_EQUAL).setValue(bytes("1")))
+        .addSuccess(putOp("a", "2"))
+        .addSuccess(putOp("b", "3"))
+        .addSuccess(TxnOp.newBuilder().setDelete(DeleteRequest.newBuilder()
+            .setKey(bytes("gone")).setPrevKv(true)))
+        .addSuccess(getOp("a"))
+        .addSuccess(TxnOp.newBuilder().setRange(RangeRequest.newBuilder()
+            .setKey(bytes("a")).setRangeEnd(bytes("z"))))));
+
+    assertThat(result.hasError()).isFalse();
+    TxnResponse txn = result.getTxn();
+    assertThat(txn.getSucceeded()).isTrue();
+    assertThat(txn.getRevision()).isEqualTo(3);
+    assertThat(txn.getResults(0).getPut().getVersion()).isEqualTo(3);
+    assertThat(txn.getResults(1).getPut().getVersion()).isEqualTo(3);
+    assertThat(txn.getResults(1).getPut().getCreateRevision()).isEqualTo(3);
+    assertThat(txn.getResults(2).getDelete().getDeleted()).isTrue();
+    assertThat(txn.getResults(2).getDelete().getRevision()).isEqualTo(3);
+    assertThat(txn.getResults(2).getDelete().getPrevKv().getValue()).isEqualTo(bytes("x"));
+    // reads see the writes before them
+    assertThat(txn.getResults(3).getGet().getKv().getValue()).isEqualTo(bytes("2"));
+    assertThat(txn.getResults(4).getRange().getKvsList())
+        .extracting(kv -> kv.getKey().toStringUtf8() + "=" + kv.getValue().toStringUtf8()
+            + "@" + kv.getVersion())
+        .containsExactly("a=2@3", "b=3@3");
+    assertThat(map.state().revision()).isEqualTo(3);
+    map.checkInvariants();
+  }
+
+  @Test
+  void aFailedCompareRunsTheFailureOpsAndAReadOnlyTxnKeepsTheRevision() {
+    apply(put("a", "1"));
+
+    TxnResponse txn = apply(txn(TxnRequest.newBuilder()
+        .addCompares(compare("a", CompareOp.COMPARE_OP_GREATER).setVersion(1))
+        .addSuccess(putOp("a", "2"))
+        .addFailure(getOp("a")))).getTxn();
+
+    assertThat(txn.getSucceeded()).isFalse();
+    assertThat(txn.getResultsCount()).isEqualTo(1);
+    assertThat(txn.getResults(0).getGet().getKv().getValue()).isEqualTo(bytes("1"));
+    assertThat(txn.getRevision()).isEqualTo(1);
+    assertThat(map.state().revision()).isEqualTo(1);
+  }
+
+  @Test
+  void comparesOnAMissingKeySeeVersionCreateAndLeaseZeroNoExistenceAndNoValue() {
+    // target, operator, expected outcome on a key that does not exist
+    Object[][] table = {
+        {"version", CompareOp.COMPARE_OP_EQUAL, 0L, true},
+        {"version", CompareOp.COMPARE_OP_NOT_EQUAL, 0L, false},
+        {"version", CompareOp.COMPARE_OP_LESS, 1L, true},
+        {"version", CompareOp.COMPARE_OP_GREATER, 0L, false},
+        {"create", CompareOp.COMPARE_OP_EQUAL, 0L, true},
+        {"create", CompareOp.COMPARE_OP_NOT_EQUAL, 0L, false},
+        {"create", CompareOp.COMPARE_OP_LESS, 1L, true},
+        {"create", CompareOp.COMPARE_OP_GREATER, 0L, false},
+        {"lease", CompareOp.COMPARE_OP_EQUAL, 0L, true},
+        {"lease", CompareOp.COMPARE_OP_NOT_EQUAL, 0L, false},
+        {"lease", CompareOp.COMPARE_OP_LESS, 1L, true},
+        {"lease", CompareOp.COMPARE_OP_GREATER, 0L, false},
+        {"value", CompareOp.COMPARE_OP_EQUAL, "", false},
+        {"value", CompareOp.COMPARE_OP_NOT_EQUAL, "", true},
+        {"value", CompareOp.COMPARE_OP_LESS, "z", false},
+        {"value", CompareOp.COMPARE_OP_GREATER, "", false},
+        {"exists", CompareOp.COMPARE_OP_EQUAL, false, true},
+        {"exists", CompareOp.COMPARE_OP_EQUAL, true, false},
+        {"exists", CompareOp.COMPARE_OP_NOT_EQUAL, true, true},
+        {"exists", CompareOp.COMPARE_OP_NOT_EQUAL, false, false},
+    };
+    for (Object[] row : table) {
+      Compare.Builder compare = compare("missing", (CompareOp) row[1]);
+      switch ((String) row[0]) {
+        case "version" -> compare.setVersion((Long) row[2]);
+        case "create" -> compare.setCreateRevision((Long) row[2]);
+        case "lease" -> compare.setLease((Long) row[2]);
+        case "value" -> compare.setValue(bytes((String) row[2]));
+        default -> compare.setExists((Boolean) row[2]);
+      }
+      CommandResult result = apply(txn(TxnRequest.newBuilder().addCompares(compare)));
+      assertThat(result.getTxn().getSucceeded()).as("%s %s %s", row).isEqualTo(row[3]);
+    }
+  }
+
+  @Test
+  void comparesOnAnExistingKeyOrderVersionsRevisionsAndValuesAsUnsignedBytes() {
+    apply(put("other", "x"));
+    apply(Command.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes("k"))
+        .setValue(ByteString.copyFrom(new byte[] {(byte) 0x80}))).build());
+    apply(Command.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes("k"))
+        .setValue(ByteString.copyFrom(new byte[] {(byte) 0x90}))).build());
+
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_EQUAL).setVersion(3))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_LESS).setVersion(4))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_GREATER).setCreateRevision(1))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_EQUAL).setCreateRevision(2))).isTrue();
+    // 0x90 is above 0x7f as an unsigned byte, below it as a signed one
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_GREATER)
+        .setValue(ByteString.copyFrom(new byte[] {0x7f})))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_LESS)
+        .setValue(ByteString.copyFrom(new byte[] {(byte) 0x90, 0})))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_EQUAL).setExists(true))).isTrue();
+    assertThat(holds(compare("k", CompareOp.COMPARE_OP_EQUAL).setLease(0))).isTrue();
+  }
+
+  @Test
+  void aTransactionThatDoesNotFitUnderNoevictionIsRefusedAndChangesNothing() {
+    apply(Command.newBuilder().setConfigure(ConfigureCommand.newBuilder()
+        .setMaxEntries(2).setEvictionPolicy(EvictionPolicy.EVICTION_POLICY_NOEVICTION)).build());
+    apply(put("a", "1"));
+
+    CommandResult result = apply(txn(TxnRequest.newBuilder()
+        .addSuccess(putOp("a", "2"))
+        .addSuccess(putOp("b", "2"))
+        .addSuccess(putOp("c", "2"))));
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_NO_SPACE);
+    assertThat(map.get("a".getBytes(UTF_8), STAMP).orElseThrow().value())
+        .isEqualTo("1".getBytes(UTF_8));
+    assertThat(map.size()).isEqualTo(1);
+    assertThat(map.state().revision()).isEqualTo(1);
+
+    // a delete earlier in the transaction makes room for a later put
+    CommandResult fits = apply(txn(TxnRequest.newBuilder()
+        .addSuccess(TxnOp.newBuilder().setDelete(DeleteRequest.newBuilder().setKey(bytes("a"))))
+        .addSuccess(putOp("b", "2"))
+        .addSuccess(putOp("c", "2"))));
+    assertThat(fits.hasError()).isFalse();
+    assertThat(map.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aLaterOpThatWouldBeRefusedLeavesTheEarlierWritesUndone() {
+    apply(put("a", "1"));
+    for (int i = 0; i < RequestLimits.DEFAULT_DELETE_RANGE_KEYS + 1; i++) {
+      apply(put("p/" + i, "v"));
+    }
+    long revision = map.state().revision();
+
+    CommandResult tooLarge = apply(txn(TxnRequest.newBuilder()
+        .addSuccess(putOp("a", "2"))
+        .addSuccess(TxnOp.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes("b"))
+            .setValue(ByteString.copyFrom(new byte[2 * 1024 * 1024]))))));
+    CommandResult tooManyKeys = apply(txn(TxnRequest.newBuilder()
+        .addSuccess(putOp("a", "3"))
+        .addSuccess(TxnOp.newBuilder().setDeleteRange(prefix("p/")))));
+    CommandResult unknownLease = apply(txn(TxnRequest.newBuilder()
+        .addSuccess(putOp("a", "4"))
+        .addSuccess(TxnOp.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes("c"))
+            .setValue(bytes("v")).setLease(7)))));
+
+    assertThat(tooLarge.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_VALUE_TOO_LARGE);
+    assertThat(tooManyKeys.getError().getMessage()).isEqualTo("op 2 (delete_range):"
+        + " the range holds more than "
+        + RequestLimits.DEFAULT_DELETE_RANGE_KEYS + " live keys; delete it in smaller ranges");
+    assertThat(unknownLease.getError().getMessage()).isEqualTo("op 2 (put): unknown lease 7");
+    assertThat(map.get("a".getBytes(UTF_8), STAMP).orElseThrow().value())
+        .isEqualTo("1".getBytes(UTF_8));
+    assertThat(map.state().revision()).isEqualTo(revision);
+  }
+
+  @Test
+  void malformedTransactionsAreRefusedWithAMessageNamingTheProblem() {
+    apply(put("a", "1"));
+    TxnRequest.Builder tooMany = TxnRequest.newBuilder();
+    for (int i = 0; i < 65; i++) {
+      tooMany.addSuccess(putOp("k" + i, "v")).addFailure(getOp("k" + i));
+    }
+    assertRefused(tooMany,
+        "a transaction may hold at most 128 ops; this one has 130");
+    assertRefused(TxnRequest.newBuilder().addSuccess(putOp("a", "2")).addSuccess(putOp("a", "3")),
+        "success op 2 (put) writes key 'a', which success op 1 (put) writes too; a transaction"
+            + " writes each key at most once");
+    assertRefused(TxnRequest.newBuilder().addFailure(putOp("p/x", "2"))
+        .addFailure(TxnOp.newBuilder().setDeleteRange(prefix("p/"))),
+        "failure op 2 (delete_range) writes ['p/', 'p0'), which failure op 1 (put) writes too;"
+            + " a transaction writes each key at most once");
+    assertRefused(TxnRequest.newBuilder().addSuccess(TxnOp.newBuilder()
+        .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("m"))
+            .setRangeEnd(ByteString.copyFrom(new byte[] {0}))))
+        .addSuccess(TxnOp.newBuilder().setDeleteRange(prefix("p/"))),
+        "success op 2 (delete_range) writes ['p/', 'p0'), which success op 1 (delete_range)"
+            + " writes too; a transaction writes each key at most once");
+    assertRefused(TxnRequest.newBuilder().addSuccess(TxnOp.getDefaultInstance()),
+        "success op 1 (none): no op kind: give put, delete, delete_range, get or range");
+    assertRefused(TxnRequest.newBuilder().addSuccess(TxnOp.newBuilder()
+        .setDelete(DeleteRequest.newBuilder().setKey(bytes("a"))
+            .setCondition(Condition.newBuilder().setVersion(1)))),
+        "success op 1 (delete): a delete in a transaction takes no condition; use a compare");
+    assertRefused(TxnRequest.newBuilder().addSuccess(TxnOp.newBuilder()
+        .setRange(RangeRequest.newBuilder().setKey(bytes("b")).setRangeEnd(bytes("a")))),
+        "success op 1 (range): range_end must come after key (or be empty for key alone, or \\0"
+            + " for every key from key on)");
+    assertRefused(TxnRequest.newBuilder().addCompares(compare("a", CompareOp.COMPARE_OP_LESS)
+        .setExists(true)), "compare 1: exists compares with = or != only");
+    assertRefused(TxnRequest.newBuilder().addCompares(compare("a", CompareOp.COMPARE_OP_LESS)),
+        "compare 1: no target: compare version, create_revision, value, lease or exists");
+    // two branches may write the same key: only one of them applies
+    assertThat(apply(txn(TxnRequest.newBuilder().addSuccess(putOp("a", "2"))
+        .addFailure(putOp("a", "3")))).hasError()).isFalse();
+  }
+
+  @Test
+  void keysOneTransactionWroteWithOneTtlExpireInKeyOrder() {
+    TxnRequest.Builder txn = TxnRequest.newBuilder();
+    for (String key : List.of("d", "b", "a", "c")) {
+      txn.addSuccess(TxnOp.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes(key))
+          .setValue(bytes("v")).setTtlMillis(1000)));
+    }
+    apply(txn(txn));
+    map.checkInvariants();
+
+    // past the TTL each command removes what is due, in one order on every replica: by key
+    assertThat(map.expire(2, STAMP + 2000)).isEqualTo(2);
+    assertThat(map.get("a".getBytes(UTF_8), STAMP).isPresent()).isFalse();
+    assertThat(map.get("b".getBytes(UTF_8), STAMP).isPresent()).isFalse();
+    assertThat(map.get("c".getBytes(UTF_8), STAMP).isPresent()).isTrue();
+    map.checkInvariants();
+  }
+
+  private void assertRefused(TxnRequest.Builder txn, String message) {
+    long revision = map.state().revision();
+    CommandResult result = apply(txn(txn));
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(result.getError().getMessage()).isEqualTo(message);
+    assertThat(map.state().revision()).isEqualTo(revision);
+  }
+
+  private boolean holds(Compare.Builder compare) {
+    return apply(txn(TxnRequest.newBuilder().addCompares(compare))).getTxn().getSucceeded();
+  }
+
+  private static Command txn(TxnRequest.Builder txn) {
+    return Command.newBuilder().setTxn(txn).build();
+  }
+
+  private static Compare.Builder compare(String key, CompareOp op) {
+    return Compare.newBuilder().setKey(bytes(key)).setOp(op);
+  }
+
+  private static TxnOp putOp(String key, String value) {
+    return TxnOp.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes(key))
+        .setValue(bytes(value))).build();
+  }
+
+  private static TxnOp getOp(String key) {
+    return TxnOp.newBuilder().setGet(GetRequest.newBuilder().setKey(bytes(key))).build();
   }
 
   private CommandResult apply(Command command) {

@@ -115,6 +115,36 @@ public final class AccessControl implements AutoCloseable {
     return Optional.of(principal);
   }
 
+  /**
+   * The access of a caller that {@link #check} let through as {@code caller}, for the checks a
+   * request's content decides ({@link CallerAccess}); refusals are logged as check logs them.
+   */
+  public CallerAccess callerAccess(Optional<Principal> caller, String route, String remote) {
+    if (verifier.isEmpty()) {
+      return CallerAccess.ANYTHING;
+    }
+    return access -> {
+      Optional<Role> role = access.role();
+      if (role.isEmpty()) {
+        return;
+      }
+      if (caller.isEmpty()) {
+        LOG.info("Refused {} from {}: no token", LogText.of(route), remote);
+        throw new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED,
+            "this request needs a token: Authorization: Bearer <token>");
+      }
+      Principal principal = caller.get();
+      if (!principal.allows(role.get())) {
+        LOG.warn("Refused {} from {}: user '{}' has roles {}, needs {}", LogText.of(route),
+            remote, LogText.of(principal.subject()), Role.claimNames(principal.roles()),
+            role.get().claimName());
+        throw new KvException(ErrorCode.ERROR_CODE_PERMISSION_DENIED, "user '"
+            + principal.subject() + "' lacks the " + role.get().claimName()
+            + " role this request needs");
+      }
+    };
+  }
+
   private static String bearerToken(Optional<String> authorization) {
     if (authorization.isEmpty() || authorization.get().isBlank()) {
       throw new KvException(ErrorCode.ERROR_CODE_UNAUTHENTICATED,

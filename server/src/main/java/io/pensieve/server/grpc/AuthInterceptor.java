@@ -1,5 +1,7 @@
 package io.pensieve.server.grpc;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -10,6 +12,8 @@ import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
 import io.pensieve.server.auth.Access;
 import io.pensieve.server.auth.AccessControl;
+import io.pensieve.server.auth.CallerAccess;
+import io.pensieve.server.auth.Principal;
 import io.pensieve.server.kv.KvException;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -28,6 +32,8 @@ final class AuthInterceptor implements ServerInterceptor {
   private static final Map<String, Access> ACCESS = Map.ofEntries(
       Map.entry(KVGrpc.getGetMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getRangeMethod().getFullMethodName(), Access.READ),
+      // the least a transaction needs: the service requires write when it holds a write op
+      Map.entry(KVGrpc.getTxnMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getStatsMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getClusterMethod().getFullMethodName(), Access.READ),
       Map.entry(KVGrpc.getPutMethod().getFullMethodName(), Access.WRITE),
@@ -37,6 +43,10 @@ final class AuthInterceptor implements ServerInterceptor {
       Map.entry(AdminGrpc.getListMembersMethod().getFullMethodName(), Access.READ),
       Map.entry(AdminGrpc.getStatusMethod().getFullMethodName(), Access.READ),
       Map.entry(AdminGrpc.getGetSettingsMethod().getFullMethodName(), Access.READ));
+
+  /** The caller's access, for the service's checks that depend on a request's content. */
+  static final Context.Key<CallerAccess> CALLER = Context.keyWithDefault("pensieve-caller",
+      CallerAccess.ANYTHING);
 
   private final AccessControl access;
 
@@ -56,15 +66,18 @@ final class AuthInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     String method = call.getMethodDescriptor().getFullMethodName();
+    Optional<Principal> caller;
     try {
-      access.check(Optional.ofNullable(headers.get(AUTHORIZATION)), accessOf(method), method,
-          remote(call));
+      caller = access.check(Optional.ofNullable(headers.get(AUTHORIZATION)), accessOf(method),
+          method, remote(call));
     } catch (KvException e) {
       StatusRuntimeException status = GrpcStatus.of(e);
       call.close(status.getStatus(), status.getTrailers());
       return new ServerCall.Listener<>() {};
     }
-    return next.startCall(call, headers);
+    Context context = Context.current()
+        .withValue(CALLER, access.callerAccess(caller, method, remote(call)));
+    return Contexts.interceptCall(context, call, headers, next);
   }
 
   private static String remote(ServerCall<?, ?> call) {

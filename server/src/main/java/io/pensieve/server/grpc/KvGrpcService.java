@@ -18,6 +18,9 @@ import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsRequest;
 import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.proto.v1.TxnRequest;
+import io.pensieve.proto.v1.TxnResponse;
+import io.pensieve.server.auth.CallerAccess;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +69,12 @@ final class KvGrpcService extends KVGrpc.KVImplBase {
   public void compareAndSet(CompareAndSetRequest request,
       StreamObserver<CompareAndSetResponse> observer) {
     reply(() -> kv.compareAndSet(request), observer);
+  }
+
+  @Override
+  public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+    CallerAccess caller = AuthInterceptor.CALLER.get();
+    reply(() -> kv.txn(request, caller), observer);
   }
 
   @Override

@@ -29,12 +29,18 @@ import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.RangeRequest;
 import io.pensieve.proto.v1.RangeResponse;
 import io.pensieve.proto.v1.StatsResponse;
+import io.pensieve.proto.v1.TxnOpResult;
+import io.pensieve.proto.v1.TxnRequest;
+import io.pensieve.proto.v1.TxnResponse;
+import io.pensieve.server.auth.Access;
+import io.pensieve.server.auth.CallerAccess;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.RatisMessages;
 import io.pensieve.statemachine.StateMachineHalt;
+import io.pensieve.statemachine.TxnRules;
 import io.pensieve.store.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +122,32 @@ public final class KvService {
       checkBounds(request.getKey(), request.getRangeEnd(), stateMachine.settings());
       return write(Command.newBuilder().setDeleteRange(request).build(),
           CommandResult::getDeleteRange);
+    });
+  }
+
+  /**
+   * If the compares hold, the success ops, else the failure ops: one log command, applied all
+   * or nothing, every write at one revision (see {@code TxnApplier}). Even a transaction of
+   * reads goes through the log, so it is linearizable as a whole. A found {@code get} inside it
+   * is a use of its key, as a point read is; a {@code range} is not.
+   *
+   * @param caller let through for read; a transaction with a write op needs write
+   */
+  public CompletableFuture<TxnResponse> txn(TxnRequest request, CallerAccess caller) {
+    return checked(() -> {
+      caller.require(TxnRules.writes(request) ? Access.WRITE : Access.READ);
+      TxnRules.check(request, stateMachine.settings()).ifPresent(problem -> {
+        throw new KvException(problem.code(), problem.message());
+      });
+      return write(Command.newBuilder().setTxn(request).build(), CommandResult::getTxn)
+          .thenApply(response -> {
+            for (TxnOpResult result : response.getResultsList()) {
+              if (result.hasGet() && result.getGet().getFound()) {
+                touches.record(result.getGet().getKv().getKey());
+              }
+            }
+            return response;
+          });
     });
   }
 

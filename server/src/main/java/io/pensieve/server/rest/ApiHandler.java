@@ -3,6 +3,7 @@ package io.pensieve.server.rest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.server.auth.Access;
 import io.pensieve.server.auth.AccessControl;
+import io.pensieve.server.auth.Principal;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.metrics.MetricsExposition;
@@ -53,9 +54,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private void route(Exchange exchange, String path, Optional<RouteTable.Match> found) {
     String method = exchange.method();
     if (access.enabled()) {
-      access.check(exchange.requestHeader(HttpHeader.AUTHORIZATION),
+      Optional<Principal> caller = access.check(exchange.requestHeader(HttpHeader.AUTHORIZATION),
           found.map(m -> m.access(method)).orElse(Access.AUTHENTICATED), method + " " + path,
           exchange.remote());
+      exchange.caller(access.callerAccess(caller, method + " " + path, exchange.remote()));
     }
     if (found.isEmpty()) {
       requireMember();

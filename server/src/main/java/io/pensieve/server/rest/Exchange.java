@@ -3,6 +3,7 @@ package io.pensieve.server.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pensieve.proto.v1.ErrorCode;
+import io.pensieve.server.auth.CallerAccess;
 import io.pensieve.server.kv.KvException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -30,6 +31,8 @@ final class Exchange {
   final Callback callback;
   private final String pathKey;
   private Fields query;
+  /** What the caller may do, for checks a request's content decides. */
+  private volatile CallerAccess caller = CallerAccess.ANYTHING;
   /** Set once the whole body has been read; only the thread reading it writes it. */
   private volatile boolean bodyRead;
 
@@ -43,6 +46,14 @@ final class Exchange {
     this.response = response;
     this.callback = callback;
     this.pathKey = pathKey;
+  }
+
+  CallerAccess caller() {
+    return caller;
+  }
+
+  void caller(CallerAccess access) {
+    this.caller = access;
   }
 
   /** The key in the request's path, percent-encoded as sent; empty if its route has none. */

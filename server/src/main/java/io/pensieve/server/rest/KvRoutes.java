@@ -17,6 +17,7 @@ import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.RangeRequest;
+import io.pensieve.proto.v1.TxnRequest;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
 import java.util.Optional;
@@ -112,6 +113,24 @@ final class KvRoutes {
       }
       exchange.json(200, json);
     });
+  }
+
+  /**
+   * {@code POST /v1/txn}: a transaction as {@code KV.Txn} applies it, its body and answer as
+   * {@link TxnJson} maps them. A failed compare is no error: 200 with {@code succeeded} false.
+   */
+  void txn(Exchange exchange) {
+    exchange.body(bodyLimit.maxBytes()).thenAccept(body -> {
+      TxnRequest request;
+      try {
+        request = TxnJson.request(Json.parseObject(body));
+      } catch (KvException e) {
+        exchange.error(e);
+        return;
+      }
+      reply(exchange, kv.txn(request, exchange.caller()),
+          response -> exchange.json(200, TxnJson.response(response)));
+    }).exceptionally(failure -> fail(exchange, failure));
   }
 
   /** A range's bounds from the query: {@code prefix}, or {@code key} and {@code range_end}. */

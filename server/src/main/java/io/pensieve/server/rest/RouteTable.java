@@ -38,6 +38,8 @@ final class RouteTable {
       Route.canonical("GET", "/v1/kv/{key}", Access.READ, (to, x) -> to.kv().get(x)),
       Route.canonical("PUT", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().put(x)),
       Route.canonical("DELETE", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().delete(x)),
+      // the least a transaction needs: the service requires write when it holds a write op
+      Route.canonical("POST", "/v1/txn", Access.READ, (to, x) -> to.kv().txn(x)),
       Route.canonical("GET", "/v1/cluster", Access.READ, (to, x) -> to.node().cluster(x)),
       Route.canonical("GET", "/v1/stats", Access.READ, (to, x) -> to.node().stats(x)),
       Route.canonical("GET", "/v1/node", Access.OPEN, (to, x) -> to.node().node(x))
