@@ -38,7 +38,8 @@ class BankClientIT {
   void setupTransfersAndReadsMapOntoTxnAndRange(@TempDir Path dir) throws Exception {
     BuiltTree.assumePackaged();
     cluster = LocalCluster.start(3, dir, BuiltTree.nodeLauncher(), Optional.empty());
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(cluster::healthy);
+    // as long as a run waits for its cluster (TestRun), for a machine loaded by builds
+    Awaitility.await().atMost(Duration.ofSeconds(180)).until(cluster::healthy);
     BankClient first = client(cluster.nodes().get(0));
     BankClient other = client(cluster.nodes().get(1));
 
