@@ -46,7 +46,7 @@ public final class TestRun {
    * How long a fresh cluster may take to serve. On a 2-core machine loaded by builds, nodes
    * took 20 s to reach their own main and more than 60 s in all.
    */
-  private static final Duration STARTUP = Duration.ofSeconds(180);
+  private static final Duration STARTUP = Duration.ofMinutes(3);
   private static final Duration RECOVERY = Duration.ofSeconds(90);
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper()

@@ -39,7 +39,7 @@ class BankClientIT {
     BuiltTree.assumePackaged();
     cluster = LocalCluster.start(3, dir, BuiltTree.nodeLauncher(), Optional.empty());
     // as long as a run waits for its cluster (TestRun), for a machine loaded by builds
-    Awaitility.await().atMost(Duration.ofSeconds(180)).until(cluster::healthy);
+    Awaitility.await().atMost(Duration.ofMinutes(3)).until(cluster::healthy);
     BankClient first = client(cluster.nodes().get(0));
     BankClient other = client(cluster.nodes().get(1));
 
