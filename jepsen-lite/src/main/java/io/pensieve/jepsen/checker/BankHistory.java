@@ -6,11 +6,8 @@ import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.EventType;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,50 +31,45 @@ public final class BankHistory {
    *     transfer without its fields or with an id used before
    */
   public static List<BankOperation> pair(List<BankEvent> history) {
-    List<BankOperation> operations = new ArrayList<>(history.size() / 2 + 1);
-    Map<Integer, Integer> inFlight = new HashMap<>();
-    List<BankEvent> invokes = new ArrayList<>(history.size() / 2 + 1);
-    Set<String> transferIds = new HashSet<>();
-    for (int i = 0; i < history.size(); i++) {
-      BankEvent event = Objects.requireNonNull(history.get(i), "event " + i);
+    return InvokePairing.pair(history, new Rules());
+  }
+
+  /** The bank's rules for its events; one per history, since it remembers transfer ids. */
+  private static final class Rules implements InvokePairing.Rules<BankEvent, BankOperation> {
+    private final Set<String> transferIds = new HashSet<>();
+
+    @Override
+    public void checkEvent(BankEvent event, int position) {
       if (event.type() == null || event.f() == null) {
-        throw new MalformedHistoryException(where(i, event) + ": needs a type and f");
-      }
-      if (event.type() == EventType.INVOKE) {
-        Integer running = inFlight.get(event.process());
-        if (running != null) {
-          throw new MalformedHistoryException(where(i, event) + ": invoke while the process's"
-              + " invoke at index " + invokes.get(running).index() + " is still in flight");
-        }
-        checkInvoke(event, i, transferIds);
-        inFlight.put(event.process(), invokes.size());
-        invokes.add(event);
-        operations.add(null);
-      } else {
-        Integer id = inFlight.remove(event.process());
-        if (id == null) {
-          throw new MalformedHistoryException(
-              where(i, event) + ": " + event.type().json() + " without an invoke in flight");
-        }
-        BankEvent invoke = invokes.get(id);
-        if (event.f() != invoke.f() || !Objects.equals(event.transfer(), invoke.transfer())) {
-          throw new MalformedHistoryException(where(i, event) + ": completes " + event.f().json()
-              + " but the invoke at index " + invoke.index() + " was " + invoke.f().json());
-        }
-        if (event.type() == EventType.OK && (invoke.f() == BankOpKind.READ
-            || invoke.f() == BankOpKind.FINAL) && (event.balances() == null
-            || event.appliedIndex() == null
-            || (invoke.f() == BankOpKind.FINAL && event.markers() == null))) {
-          throw new MalformedHistoryException(where(i, event)
-              + ": an ok " + invoke.f().json() + " needs what it read");
-        }
-        operations.set(id, operation(id, invoke, event));
+        throw new MalformedHistoryException(where(position, event) + ": needs a type and f");
       }
     }
-    for (int id : inFlight.values()) {
-      operations.set(id, operation(id, invokes.get(id), null));
+
+    @Override
+    public void checkInvoke(BankEvent invoke, int position) {
+      BankHistory.checkInvoke(invoke, position, transferIds);
     }
-    return operations;
+
+    @Override
+    public void checkCompletion(BankEvent event, BankEvent invoke, int position) {
+      if (event.f() != invoke.f() || !Objects.equals(event.transfer(), invoke.transfer())) {
+        throw new MalformedHistoryException(where(position, event) + ": completes "
+            + event.f().json() + " but the invoke at index " + invoke.index() + " was "
+            + invoke.f().json());
+      }
+      if (event.type() == EventType.OK && (invoke.f() == BankOpKind.READ
+          || invoke.f() == BankOpKind.FINAL) && (event.balances() == null
+          || event.appliedIndex() == null
+          || (invoke.f() == BankOpKind.FINAL && event.markers() == null))) {
+        throw new MalformedHistoryException(where(position, event)
+            + ": an ok " + invoke.f().json() + " needs what it read");
+      }
+    }
+
+    @Override
+    public BankOperation operation(int id, BankEvent invoke, BankEvent completion) {
+      return BankHistory.operation(id, invoke, completion);
+    }
   }
 
   private static void checkInvoke(BankEvent invoke, int position, Set<String> transferIds) {
@@ -127,7 +119,6 @@ public final class BankHistory {
   }
 
   private static String where(int position, BankEvent event) {
-    return "event " + position + " (index " + event.index() + ", process " + event.process()
-        + ")";
+    return InvokePairing.where(position, event);
   }
 }

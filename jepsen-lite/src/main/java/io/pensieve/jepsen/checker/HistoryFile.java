@@ -22,10 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -137,49 +134,43 @@ public final class HistoryFile {
    *     the process's first is in flight, or a completion that does not match its invoke
    */
   public static List<Operation> pair(List<Event> history) {
-    List<Operation> operations = new ArrayList<>(history.size() / 2 + 1);
-    // id of the operation in flight per process; the slot is replaced once it completes
-    Map<Integer, Integer> inFlight = new HashMap<>();
-    List<Event> invokes = new ArrayList<>(history.size() / 2 + 1);
-    for (int i = 0; i < history.size(); i++) {
-      Event event = Objects.requireNonNull(history.get(i), "event " + i);
+    return InvokePairing.pair(history, RegisterRules.INSTANCE);
+  }
+
+  /** The register's rules for its events, and its operations; it keeps no state. */
+  private enum RegisterRules implements InvokePairing.Rules<Event, Operation> {
+    INSTANCE;
+
+    @Override
+    public void checkEvent(Event event, int position) {
       if (event.type() == null) {
-        throw new MalformedHistoryException(where(i, event) + ": no type");
-      }
-      if (event.type() == EventType.INVOKE) {
-        Integer running = inFlight.get(event.process());
-        if (running != null) {
-          throw new MalformedHistoryException(where(i, event) + ": invoke while the process's"
-              + " invoke at index " + invokes.get(running).index() + " is still in flight");
-        }
-        checkInvoke(event, i);
-        inFlight.put(event.process(), invokes.size());
-        invokes.add(event);
-        operations.add(null);
-      } else {
-        Integer id = inFlight.remove(event.process());
-        if (id == null) {
-          throw new MalformedHistoryException(
-              where(i, event) + ": " + event.type().json() + " without an invoke in flight");
-        }
-        Event invoke = invokes.get(id);
-        if ((event.f() != null && event.f() != invoke.f())
-            || (event.key() != null && !event.key().equals(invoke.key()))) {
-          throw new MalformedHistoryException(where(i, event) + ": completes "
-              + name(event.f()) + " " + event.key() + " but the invoke at index "
-              + invoke.index() + " was " + name(invoke.f()) + " " + invoke.key());
-        }
-        if (event.time() < invoke.time()) {
-          throw new MalformedHistoryException(
-              where(i, event) + ": completes before its invoke at index " + invoke.index());
-        }
-        operations.set(id, operation(id, invoke, event));
+        throw new MalformedHistoryException(where(position, event) + ": no type");
       }
     }
-    for (int id : inFlight.values()) {
-      operations.set(id, operation(id, invokes.get(id), null));
+
+    @Override
+    public void checkInvoke(Event invoke, int position) {
+      HistoryFile.checkInvoke(invoke, position);
     }
-    return operations;
+
+    @Override
+    public void checkCompletion(Event event, Event invoke, int position) {
+      if ((event.f() != null && event.f() != invoke.f())
+          || (event.key() != null && !event.key().equals(invoke.key()))) {
+        throw new MalformedHistoryException(where(position, event) + ": completes "
+            + HistoryFile.name(event.f()) + " " + event.key() + " but the invoke at index "
+            + invoke.index() + " was " + HistoryFile.name(invoke.f()) + " " + invoke.key());
+      }
+      if (event.time() < invoke.time()) {
+        throw new MalformedHistoryException(
+            where(position, event) + ": completes before its invoke at index " + invoke.index());
+      }
+    }
+
+    @Override
+    public Operation operation(int id, Event invoke, Event completion) {
+      return HistoryFile.operation(id, invoke, completion);
+    }
   }
 
   private static void checkInvoke(Event invoke, int position) {
@@ -221,7 +212,6 @@ public final class HistoryFile {
   }
 
   private static String where(int position, Event event) {
-    return "event " + position + " (index " + event.index() + ", process " + event.process()
-        + ")";
+    return InvokePairing.where(position, event);
   }
 }

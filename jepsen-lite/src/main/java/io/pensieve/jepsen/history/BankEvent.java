@@ -29,7 +29,7 @@ import java.util.Map;
 public record BankEvent(long index, EventType type, int process, BankOpKind f, String transfer,
                         String from, String to, Long amount, Map<String, Long> balances,
                         List<String> markers, Long appliedIndex, long time, String node,
-                        String api, String error) {
+                        String api, String error) implements PairedEvent {
 
   /** An invoke, to be stamped with its index and time by {@link HistoryRecorder#record}. */
   public static HistoryRecorder.Stamper<BankEvent> invoke(int process, BankOpKind f,

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Event(long index, EventType type, int process, OpKind f, String key, String value,
-                    String expected, long time, String node, String api, String error) {
+                    String expected, long time, String node, String api, String error)
+    implements PairedEvent {
   public static final String COMPARE_FAILED = "compare_failed";
 
   /** Whether this completion is a compare-and-set that found another value. */

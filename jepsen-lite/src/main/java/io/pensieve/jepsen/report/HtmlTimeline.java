@@ -3,6 +3,11 @@ package io.pensieve.jepsen.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.pensieve.jepsen.checker.Anomaly;
+import io.pensieve.jepsen.checker.BankCheckReport;
+import io.pensieve.jepsen.checker.BankOperation;
+import io.pensieve.jepsen.checker.BankResult;
+import io.pensieve.jepsen.checker.BankResult.BankAnomaly;
+import io.pensieve.jepsen.checker.BankResult.Rule;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.ConvergenceResult;
 import io.pensieve.jepsen.checker.KeyResult;
@@ -10,6 +15,7 @@ import io.pensieve.jepsen.checker.LostWriteResult;
 import io.pensieve.jepsen.checker.NodeDigest;
 import io.pensieve.jepsen.checker.Operation;
 import io.pensieve.jepsen.checker.Outcome;
+import io.pensieve.jepsen.history.BankOpKind;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -316,6 +322,223 @@ public final class HtmlTimeline {
     });
   }
 
+  // ---- the bank workload's page: the same layout, its own verdict and anomalies
+
+  public static void writeBank(Path file, String title, List<BankOperation> operations,
+      List<NemesisEvent> nemesis, BankCheckReport report) throws IOException {
+    Files.writeString(file, renderBank(title, operations, nemesis, report),
+        StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A bank run's page: the verdict, the bank's rules and how often each was broken, each
+   * violation with its operations, the faults, and the timeline, where the filter picks a kind
+   * of operation (transfer, read...) rather than a key.
+   */
+  public static String renderBank(String title, List<BankOperation> operations,
+      List<NemesisEvent> nemesis, BankCheckReport report) {
+    long t0 = Long.MAX_VALUE;
+    for (BankOperation op : operations) {
+      t0 = Math.min(t0, op.invokeTime());
+    }
+    for (NemesisEvent e : nemesis) {
+      t0 = Math.min(t0, e.startNanos());
+    }
+    if (t0 == Long.MAX_VALUE) {
+      t0 = 0;
+    }
+    BankResult bank = report.bank();
+    StringBuilder html = new StringBuilder(operations.size() * 64 + 16_384);
+    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>").append(escape(title)).append("</title>\n<style>")
+        .append(CSS).append("</style>\n</head>\n<body>\n");
+    html.append("<h1>").append(escape(title)).append("</h1>\n");
+    String validity = report.validity().name();
+    html.append("<p class=\"verdict ").append(validity.toLowerCase(Locale.ROOT)).append("\">")
+        .append(validity).append("</p>\n");
+    html.append("<p>Bank: ").append(operations.size()).append(" operations; ")
+        .append(bank.transfers()).append(" transfers, ").append(bank.acknowledged())
+        .append(" acknowledged; ").append(bank.reads()).append(" reads of every account (")
+        .append(bank.finalReads()).append(" final); every read must sum to ")
+        .append(bank.total()).append("; checked in ").append(report.checkerMillis())
+        .append(" ms</p>\n");
+    if (bank.undecided() != null) {
+      html.append("<p class=\"note\">Undecided: ").append(escape(bank.undecided()))
+          .append("</p>\n");
+    }
+    bankAnomalies(html, report, t0);
+    html.append("<section id=\"rules\">\n<h2>Rules</h2>\n<table>\n<tr><th>rule</th>"
+        + "<th>broken</th></tr>\n");
+    for (Rule rule : Rule.values()) {
+      int count = bank.violations().getOrDefault(rule, 0);
+      html.append("<tr><td>").append(rule.name().toLowerCase(Locale.ROOT))
+          .append("</td><td class=\"").append(count == 0 ? "ok\">kept" : "fail\">" + count)
+          .append("</td></tr>\n");
+    }
+    html.append("</table>\n</section>\n");
+    nemesisTable(html, nemesis, t0);
+    html.append(TIMELINE_HTML.replace("<label>key <select", "<label>operation <select"));
+    html.append("<script type=\"application/json\" id=\"tl-data\">")
+        .append(scriptSafe(bankData(operations, nemesis, report, t0)))
+        .append("</script>\n<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");
+    return html.toString();
+  }
+
+  private static void bankAnomalies(StringBuilder html, BankCheckReport report, long t0) {
+    List<BankAnomaly> anomalies = report.bank().anomalies();
+    ConvergenceResult convergence = report.convergence();
+    int count = report.bank().violations().values().stream().mapToInt(Integer::intValue).sum()
+        + (convergence.converged() ? 0 : 1);
+    html.append("<section id=\"anomalies\">\n<h2>Anomalies (").append(count).append(")</h2>\n");
+    if (count == 0) {
+      html.append("<p>None found.</p>\n");
+    } else if (anomalies.size() < count - (convergence.converged() ? 0 : 1)) {
+      html.append("<p class=\"note\">The first ").append(anomalies.size())
+          .append(" of each rule are shown.</p>\n");
+    }
+    for (BankAnomaly a : anomalies) {
+      html.append("<div class=\"anomaly\">\n<h3>").append(a.rule().name()
+              .toLowerCase(Locale.ROOT)).append("</h3>\n<p class=\"explanation\">")
+          .append(escape(a.explanation())).append("</p>\n<table>\n<tr><th>operation</th>"
+              + "<th>outcome</th><th>invoked (ms)</th><th>completed (ms)</th><th>node</th>"
+              + "</tr>\n");
+      long from = Long.MAX_VALUE;
+      long to = Long.MIN_VALUE;
+      StringBuilder ids = new StringBuilder();
+      for (BankOperation op : a.operations()) {
+        html.append("<tr><td>").append(escape(op.describe())).append("</td><td class=\"")
+            .append(op.outcome().json()).append("\">").append(op.outcome().json())
+            .append("</td><td>").append(millis(op.invokeTime(), t0)).append("</td><td>")
+            .append(op.completeTime() == Long.MAX_VALUE ? "-" : millis(op.completeTime(), t0))
+            .append("</td><td>").append(escape(op.node() == null ? "" : op.node()))
+            .append("</td></tr>\n");
+        from = Math.min(from, op.invokeTime() - t0);
+        to = Math.max(to, (op.completeTime() == Long.MAX_VALUE ? op.invokeTime()
+            : op.completeTime()) - t0);
+        ids.append(ids.length() == 0 ? "" : " ").append(op.id());
+      }
+      html.append("</table>\n<button class=\"show\" data-from=\"").append(from)
+          .append("\" data-to=\"").append(to).append("\" data-ops=\"").append(ids)
+          .append("\">show in the timeline</button>\n</div>\n");
+    }
+    if (!convergence.converged()) {
+      html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
+          .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
+              + "<th>digest</th><th>applied index</th></tr>\n");
+      for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
+        boolean differs = convergence.differing().contains(node.getKey());
+        html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
+            .append(escape(node.getKey())).append("</td><td>")
+            .append(escape(node.getValue().digest())).append("</td><td>")
+            .append(node.getValue().appliedIndex()).append("</td></tr>\n");
+      }
+      html.append("</table>\n</div>\n");
+    }
+    html.append("</section>\n");
+  }
+
+  /**
+   * The bank's operations for the script, in the register's row shape with a label of its own
+   * in place of the value: [id, lane, kind, kind name, label, -1, outcome, invoke, end, node],
+   * and {@code kinds} naming the kinds, which tells the script to show labels as they are.
+   */
+  @SuppressWarnings("EnumOrdinal") // kinds and the page's OUT array follow the enums' order
+  private static String bankData(List<BankOperation> operations, List<NemesisEvent> nemesis,
+      BankCheckReport report, long t0) {
+    Map<String, Integer> strings = new HashMap<>();
+    List<String> table = new ArrayList<>();
+    TreeSet<Integer> processes = new TreeSet<>();
+    long end = 0;
+    for (BankOperation op : operations) {
+      processes.add(op.process());
+      end = Math.max(end, (op.completeTime() == Long.MAX_VALUE ? op.invokeTime()
+          : op.completeTime()) - t0);
+    }
+    for (NemesisEvent e : nemesis) {
+      end = Math.max(end, e.endNanos() - t0);
+    }
+    Map<Integer, Integer> lane = new HashMap<>();
+    for (int p : processes) {
+      lane.put(p, lane.size());
+    }
+    Set<Integer> highlight = new LinkedHashSet<>();
+    report.bank().anomalies().forEach(a -> a.operations().forEach(op -> highlight.add(op.id())));
+    Set<String> kinds = new TreeSet<>();
+    operations.forEach(op -> kinds.add(op.kind().json()));
+    StringWriter out = new StringWriter(operations.size() * 48 + 1024);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeNumberField("end", Math.max(1, end));
+      json.writeArrayFieldStart("kinds");
+      for (BankOpKind kind : BankOpKind.values()) {
+        json.writeString(kind.json());
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("lanes");
+      for (int p : processes) {
+        json.writeNumber(p);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("keys");
+      for (String kind : kinds) {
+        json.writeNumber(intern(kind, strings, table));
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("ops");
+      for (BankOperation op : operations) {
+        json.writeStartArray();
+        json.writeNumber(op.id());
+        json.writeNumber(lane.get(op.process()));
+        json.writeNumber(op.kind().ordinal());
+        json.writeNumber(intern(op.kind().json(), strings, table));
+        json.writeNumber(intern(bankLabel(op), strings, table));
+        json.writeNumber(-1);
+        json.writeNumber(op.outcome().ordinal());
+        json.writeNumber(op.invokeTime() - t0);
+        json.writeNumber(op.completeTime() == Long.MAX_VALUE ? -1 : op.completeTime() - t0);
+        json.writeNumber(intern(op.node(), strings, table));
+        json.writeEndArray();
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("nemesis");
+      for (NemesisEvent e : nemesis) {
+        json.writeStartArray();
+        json.writeNumber(e.startNanos() - t0);
+        json.writeNumber(e.endNanos() - t0);
+        json.writeString(e.name());
+        json.writeString(e.detail() == null ? "" : e.detail());
+        json.writeEndArray();
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("highlight");
+      for (int id : highlight) {
+        json.writeNumber(id);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("strings");
+      for (String s : table) {
+        json.writeString(s);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** What a bar says: the transfer, or what a read saw, or why it failed. */
+  private static String bankLabel(BankOperation op) {
+    return switch (op.kind()) {
+      case SETUP -> String.valueOf(op.balances());
+      case TRANSFER -> op.transfer() + " " + op.amount() + " " + op.from() + "->" + op.to();
+      case READ -> op.observedBalances() ? op.balances().values() + " @" + op.appliedIndex()
+          : String.valueOf(op.error());
+      case FINAL -> op.observedBalances() ? op.balances().values() + " " + op.markers().size()
+          + " markers @" + op.appliedIndex() : String.valueOf(op.error());
+    };
+  }
+
   // ---- escaping
 
   /** Text or an attribute value in HTML. */
@@ -419,7 +642,7 @@ public final class HtmlTimeline {
         'use strict';
         var D = JSON.parse(document.getElementById('tl-data').textContent);
         var S = D.strings, ops = D.ops, total = D.end;
-        var KIND = ['r', 'w', 'cas'], OUT = ['ok', 'fail', 'info', 'compare failed'];
+        var KIND = D.kinds || ['r', 'w', 'cas'], OUT = ['ok', 'fail', 'info', 'compare failed'];
         var COLOR = ['#5cb85c', '#e06666', '#f0ad4e', '#d98cb3'];
         var LANE = 16, AXIS = 22, LABELS = 52;
         var main = document.getElementById('tl-main'), ov = document.getElementById('tl-overview');
@@ -436,6 +659,7 @@ public final class HtmlTimeline {
         function str(i) { return i < 0 ? 'nil' : S[i]; }
         function endOf(o) { return o[8] < 0 ? total : o[8]; }
         function label(o) {
+          if (D.kinds) return KIND[o[2]] + ' ' + str(o[4]);
           var v = o[2] === 0 ? (o[6] === 0 ? str(o[4]) : '')
             : o[2] === 1 ? str(o[4]) : str(o[5]) + '->' + str(o[4]);
           return KIND[o[2]] + ' ' + S[o[3]] + ' ' + v;

@@ -2,11 +2,16 @@ package io.pensieve.jepsen.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pensieve.jepsen.checker.BankCheckReport;
+import io.pensieve.jepsen.checker.BankHistory;
+import io.pensieve.jepsen.checker.BankOperation;
+import io.pensieve.jepsen.checker.BankResult;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.HistoryFile;
 import io.pensieve.jepsen.checker.KeyResult;
 import io.pensieve.jepsen.checker.Operation;
 import io.pensieve.jepsen.checker.Verdict;
+import io.pensieve.jepsen.history.BankEvent;
 import io.pensieve.jepsen.history.Event;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +44,35 @@ public final class Reports {
         + oneLine(report) + "\n", StandardCharsets.UTF_8);
     HtmlTimeline.write(dir.resolve("timeline.html"), "jepsen-lite " + dir.getFileName(),
         operations, nemesis, report);
+  }
+
+  /** A bank run's report files, of the same names and in the same manner. */
+  public static void writeBank(Path dir, List<BankEvent> history, List<NemesisEvent> nemesis,
+                               BankCheckReport report, Duration recovery) throws IOException {
+    List<BankOperation> operations = BankHistory.pair(history);
+    BankSummary summary = BankSummary.of(operations, nemesis, report);
+    JSON.writeValue(dir.resolve("check.json").toFile(), report);
+    Files.writeString(dir.resolve("summary.json"), summary.json(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("summary.txt"), summary.text()
+        + (recovery == null ? "Recovery: the cluster was NOT healthy after the faults healed\n"
+            : "Recovery: healthy " + recovery.toMillis() + " ms after the faults healed\n")
+        + oneLine(report) + "\n", StandardCharsets.UTF_8);
+    HtmlTimeline.writeBank(dir.resolve("timeline.html"), "jepsen-lite bank " + dir.getFileName(),
+        operations, nemesis, report);
+  }
+
+  /** A bank run's verdict in one line, for a terminal. */
+  public static String oneLine(BankCheckReport report) {
+    BankResult bank = report.bank();
+    List<String> broken = bank.violations().entrySet().stream()
+        .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " x" + e.getValue()).toList();
+    return String.format(Locale.ROOT, "%s: %d operations; bank total %d, %d reads (%d final);"
+            + " %d transfers, %d acknowledged; rules %s%s; replicas %s; checked in %d ms",
+        report.validity(), report.operations(), bank.total(), bank.reads(), bank.finalReads(),
+        bank.transfers(), bank.acknowledged(),
+        broken.isEmpty() ? "all kept" : "BROKEN " + broken,
+        bank.undecided() == null ? "" : " (undecided: " + bank.undecided() + ")",
+        report.convergence().converged() ? "converged" : "DIFFER", report.checkerMillis());
   }
 
   /** The verdict in one line, for a terminal. */

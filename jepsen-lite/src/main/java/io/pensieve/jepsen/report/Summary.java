@@ -106,7 +106,7 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
   }
 
   /** The faults' time, merged where they overlap and clipped to the run. */
-  private static List<long[]> union(List<NemesisEvent> nemesis, long start, long end) {
+  static List<long[]> union(List<NemesisEvent> nemesis, long start, long end) {
     List<long[]> spans = new ArrayList<>();
     nemesis.stream()
         .map(e -> new long[] {Math.max(start, e.startNanos()), Math.min(end, e.endNanos())})
@@ -123,7 +123,7 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
     return spans;
   }
 
-  private static boolean inside(List<long[]> spans, long time) {
+  static boolean inside(List<long[]> spans, long time) {
     for (long[] s : spans) {
       if (time >= s[0] && time < s[1]) {
         return true;
@@ -132,7 +132,7 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
     return false;
   }
 
-  private static Double rate(int count, long nanos) {
+  static Double rate(int count, long nanos) {
     return nanos <= 0 ? null : count / (nanos / 1e9);
   }
 
@@ -179,7 +179,7 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
     return s.toString();
   }
 
-  private static String rate(Double perSecond) {
+  static String rate(Double perSecond) {
     return perSecond == null ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
   }
 }

@@ -1,12 +1,16 @@
 package io.pensieve.jepsen.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pensieve.jepsen.checker.BankCheckReport;
+import io.pensieve.jepsen.checker.BankHistory;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.Checker;
 import io.pensieve.jepsen.checker.HistoryFile;
 import io.pensieve.jepsen.checker.NodeDigest;
+import io.pensieve.jepsen.history.BankEvent;
 import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.EventType;
 import io.pensieve.jepsen.report.NemesisEvent;
@@ -29,6 +33,7 @@ import java.util.Map;
 public final class RunDirectory {
   static final String HISTORY = "history.jsonl";
   static final String NEMESIS = "nemesis.jsonl";
+  static final String OPTIONS = "options.json";
   private static final String DIGESTS = "digests.json";
   private static final String RECOVERY = "recovery.json";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -53,19 +58,54 @@ public final class RunDirectory {
     JSON.writeValue(dir.resolve(RECOVERY).toFile(), Map.of("recovery_millis", millis));
   }
 
-  /** Checks what the run recorded and writes the report next to it. */
+  /**
+   * The workload the run drove, as its options.json says; a run recorded before the bank
+   * existed says none, and was of the registers.
+   */
+  public WorkloadName workload() throws IOException {
+    Path options = dir.resolve(OPTIONS);
+    if (!Files.exists(options)) {
+      return WorkloadName.REGISTER;
+    }
+    JsonNode workload = JSON.readTree(options.toFile()).path("workload");
+    return workload.isMissingNode() ? WorkloadName.REGISTER
+        : WorkloadName.parse(workload.asText());
+  }
+
+  /** Checks what the run recorded, by its workload's checker, and writes the report. */
+  public RunResult checkRun(Duration perKeyBudget) throws IOException {
+    return workload() == WorkloadName.BANK ? RunResult.bank(dir, checkBank())
+        : RunResult.register(dir, check(perKeyBudget));
+  }
+
+  /** Checks what a register run recorded and writes the report next to it. */
   public CheckReport check(Duration perKeyBudget) throws IOException {
     List<Event> events = HistoryFile.read(dir.resolve(HISTORY));
-    Map<String, NodeDigest> digests = Files.exists(dir.resolve(DIGESTS))
+    CheckReport report = Checker.check(events, finalValues(events), digests(), perKeyBudget);
+    Reports.write(dir, events, nemesisEvents(), report, recovery());
+    return report;
+  }
+
+  /** Checks what a bank run recorded and writes the report next to it. */
+  public BankCheckReport checkBank() throws IOException {
+    List<BankEvent> events = BankHistory.read(dir.resolve(HISTORY));
+    BankCheckReport report = Checker.checkBank(events, digests());
+    Reports.writeBank(dir, events, nemesisEvents(), report, recovery());
+    return report;
+  }
+
+  private Map<String, NodeDigest> digests() throws IOException {
+    return Files.exists(dir.resolve(DIGESTS))
         ? JSON.readValue(dir.resolve(DIGESTS).toFile(),
             new TypeReference<LinkedHashMap<String, NodeDigest>>() {})
         : Map.of();
+  }
+
+  /** How long recovery took; null if the cluster never recovered or it was not recorded. */
+  private Duration recovery() throws IOException {
     long recoveryMillis = Files.exists(dir.resolve(RECOVERY))
         ? JSON.readTree(dir.resolve(RECOVERY).toFile()).path("recovery_millis").asLong(-1) : -1;
-    CheckReport report = Checker.check(events, finalValues(events), digests, perKeyBudget);
-    Reports.write(dir, events, nemesisEvents(), report,
-        recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis));
-    return report;
+    return recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis);
   }
 
   /** Each key's value as the first successful final read saw it. */

@@ -23,15 +23,32 @@ import java.util.Map;
  * @param store where run directories are created
  * @param nodeLauncher the node's launcher, {@code bin/pensieve} of a tree holding its jars
  * @param checkBudget the checker's time bound per key
+ * @param workload what the clients do; the bank's ignores {@code keys} and {@code staleReads}
  */
 public record RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
                          Duration fault, long seed, int clients, int keys, double rate,
                          boolean staleReads, Duration operationTimeout, Path store,
-                         Path nodeLauncher, Duration checkBudget) {
+                         Path nodeLauncher, Duration checkBudget, WorkloadName workload) {
+
+  /** A run of the register workload. */
+  public RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
+                    Duration fault, long seed, int clients, int keys, double rate,
+                    boolean staleReads, Duration operationTimeout, Path store,
+                    Path nodeLauncher, Duration checkBudget) {
+    this(nodes, time, nemeses, quiet, fault, seed, clients, keys, rate, staleReads,
+        operationTimeout, store, nodeLauncher, checkBudget, WorkloadName.REGISTER);
+  }
+
+  /** The same run, of another workload. */
+  public RunOptions withWorkload(WorkloadName other) {
+    return new RunOptions(nodes, time, nemeses, quiet, fault, seed, clients, keys, rate,
+        staleReads, operationTimeout, store, nodeLauncher, checkBudget, other);
+  }
 
   /** The options as the run's directory records them, and as the command line takes them. */
   public Map<String, Object> describe() {
     Map<String, Object> described = new LinkedHashMap<>();
+    described.put("workload", workload.json());
     described.put("nodes", nodes);
     described.put("time_seconds", time.toSeconds());
     described.put("nemesis", String.join(",", nemeses));

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.grpc.StatusRuntimeException;
-import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.NodeDigest;
+import io.pensieve.jepsen.client.BankClient;
+import io.pensieve.jepsen.client.PensieveBankClient;
 import io.pensieve.jepsen.cluster.ClockSkew;
 import io.pensieve.jepsen.cluster.LocalCluster;
 import io.pensieve.jepsen.cluster.NodeProcess;
@@ -14,6 +15,7 @@ import io.pensieve.jepsen.history.HistoryRecorder;
 import io.pensieve.jepsen.nemesis.NemesisSchedule;
 import io.pensieve.jepsen.nemesis.Nemeses;
 import io.pensieve.jepsen.report.NemesisEvent;
+import io.pensieve.jepsen.workload.BankWorkload;
 import io.pensieve.jepsen.workload.Workload;
 import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.DigestResult;
@@ -40,7 +42,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestRun {
   private static final Logger LOG = LoggerFactory.getLogger(TestRun.class);
-  private static final Duration STARTUP = Duration.ofSeconds(60);
+  /**
+   * How long a fresh cluster may take to serve. On a 2-core machine loaded by builds, nodes
+   * took 20 s to reach their own main and more than 60 s in all.
+   */
+  private static final Duration STARTUP = Duration.ofMinutes(3);
   private static final Duration RECOVERY = Duration.ofSeconds(90);
   private static final Duration CONVERGENCE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -59,7 +65,7 @@ public final class TestRun {
         LocalDateTime.now(ZoneId.systemDefault())
             .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")));
     Files.createDirectories(dir);
-    JSON.writeValue(dir.resolve("options.json").toFile(), options.describe());
+    JSON.writeValue(dir.resolve(RunDirectory.OPTIONS).toFile(), options.describe());
     Optional<Path> faketime = Optional.empty();
     if (Nemeses.skewClocks(options.nemeses())) {
       faketime = Optional.of(ClockSkew.installedLibrary().orElseThrow(() ->
@@ -72,14 +78,14 @@ public final class TestRun {
         options.nodeLauncher(), faketime);
         HistoryRecorder history = new HistoryRecorder(dir.resolve(RunDirectory.HISTORY), startNanos);
         BufferedWriter nemesisLog = Files.newBufferedWriter(dir.resolve(RunDirectory.NEMESIS))) {
-      LOG.info("Run {}: {} nodes, nemeses {}, {} s", dir, options.nodes(), options.nemeses(),
+      LOG.info("Run {}: {} workload, {} nodes, nemeses {}, {} s", dir,
+          options.workload().json(), options.nodes(), options.nemeses(),
           options.time().toSeconds());
       if (!Poll.until(STARTUP, cluster::healthy)) {
         throw new IllegalStateException("the cluster did not start; see " + dir + "/nodes");
       }
-      Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
-          options.keys(), options.rate(), options.staleReads(), options.seed(),
-          options.operationTimeout()));
+      Clients workload = options.workload() == WorkloadName.BANK ? bank(cluster, history)
+          : register(cluster, history);
       NemesisSchedule schedule = new NemesisSchedule(
           Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
           options.seed(), history, event -> log(nemesisLog, event));
@@ -98,9 +104,77 @@ public final class TestRun {
       files.recordDigests(digests(cluster));
     }
     // checked once the history is flushed and the nodes stopped: the check has the CPU to itself
-    CheckReport report = files.check(options.checkBudget());
-    LOG.info("Run {}: {}", dir, report.valid() ? "VALID" : "NOT VALID");
-    return new RunResult(dir, report);
+    RunResult result = options.workload() == WorkloadName.BANK
+        ? RunResult.bank(dir, files.checkBank())
+        : RunResult.register(dir, files.check(options.checkBudget()));
+    LOG.info("Run {}: {}", dir, result.valid() ? "VALID" : "NOT VALID");
+    return result;
+  }
+
+  /** A workload's clients, as the run drives them whatever they do. */
+  private interface Clients {
+    void start();
+
+    /** Stops issuing operations and waits for those in flight. */
+    void stop() throws InterruptedException;
+
+    /** Reads the final state through every node, once the faults are healed. */
+    void finalReads();
+  }
+
+  private Clients register(LocalCluster cluster, HistoryRecorder history) {
+    Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
+        options.keys(), options.rate(), options.staleReads(), options.seed(),
+        options.operationTimeout()));
+    return new Clients() {
+      @Override
+      public void start() {
+        workload.start();
+      }
+
+      @Override
+      public void stop() throws InterruptedException {
+        workload.stop();
+      }
+
+      @Override
+      public void finalReads() {
+        workload.finalReads();
+      }
+    };
+  }
+
+  /**
+   * The bank, its accounts set up through the first node before the clients start (so before
+   * any fault): client slot {@code c} talks to node {@code c mod n} over gRPC, as the register's
+   * gRPC clients do.
+   */
+  private Clients bank(LocalCluster cluster, HistoryRecorder history) {
+    BankWorkload workload = new BankWorkload(history, BankWorkload.Config.defaults(
+        options.clients(), options.rate(), options.seed(), options.operationTimeout()),
+        slot -> bankClient(cluster, cluster.nodes().get(slot % cluster.nodes().size())));
+    workload.setup(bankClient(cluster, cluster.nodes().get(0)));
+    return new Clients() {
+      @Override
+      public void start() {
+        workload.start();
+      }
+
+      @Override
+      public void stop() throws InterruptedException {
+        workload.stop();
+      }
+
+      @Override
+      public void finalReads() {
+        workload.finalReads(cluster.nodes().stream()
+            .map(node -> (BankClient) bankClient(cluster, node)).toList());
+      }
+    };
+  }
+
+  private PensieveBankClient bankClient(LocalCluster cluster, NodeProcess node) {
+    return new PensieveBankClient(cluster.client(node, options.operationTimeout()), node.id());
   }
 
   /**

@@ -80,4 +80,74 @@ class BankHistoryTest {
         .isInstanceOf(MalformedHistoryException.class)
         .hasMessageContaining("line 1: not a bank event");
   }
+
+  // The bank's histories pair by the same rules, and with the same words, as the register's
+  // (HistoryFileTest): one pairing serves both.
+
+  private static BankEvent bankInvoke(long index, int process, BankOpKind f, String transfer) {
+    return new BankEvent(index, EventType.INVOKE, process, f, transfer,
+        transfer == null ? null : "bank/0", transfer == null ? null : "bank/1",
+        transfer == null ? null : 1L, null, null, null, index, "n1", "grpc", null);
+  }
+
+  private static BankEvent bankDone(long index, EventType type, int process, BankOpKind f,
+      String transfer) {
+    return new BankEvent(index, type, process, f, transfer, null, null, null, null, null, null,
+        index, "n1", "grpc", null);
+  }
+
+  @Test
+  void operationsAreNumberedInInvokeOrderAndAnInvokeNeverCompletedIsInfo() {
+    List<BankOperation> ops = BankHistory.pair(List.of(
+        bankInvoke(0, 1, BankOpKind.TRANSFER, "t1"),
+        bankInvoke(1, 2, BankOpKind.TRANSFER, "t2"),
+        bankDone(2, EventType.OK, 2, BankOpKind.TRANSFER, "t2"),
+        bankInvoke(3, 2, BankOpKind.TRANSFER, "t3"),
+        bankDone(4, EventType.FAIL, 2, BankOpKind.TRANSFER, "t3")));
+    assertThat(ops).extracting(BankOperation::id).containsExactly(0, 1, 2);
+    assertThat(ops).extracting(BankOperation::transfer).containsExactly("t1", "t2", "t3");
+    assertThat(ops).extracting(BankOperation::outcome)
+        .containsExactly(Outcome.INFO, Outcome.OK, Outcome.FAIL);
+    assertThat(ops.get(0).completeTime()).isEqualTo(Long.MAX_VALUE);
+    assertThat(ops.get(0).completeIndex()).isEqualTo(-1);
+    assertThat(ops.get(1).completeIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void aCompletionWithoutAnInvokeIsRejectedAsInARegisterHistory() {
+    assertThatThrownBy(() -> BankHistory.pair(List.of(
+        bankInvoke(0, 1, BankOpKind.READ, null),
+        bankDone(1, EventType.OK, 2, BankOpKind.READ, null))))
+        .isInstanceOf(MalformedHistoryException.class)
+        .hasMessage("event 1 (index 1, process 2): ok without an invoke in flight");
+  }
+
+  @Test
+  void aSecondInvokeInFlightIsRejectedAsInARegisterHistory() {
+    assertThatThrownBy(() -> BankHistory.pair(List.of(
+        bankInvoke(0, 1, BankOpKind.READ, null),
+        bankInvoke(7, 1, BankOpKind.TRANSFER, "t1"))))
+        .isInstanceOf(MalformedHistoryException.class)
+        .hasMessage("event 1 (index 7, process 1): invoke while the process's invoke at index 0"
+            + " is still in flight");
+  }
+
+  @Test
+  void aCompletionOfAnotherOperationOrWithoutWhatItReadIsRejected() {
+    assertThatThrownBy(() -> BankHistory.pair(List.of(
+        bankInvoke(0, 1, BankOpKind.TRANSFER, "t1"),
+        bankDone(1, EventType.OK, 1, BankOpKind.TRANSFER, "t2"))))
+        .isInstanceOf(MalformedHistoryException.class)
+        .hasMessage("event 1 (index 1, process 1): completes transfer but the invoke at index 0"
+            + " was transfer");
+    assertThatThrownBy(() -> BankHistory.pair(List.of(
+        bankInvoke(0, 1, BankOpKind.READ, null),
+        bankDone(1, EventType.OK, 1, BankOpKind.READ, null))))
+        .isInstanceOf(MalformedHistoryException.class)
+        .hasMessage("event 1 (index 1, process 1): an ok read needs what it read");
+    assertThatThrownBy(() -> BankHistory.pair(List.of(
+        bankDone(0, null, 1, BankOpKind.READ, null))))
+        .isInstanceOf(MalformedHistoryException.class)
+        .hasMessage("event 0 (index 0, process 1): needs a type and f");
+  }
 }

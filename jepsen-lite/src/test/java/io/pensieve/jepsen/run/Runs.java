@@ -29,4 +29,11 @@ final class Runs {
         Duration.ofSeconds(3), Duration.ofSeconds(8), 42, 10, 8, 150, true,
         Duration.ofSeconds(1), store, BuiltTree.nodeLauncher(), CHECK_BUDGET);
   }
+
+  /** 20 s of the bank on three nodes, no faults: ten clients, 100 operations/s. */
+  static RunOptions bank(Path store) {
+    return new RunOptions(3, Duration.ofSeconds(20), List.of(), Duration.ofSeconds(4),
+        Duration.ofSeconds(4), 7, 10, 8, 100, false, Duration.ofSeconds(12), store,
+        BuiltTree.nodeLauncher(), CHECK_BUDGET, WorkloadName.BANK);
+  }
 }

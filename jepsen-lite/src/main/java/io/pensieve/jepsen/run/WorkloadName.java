@@ -1,0 +1,26 @@
+package io.pensieve.jepsen.run;
+
+import java.util.Locale;
+
+/** Which workload a run drives: the registers (the default) or the bank. */
+public enum WorkloadName {
+  /** Reads, writes and compare-and-sets on a few keys, checked for linearizability. */
+  REGISTER,
+  /** Transfers between accounts as transactions, checked by the bank's rules. */
+  BANK;
+
+  /** As the command line and options.json write it: {@code register}, {@code bank}. */
+  public String json() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** @throws IllegalArgumentException naming the workloads there are */
+  public static WorkloadName parse(String name) {
+    for (WorkloadName workload : values()) {
+      if (workload.json().equals(name)) {
+        return workload;
+      }
+    }
+    throw new IllegalArgumentException("unknown workload '" + name + "': register or bank");
+  }
+}
