@@ -56,16 +56,31 @@ public final class RunDirectory {
   /** Checks what the run recorded and writes the report next to it. */
   public CheckReport check(Duration perKeyBudget) throws IOException {
     List<Event> events = HistoryFile.read(dir.resolve(HISTORY));
-    Map<String, NodeDigest> digests = Files.exists(dir.resolve(DIGESTS))
+    CheckReport report = Checker.check(events, finalValues(events), digests(), perKeyBudget);
+    Reports.write(dir, events, nemesisEvents(), report, recovery());
+    return report;
+  }
+
+  /** Each node's digest as the run recorded it; none if it recorded none. */
+  Map<String, NodeDigest> digests() throws IOException {
+    return Files.exists(dir.resolve(DIGESTS))
         ? JSON.readValue(dir.resolve(DIGESTS).toFile(),
             new TypeReference<LinkedHashMap<String, NodeDigest>>() {})
         : Map.of();
+  }
+
+  /** How long the cluster took to recover after the faults healed; null if it never did. */
+  Duration recovery() throws IOException {
     long recoveryMillis = Files.exists(dir.resolve(RECOVERY))
         ? JSON.readTree(dir.resolve(RECOVERY).toFile()).path("recovery_millis").asLong(-1) : -1;
-    CheckReport report = Checker.check(events, finalValues(events), digests, perKeyBudget);
-    Reports.write(dir, events, nemesisEvents(), report,
-        recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis));
-    return report;
+    return recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis);
+  }
+
+  /** The workload the run's options.json names: register unless it says otherwise. */
+  public String workload() throws IOException {
+    Path options = dir.resolve("options.json");
+    return Files.exists(options)
+        ? JSON.readTree(options.toFile()).path("workload").asText("register") : "register";
   }
 
   /** Each key's value as the first successful final read saw it. */
@@ -80,7 +95,7 @@ public final class RunDirectory {
     return values;
   }
 
-  List<NemesisEvent> nemesisEvents() throws IOException {
+  public List<NemesisEvent> nemesisEvents() throws IOException {
     List<NemesisEvent> events = new ArrayList<>();
     if (Files.exists(dir.resolve(NEMESIS))) {
       for (String line : Files.readAllLines(dir.resolve(NEMESIS))) {
