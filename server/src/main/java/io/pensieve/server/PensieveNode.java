@@ -178,7 +178,7 @@ public final class PensieveNode implements AutoCloseable {
     }
     raft.connect();
     Housekeeping started = new Housekeeping(kv, raft, info.addresses(),
-        config.initialSettings(), housekeepingClock);
+        config.initialSettings(), housekeepingClock, metrics.housekeepingCounters());
     started.start(config.touchInterval(), config.cleanupInterval());
     housekeeping = started;
     LOG.info("Node {} started: REST {}, gRPC {}, Raft {}, data {}, {}; serving {} ms after its"

@@ -28,11 +28,15 @@ import io.pensieve.store.ConfigureOutcome;
 import io.pensieve.store.DeleteRangeOutcome;
 import io.pensieve.store.Entry;
 import io.pensieve.store.Expectation;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
+import io.pensieve.store.RangeResult;
 import io.pensieve.store.Refused;
 import io.pensieve.store.SettingsUpdate;
 import io.pensieve.store.WriteOutcome;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -45,22 +49,23 @@ public final class CommandApplier {
   private CommandApplier() {}
 
   public static CommandBatchResult apply(
-      LruTtlMap map, MemberDirectory members, CommandBatch batch) {
+      LeasedMap store, MemberDirectory members, CommandBatch batch) {
     long stampMillis = batch.getLeaderTimeMillis();
     CommandBatchResult.Builder results = CommandBatchResult.newBuilder();
     for (Command command : batch.getCommandsList()) {
-      results.addResults(apply(map, members, command, stampMillis));
+      results.addResults(apply(store, members, command, stampMillis));
     }
     return results.build();
   }
 
   static CommandResult apply(
-      LruTtlMap map, MemberDirectory members, Command command, long stampMillis) {
+      LeasedMap store, MemberDirectory members, Command command, long stampMillis) {
+    LruTtlMap map = store.map();
     return switch (command.getKindCase()) {
-      case PUT -> put(map, command.getPut(), stampMillis);
-      case DELETE -> delete(map, command.getDelete(), stampMillis);
-      case DELETE_RANGE -> deleteRange(map, command.getDeleteRange(), stampMillis);
-      case COMPARE_AND_SET -> compareAndSet(map, command.getCompareAndSet(), stampMillis);
+      case PUT -> put(store, command.getPut(), stampMillis);
+      case DELETE -> delete(store, command.getDelete(), stampMillis);
+      case DELETE_RANGE -> deleteRange(store, command.getDeleteRange(), stampMillis);
+      case COMPARE_AND_SET -> compareAndSet(store, command.getCompareAndSet(), stampMillis);
       case TOUCH -> touch(map, command.getTouch().getKeysList(), stampMillis);
       case EXPIRE -> CommandResult.newBuilder()
           .setExpire(ExpireResult.newBuilder()
@@ -71,26 +76,36 @@ public final class CommandApplier {
           .setAdvertise(AdvertiseResult.newBuilder()
               .setChanged(members.advertise(command.getAdvertise())))
           .build();
+      case LEASE_GRANT -> LeaseCommands.grant(store, command.getLeaseGrant(), stampMillis);
+      case LEASE_REVOKE -> LeaseCommands.revoke(store, command.getLeaseRevoke(), stampMillis);
+      case LEASE_KEEP_ALIVE ->
+          LeaseCommands.keepAlive(store, command.getLeaseKeepAlive(), stampMillis);
+      case LEASE_EXPIRE -> LeaseCommands.expire(store, command.getLeaseExpire(), stampMillis);
       case KIND_NOT_SET -> invalid("command has no operation");
     };
   }
 
-  private static CommandResult put(LruTtlMap map, PutRequest put, long stampMillis) {
-    WriteOutcome outcome = map.put(put.getKey().toByteArray(), put.getValue().toByteArray(),
-        ttl(put.hasTtlMillis(), put.getTtlMillis()), put.getPrevKv(), stampMillis);
+  private static CommandResult put(LeasedMap store, PutRequest put, long stampMillis) {
+    byte[] key = put.getKey().toByteArray();
+    long previousLease = store.leaseOf(key);
+    WriteOutcome outcome = store.put(key, put.getValue().toByteArray(),
+        ttl(put.hasTtlMillis(), put.getTtlMillis()), put.getLease(), put.getPrevKv(),
+        stampMillis);
     if (outcome instanceof WriteOutcome.Stored stored) {
-      return CommandResult.newBuilder().setPut(putResponse(stored)).build();
+      return CommandResult.newBuilder().setPut(putResponse(stored, previousLease)).build();
     }
     return refused((Refused) outcome);
   }
 
   private static CommandResult compareAndSet(
-      LruTtlMap map, CompareAndSetRequest cas, long stampMillis) {
+      LeasedMap store, CompareAndSetRequest cas, long stampMillis) {
     Optional<Expectation> expected = expectation(cas.getCondition());
     if (expected.isEmpty()) {
       return invalid("compare-and-set needs a condition: version, value or absent");
     }
-    WriteOutcome outcome = map.compareAndSet(cas.getKey().toByteArray(), expected.get(),
+    byte[] key = cas.getKey().toByteArray();
+    long lease = store.leaseOf(key);
+    WriteOutcome outcome = store.compareAndSet(key, expected.get(),
         cas.getValue().toByteArray(), ttl(cas.hasTtlMillis(), cas.getTtlMillis()),
         cas.getPrevKv(), stampMillis);
     CompareAndSetResponse.Builder response = CompareAndSetResponse.newBuilder();
@@ -98,16 +113,16 @@ public final class CommandApplier {
       response.setSucceeded(true)
           .setVersion(stored.version())
           .setCreateRevision(stored.createRevision());
-      stored.previous().ifPresent(previous -> response.setKv(keyValue(previous)));
+      stored.previous().ifPresent(previous -> response.setKv(keyValue(previous, lease)));
     } else if (outcome instanceof WriteOutcome.CompareFailed failed) {
-      failed.current().ifPresent(current -> response.setKv(keyValue(current)));
+      failed.current().ifPresent(current -> response.setKv(keyValue(current, lease)));
     } else {
       return refused((Refused) outcome);
     }
     return CommandResult.newBuilder().setCompareAndSet(response).build();
   }
 
-  private static CommandResult delete(LruTtlMap map, DeleteRequest delete, long stampMillis) {
+  private static CommandResult delete(LeasedMap store, DeleteRequest delete, long stampMillis) {
     Optional<Expectation> expected = Optional.empty();
     if (delete.hasCondition()) {
       expected = expectation(delete.getCondition());
@@ -115,15 +130,16 @@ public final class CommandApplier {
         return invalid("a delete condition needs a version, a value or absent");
       }
     }
-    WriteOutcome outcome =
-        map.delete(delete.getKey().toByteArray(), expected, delete.getPrevKv(), stampMillis);
+    byte[] key = delete.getKey().toByteArray();
+    long lease = store.leaseOf(key);
+    WriteOutcome outcome = store.map().delete(key, expected, delete.getPrevKv(), stampMillis);
     DeleteResponse.Builder response = DeleteResponse.newBuilder();
     if (outcome instanceof WriteOutcome.Deleted deleted) {
       response.setDeleted(true).setRevision(deleted.revision());
-      deleted.previous().ifPresent(previous -> response.setPrevKv(keyValue(previous)));
+      deleted.previous().ifPresent(previous -> response.setPrevKv(keyValue(previous, lease)));
     } else if (outcome instanceof WriteOutcome.CompareFailed failed) {
       response.setCompareFailed(true);
-      failed.current().ifPresent(current -> response.setPrevKv(keyValue(current)));
+      failed.current().ifPresent(current -> response.setPrevKv(keyValue(current, lease)));
     } else if (outcome instanceof Refused refused) {
       return refused(refused);
     }
@@ -138,14 +154,24 @@ public final class CommandApplier {
    * and the stamp, so every replica decides the same.
    */
   private static CommandResult deleteRange(
-      LruTtlMap map, DeleteRangeRequest request, long stampMillis) {
+      LeasedMap store, DeleteRangeRequest request, long stampMillis) {
+    LruTtlMap map = store.map();
     byte[] key = request.getKey().toByteArray();
     byte[] rangeEnd = request.getRangeEnd().toByteArray();
+    // the leases of the entries prev_kv returns, read before the delete detaches them
+    Map<ByteString, Long> leases = new HashMap<>();
     if (request.getPrevKv()) {
       // the clock deleteRange will use: the map's never goes back
       long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
-      if (map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES, RequestLimits.DEFAULT_RANGE_BYTES, clockMillis)
-          .more()) {
+      RangeResult page = map.range(key, rangeEnd, RequestLimits.DEFAULT_RANGE_ENTRIES,
+          RequestLimits.DEFAULT_RANGE_BYTES, clockMillis);
+      for (Entry entry : page.entries()) {
+        long lease = store.leaseOf(entry.key());
+        if (lease != 0) {
+          leases.put(ByteString.copyFrom(entry.key()), lease);
+        }
+      }
+      if (page.more()) {
         return invalid("with prev_kv a delete-range returns its entries in one reply, at most "
             + RequestLimits.DEFAULT_RANGE_ENTRIES + " entries and " + RequestLimits.DEFAULT_RANGE_BYTES
             + " bytes of keys and values; delete in smaller ranges or without prev_kv");
@@ -157,7 +183,8 @@ public final class CommandApplier {
       DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
           .setDeleted(deleted.deleted())
           .setRevision(deleted.revision());
-      deleted.previous().forEach(previous -> response.addPrevKvs(keyValue(previous)));
+      deleted.previous().forEach(previous -> response.addPrevKvs(keyValue(previous,
+          leases.getOrDefault(ByteString.copyFrom(previous.key()), 0L))));
       return CommandResult.newBuilder().setDeleteRange(response).build();
     }
     return refused((Refused) outcome);
@@ -203,22 +230,28 @@ public final class CommandApplier {
     return present ? OptionalLong.of(ttlMillis) : OptionalLong.empty();
   }
 
-  private static PutResponse putResponse(WriteOutcome.Stored stored) {
+  private static PutResponse putResponse(WriteOutcome.Stored stored, long previousLease) {
     PutResponse.Builder response = PutResponse.newBuilder()
         .setVersion(stored.version())
         .setCreateRevision(stored.createRevision());
-    stored.previous().ifPresent(previous -> response.setPrevKv(keyValue(previous)));
+    stored.previous().ifPresent(
+        previous -> response.setPrevKv(keyValue(previous, previousLease)));
     return response.build();
   }
 
-  /** The entry's arrays are copies the map handed over, so they are wrapped, not copied. */
-  public static KeyValue keyValue(Entry entry) {
+  /**
+   * The entry's arrays are copies the map handed over, so they are wrapped, not copied.
+   *
+   * @param lease the lease the key is attached to, 0 for none
+   */
+  public static KeyValue keyValue(Entry entry, long lease) {
     return KeyValue.newBuilder()
         .setKey(UnsafeByteOperations.unsafeWrap(entry.key()))
         .setValue(UnsafeByteOperations.unsafeWrap(entry.value()))
         .setVersion(entry.version())
         .setCreateRevision(entry.createRevision())
         .setExpireAtMillis(entry.expireAtMillis())
+        .setLease(lease)
         .build();
   }
 
@@ -228,15 +261,16 @@ public final class CommandApplier {
       case KEY_TOO_LARGE -> ErrorCode.ERROR_CODE_KEY_TOO_LARGE;
       case VALUE_TOO_LARGE -> ErrorCode.ERROR_CODE_VALUE_TOO_LARGE;
       case NO_SPACE -> ErrorCode.ERROR_CODE_NO_SPACE;
+      case LEASE_NOT_FOUND -> ErrorCode.ERROR_CODE_NOT_FOUND;
     };
     return error(code, refused.message());
   }
 
-  private static CommandResult invalid(String message) {
+  static CommandResult invalid(String message) {
     return error(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
   }
 
-  private static CommandResult error(ErrorCode code, String message) {
+  static CommandResult error(ErrorCode code, String message) {
     return CommandResult.newBuilder()
         .setError(CommandError.newBuilder().setCode(code).setMessage(message))
         .build();

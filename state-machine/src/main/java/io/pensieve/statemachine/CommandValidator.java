@@ -16,6 +16,8 @@ public final class CommandValidator {
   public static final int MAX_COMMANDS_PER_BATCH = 10_000;
   /** Most keys in one Touch command. */
   public static final int MAX_TOUCH_KEYS = 10_000;
+  /** Most lease ids in one keep-alive or lease expiry command. */
+  public static final int MAX_LEASE_IDS = 10_000;
 
   private CommandValidator() {}
 
@@ -52,9 +54,19 @@ public final class CommandValidator {
             : Optional.empty();
       case ADVERTISE:
         return checkAddresses(command.getAdvertise());
+      case LEASE_KEEP_ALIVE:
+        return checkLeaseIds("keep-alive", command.getLeaseKeepAlive().getIdsCount());
+      case LEASE_EXPIRE:
+        return checkLeaseIds("lease expiry", command.getLeaseExpire().getIdsCount());
       default:
         return Optional.empty();
     }
+  }
+
+  private static Optional<String> checkLeaseIds(String what, int ids) {
+    return ids > MAX_LEASE_IDS
+        ? Optional.of("a " + what + " names at most " + MAX_LEASE_IDS + " leases, got " + ids)
+        : Optional.empty();
   }
 
   private static Optional<String> checkAddresses(MemberAddresses addresses) {

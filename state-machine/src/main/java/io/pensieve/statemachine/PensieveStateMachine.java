@@ -19,7 +19,12 @@ import io.pensieve.statemachine.snapshot.CorruptSnapshotException;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
 import io.pensieve.statemachine.snapshot.SnapshotStore;
+import io.pensieve.proto.v1.LeaseListResponse;
+import io.pensieve.proto.v1.LeaseTimeToLiveResponse;
 import io.pensieve.store.Entry;
+import io.pensieve.store.Lease;
+import io.pensieve.store.LeaseTimeToLive;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
 import io.pensieve.store.RangeResult;
@@ -112,7 +117,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsLoaded = new AtomicLong();
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   /** Replaced whole when a snapshot loads; every access holds the lock. */
-  private LruTtlMap map = new LruTtlMap();
+  private LeasedMap store = new LeasedMap();
   /** Replaced with the map; every access holds the lock. */
   private MemberDirectory members = new MemberDirectory();
   /** Set once, by the apply thread, when this replica stops; never cleared. */
@@ -202,7 +207,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     }
     lock.writeLock().lock();
     try {
-      map = loaded.map();
+      store = loaded.store();
       members = loaded.members();
       setLastAppliedTermIndex(snapshot.getTermIndex());
     } finally {
@@ -320,7 +325,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     CommandBatchResult result;
     lock.writeLock().lock();
     try {
-      result = CommandApplier.apply(map, members, batch);
+      result = CommandApplier.apply(store, members, batch);
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } catch (RuntimeException | Error e) {
       throw haltAt(entry, kindsOf(batch), "applying it failed: " + e, e);
@@ -401,13 +406,16 @@ public final class PensieveStateMachine extends BaseStateMachine {
       GetQueryResult.Builder results = GetQueryResult.newBuilder();
       long appliedIndex = getLastAppliedTermIndex().getIndex();
       // never show what apply time already counts as expired, even if this clock is behind
+      LruTtlMap map = store.map();
       long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
       for (ByteString key : keys) {
-        Optional<Entry> entry = map.get(key.toByteArray(), nowMillis);
+        byte[] keyBytes = key.toByteArray();
+        Optional<Entry> entry = map.get(keyBytes, nowMillis);
         GetResponse.Builder response = GetResponse.newBuilder().setAppliedIndex(appliedIndex);
         if (entry.isPresent()) {
           hits.increment();
-          response.setFound(true).setKv(CommandApplier.keyValue(entry.get()));
+          response.setFound(true)
+              .setKv(CommandApplier.keyValue(entry.get(), store.leaseOf(keyBytes)));
         } else {
           misses.increment();
         }
@@ -425,6 +433,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
     return underReadLock(() -> {
       RangeResponse.Builder response = RangeResponse.newBuilder()
           .setAppliedIndex(getLastAppliedTermIndex().getIndex());
+      LruTtlMap map = store.map();
       long nowMillis = Math.max(clockMillis.getAsLong(), map.state().clockMillis());
       byte[] key = request.getKey().toByteArray();
       byte[] rangeEnd = request.getRangeEnd().toByteArray();
@@ -436,7 +445,8 @@ public final class PensieveStateMachine extends BaseStateMachine {
       RangeResult page = request.getKeysOnly()
           ? map.rangeKeys(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis)
           : map.range(key, rangeEnd, limit, RequestLimits.DEFAULT_RANGE_BYTES, nowMillis);
-      page.entries().forEach(entry -> response.addKvs(CommandApplier.keyValue(entry)));
+      page.entries().forEach(entry ->
+          response.addKvs(CommandApplier.keyValue(entry, store.leaseOf(entry.key()))));
       return response.setMore(page.more()).setNextKey(ByteString.copyFrom(page.nextKey()))
           .build();
     });
@@ -445,6 +455,7 @@ public final class PensieveStateMachine extends BaseStateMachine {
   /** This node's counters: hits and misses are its own, the rest is replicated state. */
   public StatsResponse stats() {
     return underReadLock(() -> {
+      LruTtlMap map = store.map();
       MapState state = map.state();
       return StatsResponse.newBuilder()
           .setNodeId(String.valueOf(getId()))
@@ -467,10 +478,10 @@ public final class PensieveStateMachine extends BaseStateMachine {
    */
   public DigestResult digest() {
     return underReadLock(() -> DigestResult.newBuilder()
-        .setSha256(ByteString.copyFrom(SnapshotFormat.digest(map, members)))
+        .setSha256(ByteString.copyFrom(SnapshotFormat.digest(store, members)))
         .setAppliedIndex(getLastAppliedTermIndex().getIndex())
-        .setEntries(map.size())
-        .setRevision(map.state().revision())
+        .setEntries(store.map().size())
+        .setRevision(store.map().state().revision())
         .build());
   }
 
@@ -481,17 +492,75 @@ public final class PensieveStateMachine extends BaseStateMachine {
 
   /** The cluster's replicated settings as this node last applied them. */
   public Settings settings() {
-    return underReadLock(() -> map.settings());
+    return underReadLock(() -> store.map().settings());
   }
 
   /** Whether the cluster's settings were ever set through the log (the first leader does it). */
   public boolean isConfigured() {
-    return underReadLock(() -> map.state().configured());
+    return underReadLock(() -> store.map().state().configured());
   }
 
   /** Whether this node's map holds entries expired by its clock: time to propose an Expire. */
   public boolean hasExpiredEntries() {
-    return underReadLock(() -> map.hasExpiredEntries(clockMillis.getAsLong()));
+    return underReadLock(() -> store.map().hasExpiredEntries(clockMillis.getAsLong()));
+  }
+
+  // ---- leases: this node's state as it is now, as readLocal ----
+
+  /** What lease {@code id} has left by this node's view of apply time; empty if none. */
+  public Optional<LeaseTimeToLiveResponse> leaseTimeToLive(long id, boolean withKeys) {
+    return underReadLock(() -> store.leases().timeToLive(id, nowMillis())
+        .map(ttl -> timeToLive(ttl, store.leases().lease(id).orElseThrow().expireAtMillis(),
+            withKeys)));
+  }
+
+  /** Every lease, by id, without keys. */
+  public LeaseListResponse leaseList() {
+    return underReadLock(() -> {
+      long now = nowMillis();
+      LeaseListResponse.Builder list = LeaseListResponse.newBuilder();
+      for (Lease lease : store.leases().list()) {
+        list.addLeases(LeaseTimeToLiveResponse.newBuilder()
+            .setId(lease.id())
+            .setTtlSeconds(lease.remainingMillis(now) / 1000)
+            .setGrantedTtlSeconds(lease.ttlMillis() / 1000)
+            .setExpireAtMillis(lease.expireAtMillis())
+            .setKeyCount(lease.keyCount()));
+      }
+      return list.build();
+    });
+  }
+
+  private static LeaseTimeToLiveResponse timeToLive(
+      LeaseTimeToLive ttl, long expireAtMillis, boolean withKeys) {
+    LeaseTimeToLiveResponse.Builder response = LeaseTimeToLiveResponse.newBuilder()
+        .setId(ttl.id())
+        .setExpireAtMillis(expireAtMillis)
+        .setTtlSeconds(ttl.remainingMillis() / 1000)
+        .setGrantedTtlSeconds(ttl.grantedTtlMillis() / 1000)
+        .setKeyCount(ttl.keys().size());
+    if (withKeys) {
+      ttl.keys().forEach(key -> response.addKeys(ByteString.copyFrom(key)));
+    }
+    return response.build();
+  }
+
+  /**
+   * The ids of leases expired by this node's clock, at most {@code max}: what a leader
+   * proposes to revoke. Apply revokes only those still expired at the command's stamp.
+   */
+  public List<Long> expiredLeases(int max) {
+    return underReadLock(() -> store.leases().expired(clockMillis.getAsLong(), max));
+  }
+
+  /** How many leases the store holds. */
+  public int leaseCount() {
+    return underReadLock(() -> store.leases().size());
+  }
+
+  /** Never earlier than apply time, so a read never shows what apply already counts as gone. */
+  private long nowMillis() {
+    return Math.max(clockMillis.getAsLong(), store.map().state().clockMillis());
   }
 
   private <T> T underReadLock(Supplier<T> read) {
@@ -533,13 +602,13 @@ public final class PensieveStateMachine extends BaseStateMachine {
         return RaftLog.INVALID_LOG_INDEX;
       }
       long startNanos = System.nanoTime();
-      LruTtlMap current = map;
+      LeasedMap current = store;
       MemberDirectory currentMembers = members;
       Path file = snapshots.write(last, out ->
           SnapshotFormat.write(current, currentMembers, last.getTerm(), last.getIndex(), out));
       long nanos = System.nanoTime() - startNanos;
       long sizeBytes = Files.size(file);
-      LOG.info("Took snapshot {}: {} entries, {} bytes in {} ms", file, current.size(),
+      LOG.info("Took snapshot {}: {} entries, {} bytes in {} ms", file, current.map().size(),
           sizeBytes, nanos / 1_000_000);
       tell(() -> listener.snapshotTaken(nanos, sizeBytes));
       return last.getIndex();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -56,6 +57,7 @@ public final class LruTtlMap {
 
   private final EntryTable table;
   private final ExpiryQueue expiry = new ExpiryQueue();
+  private RemovalListener removals = RemovalListener.NONE;
   private Settings settings;
   private boolean configured;
   private long revision;
@@ -92,7 +94,30 @@ public final class LruTtlMap {
     this.expirations = state.expirations();
   }
 
+  /**
+   * Told of every key the map removes, whatever the cause: a delete, a delete-range, an expiry,
+   * an eviction. Called during the command, in the map's deterministic removal order; it must
+   * not call back into the map. An overwrite is no removal.
+   */
+  @FunctionalInterface
+  public interface RemovalListener {
+    RemovalListener NONE = key -> {};
+
+    /** @param key a copy of the removed key, the listener's to keep */
+    void removed(byte[] key);
+  }
+
+  /** Replaces the listener told of removals ({@link RemovalListener#NONE} to tell nobody). */
+  public void onRemoval(RemovalListener listener) {
+    this.removals = Objects.requireNonNull(listener, "listener");
+  }
+
   // ---- reads: the serving node's clock, no change to the map ----
+
+  /** Whether the map holds {@code key}, expired or not (for invariant checks). */
+  public boolean holds(byte[] key) {
+    return table.find(key) != NONE;
+  }
 
   /** The entry under {@code key}, unless absent or expired at {@code nowMillis}. */
   public Optional<Entry> get(byte[] key, long nowMillis) {
@@ -437,6 +462,50 @@ public final class LruTtlMap {
     return new RangeDeleted(revision, live[0], previous);
   }
 
+  /**
+   * Removes every one of {@code keys} the map holds, the live ones all at one revision (the
+   * keys of a revoked lease); keys it does not hold are skipped, entries already past their
+   * expiry go as expirations.
+   *
+   * @return the revision the live keys were deleted at (the store's, unchanged, when none was)
+   *     and how many there were
+   */
+  public RangeDeleted deleteKeys(List<byte[]> keys, long stampMillis) {
+    begin(stampMillis);
+    List<Integer> slots = new ArrayList<>(keys.size());
+    int live = 0;
+    for (byte[] key : keys) {
+      int slot = table.find(key);
+      if (slot != NONE) {
+        slots.add(slot);
+        if (isLive(slot, clockMillis)) {
+          live++;
+        }
+      }
+    }
+    if (live > 0) {
+      revision++;
+    }
+    for (int slot : slots) {
+      if (!isLive(slot, clockMillis)) {
+        expirations++;
+      }
+      removeEntry(slot);
+    }
+    return new RangeDeleted(revision, live, List.of());
+  }
+
+  /**
+   * Moves apply time to {@code stampMillis} if that is later, and removes due expirations, as
+   * every command does first: for commands of other parts of the store (leases).
+   *
+   * @return apply time, the largest stamp seen so far
+   */
+  public long advanceClock(long stampMillis) {
+    begin(stampMillis);
+    return clockMillis;
+  }
+
   /** Makes the live ones among {@code keys} the most recently used, in order; returns how many. */
   public int touch(List<byte[]> keys, long stampMillis) {
     begin(stampMillis);
@@ -576,6 +645,11 @@ public final class LruTtlMap {
   }
 
   private void removeEntry(int slot) {
+    if (removals != RemovalListener.NONE) {
+      byte[] record = table.record(slot);
+      int offset = EntryRecord.keyOffset(record);
+      removals.removed(Arrays.copyOfRange(record, offset, offset + EntryRecord.keyLength(record)));
+    }
     bytes -= accountedBytes(slot);
     expiry.remove(slot);
     table.remove(slot);

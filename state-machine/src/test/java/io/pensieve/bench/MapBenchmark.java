@@ -5,6 +5,8 @@ import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
 import io.pensieve.statemachine.snapshot.SnapshotStore;
+import io.pensieve.store.LeaseTable;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.RangeResult;
 import java.io.IOException;
@@ -88,7 +90,7 @@ public final class MapBenchmark {
 
       TermIndex at = TermIndex.valueOf(1, round + 1);
       start = System.nanoTime();
-      Path file = store.write(at, out -> SnapshotFormat.write(map, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
+      Path file = store.write(at, out -> SnapshotFormat.write(new LeasedMap(map, new LeaseTable()), new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = seconds(start) * 1000;
       snapshotBytes = Files.size(file);
 
@@ -178,7 +180,7 @@ public final class MapBenchmark {
       TermIndex at = TermIndex.valueOf(2, round + 1);
       long start = System.nanoTime();
       Path file = store.write(at, out -> SnapshotFormat.write(
-          map, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
+          new LeasedMap(map, new LeaseTable()), new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = seconds(start) * 1000;
       start = System.nanoTime();
       LoadedSnapshot loaded = SnapshotFormat.read(file);

@@ -9,6 +9,8 @@ import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandBatch;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.ExpireCommand;
+import io.pensieve.internal.v1.LeaseExpireCommand;
+import io.pensieve.internal.v1.LeaseKeepAliveCommand;
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.internal.v1.TouchCommand;
 import io.pensieve.proto.v1.CompareAndSetRequest;
@@ -20,7 +22,13 @@ import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.EvictionPolicy;
 import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.LeaseGrantRequest;
+import io.pensieve.proto.v1.LeaseGrantResponse;
+import io.pensieve.proto.v1.LeaseKeepAliveResponse;
+import io.pensieve.proto.v1.LeaseRevokeRequest;
+import io.pensieve.proto.v1.LeaseRevokeResponse;
 import io.pensieve.proto.v1.PutRequest;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /** Log commands in protobuf form, through the map, to results in protobuf form. */
 class CommandApplierTest {
   private static final long STAMP = 1_700_000_000_000L;
-  private final LruTtlMap map = new LruTtlMap();
+  private final LeasedMap store = new LeasedMap();
+  private final LruTtlMap map = store.map();
   private final MemberDirectory members = new MemberDirectory();
 
   @Test
@@ -179,7 +188,7 @@ class CommandApplierTest {
 
   @Test
   void aCommandWithNoOperationIsRefusedAndTheRestOfTheBatchStillApplies() {
-    List<CommandResult> results = CommandApplier.apply(map, members, CommandBatch.newBuilder()
+    List<CommandResult> results = CommandApplier.apply(store, members, CommandBatch.newBuilder()
         .setLeaderTimeMillis(STAMP)
         .addCommands(Command.getDefaultInstance())
         .addCommands(put("k", "v"))
@@ -190,12 +199,164 @@ class CommandApplierTest {
     assertThat(results.get(1).getPut().getVersion()).isEqualTo(1);
   }
 
+  // ---- leases ----
+
+  @Test
+  void aGrantAnswersTheLeaseWithItsExpiryFromTheStamp() {
+    CommandResult result = apply(grant(10, 0));
+
+    assertThat(result.hasError()).isFalse();
+    assertThat(result.getLeaseGrant()).isEqualTo(LeaseGrantResponse.newBuilder()
+        .setId(1).setTtlSeconds(10).setExpireAtMillis(STAMP + 10_000).build());
+  }
+
+  @Test
+  void aGrantOutOfRangeOrOfAnIdInUseIsRefusedWithItsCode() {
+    apply(grant(10, 5));
+
+    assertThat(apply(grant(4, 0)).getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(apply(grant(Long.MAX_VALUE, 0)).getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    assertThat(apply(grant(10, 5)).getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_ALREADY_EXISTS);
+    assertThat(store.leases().size()).isOne();
+  }
+
+  @Test
+  void aPutWithAnUnknownLeaseIsRefusedAndChangesNothing() {
+    CommandResult result = apply(Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(bytes("k")).setValue(bytes("v")).setLease(42)).build());
+
+    assertThat(result.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_NOT_FOUND);
+    assertThat(result.getError().getMessage()).isEqualTo("lease 42 not found");
+    assertThat(map.size()).isZero();
+    assertThat(map.state().revision()).isZero();
+  }
+
+  @Test
+  void aPutWithALeaseAttachesTheKeyWithNoTtlOfItsOwnAndAPutWithoutOneDetachesIt() {
+    apply(Command.newBuilder().setConfigure(ConfigureCommand.newBuilder()
+        .setDefaultTtlMillis(60_000)).build());
+    apply(grant(10, 7));
+
+    apply(putWithLease("k", "1", 7));
+    assertThat(store.leaseOf(bytes("k").toByteArray())).isEqualTo(7);
+    assertThat(map.get(bytes("k").toByteArray(), STAMP).orElseThrow().expireAtMillis()).isZero();
+
+    CommandResult overwrite = apply(Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(bytes("k")).setValue(bytes("2")).setPrevKv(true)).build());
+    assertThat(overwrite.getPut().getPrevKv().getLease()).isEqualTo(7);
+    assertThat(store.leaseOf(bytes("k").toByteArray())).isZero();
+    assertThat(store.leases().keys(7)).isEmpty();
+  }
+
+  @Test
+  void aRevokeDeletesTheLeasesKeysAtOneRevision() {
+    apply(grant(10, 7));
+    apply(putWithLease("a", "1", 7));
+    apply(putWithLease("b", "2", 7));
+    apply(put("c", "3"));
+
+    CommandResult result = apply(Command.newBuilder()
+        .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setId(7)).build());
+
+    assertThat(result.getLeaseRevoke()).isEqualTo(
+        LeaseRevokeResponse.newBuilder().setDeleted(2).setRevision(4).build());
+    assertThat(map.size()).isOne();
+    assertThat(map.state().revision()).isEqualTo(4);
+    assertThat(store.leases().size()).isZero();
+    assertThat(apply(Command.newBuilder()
+        .setLeaseRevoke(LeaseRevokeRequest.newBuilder().setId(7)).build()).getError().getCode())
+        .isEqualTo(ErrorCode.ERROR_CODE_NOT_FOUND);
+  }
+
+  @Test
+  void aKeepAliveRenewsFromTheStampAndNamesUnknownLeasesWithoutExpiry() {
+    apply(grant(10, 7));
+
+    CommandResult result = applyAt(STAMP + 4_000, keepAlive(7, 99, 7));
+
+    assertThat(result.getLeaseKeepAlive().getRenewedList()).containsExactly(
+        LeaseKeepAliveResponse.newBuilder().setId(7).setTtlSeconds(10)
+            .setExpireAtMillis(STAMP + 14_000).build(),
+        LeaseKeepAliveResponse.newBuilder().setId(99).build(),
+        LeaseKeepAliveResponse.newBuilder().setId(7).setTtlSeconds(10)
+            .setExpireAtMillis(STAMP + 14_000).build());
+  }
+
+  @Test
+  void aKeepAliveStampedBehindTheLastNeverShortensALease() {
+    apply(grant(10, 7));
+    applyAt(STAMP + 8_000, keepAlive(7));
+
+    // a new leader whose clock is 6 s behind renews it
+    CommandResult result = applyAt(STAMP + 2_000, keepAlive(7));
+
+    assertThat(result.getLeaseKeepAlive().getRenewed(0).getExpireAtMillis())
+        .isEqualTo(STAMP + 18_000);
+    assertThat(store.leases().lease(7).orElseThrow().expireAtMillis()).isEqualTo(STAMP + 18_000);
+  }
+
+  @Test
+  void anExpiryRevokesOnlyLeasesStillExpiredAtItsStampAndDeletesTheirKeysAtOneRevision() {
+    apply(grant(10, 7));
+    apply(grant(10, 8));
+    apply(putWithLease("a", "1", 7));
+    apply(putWithLease("b", "2", 7));
+    apply(putWithLease("c", "3", 8));
+    // 8 was renewed after the leader saw both expired
+    applyAt(STAMP + 9_000, keepAlive(8));
+
+    CommandResult result = applyAt(STAMP + 10_000, Command.newBuilder()
+        .setLeaseExpire(LeaseExpireCommand.newBuilder().addIds(7).addIds(8)).build());
+
+    assertThat(result.getLeaseExpire().getRevoked()).isOne();
+    assertThat(result.getLeaseExpire().getDeleted()).isEqualTo(2);
+    assertThat(map.state().revision()).isEqualTo(4);
+    assertThat(store.leases().list()).extracting(lease -> lease.id()).containsExactly(8L);
+    assertThat(map.get(bytes("c").toByteArray(), STAMP + 10_000)).isPresent();
+  }
+
+  @Test
+  void deletingOrExpiringAKeyDetachesItFromItsLease() {
+    apply(grant(10, 7));
+    apply(putWithLease("a", "1", 7));
+    apply(Command.newBuilder().setPut(PutRequest.newBuilder().setKey(bytes("b"))
+        .setValue(bytes("2")).setLease(7).setTtlMillis(1_000)).build());
+    apply(Command.newBuilder().setDelete(DeleteRequest.newBuilder().setKey(bytes("a"))).build());
+
+    applyAt(STAMP + 2_000, Command.newBuilder()
+        .setExpire(ExpireCommand.newBuilder().setMaxEntries(10)).build());
+
+    assertThat(store.leases().keys(7)).isEmpty();
+    store.checkInvariants();
+  }
+
+  private static Command grant(long ttlSeconds, long id) {
+    return Command.newBuilder().setLeaseGrant(
+        LeaseGrantRequest.newBuilder().setTtlSeconds(ttlSeconds).setId(id)).build();
+  }
+
+  private static Command keepAlive(long... ids) {
+    LeaseKeepAliveCommand.Builder command = LeaseKeepAliveCommand.newBuilder();
+    for (long id : ids) {
+      command.addIds(id);
+    }
+    return Command.newBuilder().setLeaseKeepAlive(command).build();
+  }
+
+  private static Command putWithLease(String key, String value, long lease) {
+    return Command.newBuilder().setPut(PutRequest.newBuilder()
+        .setKey(bytes(key)).setValue(bytes(value)).setLease(lease)).build();
+  }
+
   private CommandResult apply(Command command) {
     return applyAt(STAMP, command);
   }
 
   private CommandResult applyAt(long stamp, Command command) {
-    return CommandApplier.apply(map, members, CommandBatch.newBuilder()
+    return CommandApplier.apply(store, members, CommandBatch.newBuilder()
         .setLeaderTimeMillis(stamp).addCommands(command).build()).getResults(0);
   }
 

@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.proto.v1.LeaseGrpc;
 import io.pensieve.server.auth.Access;
 import io.pensieve.server.auth.AccessControl;
 import io.pensieve.server.kv.KvException;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks the {@code authorization: Bearer} metadata of KV and Admin calls before they run (see
+ * Checks the {@code authorization: Bearer} metadata of KV, Lease and Admin calls before they run (see
  * {@link io.pensieve.server.auth.Role} for what each role allows). A refused call is closed with
  * UNAUTHENTICATED or PERMISSION_DENIED and the {@code pensieve-error-code} trailer.
  */
@@ -34,6 +35,13 @@ final class AuthInterceptor implements ServerInterceptor {
       Map.entry(KVGrpc.getDeleteMethod().getFullMethodName(), Access.WRITE),
       Map.entry(KVGrpc.getDeleteRangeMethod().getFullMethodName(), Access.WRITE),
       Map.entry(KVGrpc.getCompareAndSetMethod().getFullMethodName(), Access.WRITE),
+      // every lease call writes, reads of leases included: leases are a writer's tool
+      Map.entry(LeaseGrpc.getGrantMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(LeaseGrpc.getRevokeMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(LeaseGrpc.getKeepAliveMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(LeaseGrpc.getKeepAliveOnceMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(LeaseGrpc.getTimeToLiveMethod().getFullMethodName(), Access.WRITE),
+      Map.entry(LeaseGrpc.getListMethod().getFullMethodName(), Access.WRITE),
       Map.entry(AdminGrpc.getListMembersMethod().getFullMethodName(), Access.READ),
       Map.entry(AdminGrpc.getStatusMethod().getFullMethodName(), Access.READ),
       Map.entry(AdminGrpc.getGetSettingsMethod().getFullMethodName(), Access.READ));

@@ -69,6 +69,7 @@ public final class GrpcServer implements AutoCloseable {
         // the last interceptor runs first: the token is checked before a permit is taken or
         // anything is forwarded
         .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting, auth))
+        .addService(ServerInterceptors.intercept(new LeaseGrpcService(kv, raft), limiting, auth))
         .addService(ServerInterceptors.intercept(
             new AdminGrpcService(node.admin(), kv, raft, info, forwarding,
                 config.dataDir().resolve("restore")), forwarding, limiting, auth))

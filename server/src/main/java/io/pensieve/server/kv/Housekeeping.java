@@ -4,10 +4,12 @@ import com.google.protobuf.ByteString;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.ExpireCommand;
+import io.pensieve.internal.v1.LeaseExpireCommand;
 import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.internal.v1.TouchCommand;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
+import io.pensieve.statemachine.CommandValidator;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.LruTtlMap;
@@ -29,7 +31,12 @@ import org.slf4j.LoggerFactory;
  *   <li>its advertised REST and gRPC addresses, until the replicated directory holds them;
  *   <li>as leader, the cluster settings from its flags, if none were ever set;
  *   <li>the keys it served reads for, as a Touch, once per touch interval;
- *   <li>as leader, an Expire while its map holds expired entries, once per cleanup interval.
+ *   <li>as leader, an Expire while its map holds expired entries, once per cleanup interval;
+ *   <li>the lease renewals it received, as one LeaseKeepAlive, once per
+ *       {@link LeaseKeepAlives#INTERVAL};
+ *   <li>as leader, a LeaseExpire naming the leases expired by its clock, once per cleanup
+ *       interval; apply revokes only those still expired at the command's stamp, so a renewal
+ *       that lands first saves its lease.
  * </ul>
  *
  * Each kind has at most one proposal in flight, so a slow cluster is never flooded.
@@ -55,11 +62,33 @@ public final class Housekeeping implements AutoCloseable {
     Settings settings();
 
     boolean hasExpiredEntries();
+
+    /** The ids of leases expired by this node's clock, at most {@code max}. */
+    List<Long> expiredLeases(int max);
+  }
+
+  /** Counts what housekeeping proposed and what came of it, for metrics. */
+  public interface Counters {
+    Counters NONE = new Counters() {
+      @Override
+      public void keepAliveProposed() {}
+
+      @Override
+      public void leasesExpired(int revoked) {}
+    };
+
+    /** A LeaseKeepAlive command was proposed. */
+    void keepAliveProposed();
+
+    /** A LeaseExpire command this node proposed revoked {@code revoked} leases. */
+    void leasesExpired(int revoked);
   }
 
   private final Node node;
   private final Function<Command, CompletableFuture<CommandResult>> proposals;
   private final TouchRecorder touches;
+  private final LeaseKeepAlives keepAlives;
+  private final Counters counters;
   private final MemberAddresses self;
   private final Settings initialSettings;
   private final NodeClock clock;
@@ -68,18 +97,24 @@ public final class Housekeeping implements AutoCloseable {
   private final AtomicBoolean configuring = new AtomicBoolean();
   private final AtomicBoolean touching = new AtomicBoolean();
   private final AtomicBoolean expiring = new AtomicBoolean();
+  private final AtomicBoolean keepingAlive = new AtomicBoolean();
+  private final AtomicBoolean expiringLeases = new AtomicBoolean();
 
   /** @param clock runs the housekeeping: a clock of its own, so requests never wait for it */
   public Housekeeping(KvService kv, RaftNode raft, MemberAddresses self,
-      Settings initialSettings, NodeClock clock) {
-    this(nodeOf(raft), kv::propose, kv.touches(), self, initialSettings, clock);
+      Settings initialSettings, NodeClock clock, Counters counters) {
+    this(nodeOf(raft), kv::propose, kv.touches(), kv.keepAlives(), counters, self,
+        initialSettings, clock);
   }
 
   Housekeeping(Node node, Function<Command, CompletableFuture<CommandResult>> proposals,
-      TouchRecorder touches, MemberAddresses self, Settings initialSettings, NodeClock clock) {
+      TouchRecorder touches, LeaseKeepAlives keepAlives, Counters counters,
+      MemberAddresses self, Settings initialSettings, NodeClock clock) {
     this.node = node;
     this.proposals = proposals;
     this.touches = touches;
+    this.keepAlives = keepAlives;
+    this.counters = counters;
     this.self = self;
     this.initialSettings = initialSettings;
     this.clock = clock;
@@ -122,6 +157,11 @@ public final class Housekeeping implements AutoCloseable {
       public boolean hasExpiredEntries() {
         return stateMachine.hasExpiredEntries();
       }
+
+      @Override
+      public List<Long> expiredLeases(int max) {
+        return stateMachine.expiredLeases(max);
+      }
     };
   }
 
@@ -129,6 +169,8 @@ public final class Housekeeping implements AutoCloseable {
     schedule(this::bootstrap, BOOTSTRAP_PERIOD);
     schedule(this::touch, touchInterval);
     schedule(this::expire, cleanupInterval);
+    schedule(this::keepAlive, LeaseKeepAlives.INTERVAL);
+    schedule(this::expireLeases, cleanupInterval);
   }
 
   private void schedule(Runnable task, Duration period) {
@@ -176,6 +218,62 @@ public final class Housekeeping implements AutoCloseable {
           ExpireCommand.newBuilder().setMaxEntries(LruTtlMap.EXPIRE_COMMAND_LIMIT)).build(),
           "expire");
     }
+  }
+
+  /**
+   * Proposes the renewals received since the last one, unless the last is still in flight:
+   * then they wait for the next interval. Any node proposes, the leader included.
+   */
+  private void keepAlive() {
+    if (!keepingAlive.compareAndSet(false, true)) {
+      return;
+    }
+    LeaseKeepAlives.Batch batch = keepAlives.drain();
+    if (batch.isEmpty()) {
+      keepingAlive.set(false);
+      return;
+    }
+    counters.keepAliveProposed();
+    CompletableFuture<CommandResult> result;
+    try {
+      result = proposals.apply(Command.newBuilder().setLeaseKeepAlive(batch.command()).build());
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    // the callback answers the renewals whatever the outcome; nothing reads what it returns
+    var unused = result.whenComplete((applied, failure) -> {
+      keepingAlive.set(false);
+      if (failure != null) {
+        batch.fail(failure);
+      } else {
+        batch.complete(applied);
+      }
+    });
+  }
+
+  private void expireLeases() {
+    if (!node.isLeader()) {
+      return;
+    }
+    List<Long> expired = node.expiredLeases(CommandValidator.MAX_LEASE_IDS);
+    if (expired.isEmpty() || !expiringLeases.compareAndSet(false, true)) {
+      return;
+    }
+    var unused = proposals.apply(Command.newBuilder()
+        .setLeaseExpire(LeaseExpireCommand.newBuilder().addAllIds(expired)).build())
+        .whenComplete((result, failure) -> {
+          expiringLeases.set(false);
+          if (failure != null) {
+            LOG.debug("Proposing lease expiry failed; trying again later: {}", failure.toString());
+          } else if (result.hasError()) {
+            LOG.warn("The cluster refused this node's lease expiry: {}",
+                result.getError().getMessage());
+          } else if (result.getLeaseExpire().getRevoked() > 0) {
+            counters.leasesExpired(result.getLeaseExpire().getRevoked());
+            LOG.info("Leases expired: revoked={} keysDeleted={}",
+                result.getLeaseExpire().getRevoked(), result.getLeaseExpire().getDeleted());
+          }
+        });
   }
 
   private void propose(AtomicBoolean inFlight, Command command, String what) {

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pensieve.api.RequestLimits;
 import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
+import io.pensieve.internal.v1.GetQuery;
 import io.pensieve.internal.v1.CommandError;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.MemberAddresses;
@@ -24,6 +25,15 @@ import io.pensieve.proto.v1.DeleteResponse;
 import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
+import io.pensieve.proto.v1.LeaseGrantRequest;
+import io.pensieve.proto.v1.LeaseGrantResponse;
+import io.pensieve.proto.v1.LeaseKeepAliveRequest;
+import io.pensieve.proto.v1.LeaseKeepAliveResponse;
+import io.pensieve.proto.v1.LeaseListResponse;
+import io.pensieve.proto.v1.LeaseRevokeRequest;
+import io.pensieve.proto.v1.LeaseRevokeResponse;
+import io.pensieve.proto.v1.LeaseTimeToLiveRequest;
+import io.pensieve.proto.v1.LeaseTimeToLiveResponse;
 import io.pensieve.proto.v1.PutRequest;
 import io.pensieve.proto.v1.PutResponse;
 import io.pensieve.proto.v1.RangeRequest;
@@ -35,6 +45,7 @@ import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.RatisMessages;
 import io.pensieve.statemachine.StateMachineHalt;
+import io.pensieve.store.LeaseTable;
 import io.pensieve.store.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +67,7 @@ public final class KvService {
   private final WriteBatcher writes;
   private final ReadBatcher reads;
   private final TouchRecorder touches = new TouchRecorder();
+  private final LeaseKeepAlives keepAlives = new LeaseKeepAlives();
   private final Duration requestTimeout;
   private final NodeClock timers;
 
@@ -81,6 +93,10 @@ public final class KvService {
       checkKey(request.getKey(), settings);
       checkValue(request.getValue(), settings);
       checkTtl(request.hasTtlMillis(), request.getTtlMillis());
+      if (request.getLease() < 0) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "lease must be a lease id, or 0 for none; got " + request.getLease());
+      }
       return write(Command.newBuilder().setPut(request).build(), CommandResult::getPut);
     });
   }
@@ -203,6 +219,106 @@ public final class KvService {
           "range_end must come after key (or be empty for key alone, or \\0 for every key from"
               + " key on)");
     }
+  }
+
+  // ---- leases ----
+
+  /** Grants a lease through the log; a TTL out of range or an id in use is refused. */
+  public CompletableFuture<LeaseGrantResponse> grantLease(LeaseGrantRequest request) {
+    return checked(() -> {
+      long ttlSeconds = request.getTtlSeconds();
+      if (ttlSeconds < LeaseTable.MIN_TTL_MILLIS / 1000
+          || ttlSeconds > LeaseTable.MAX_TTL_MILLIS / 1000) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "ttl_seconds must be "
+            + "between " + LeaseTable.MIN_TTL_MILLIS / 1000 + " and "
+            + LeaseTable.MAX_TTL_MILLIS / 1000 + ", got " + ttlSeconds);
+      }
+      if (request.getId() < 0 || request.getId() > LeaseTable.MAX_CLIENT_ID) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "id must be 0 (the cluster"
+            + " chooses) or between 1 and " + LeaseTable.MAX_CLIENT_ID + ", got "
+            + request.getId());
+      }
+      return write(Command.newBuilder().setLeaseGrant(request).build(),
+          CommandResult::getLeaseGrant);
+    });
+  }
+
+  /** Revokes a lease and deletes its keys, at one revision, in one log command. */
+  public CompletableFuture<LeaseRevokeResponse> revokeLease(LeaseRevokeRequest request) {
+    return checked(() -> {
+      checkLeaseId(request.getId());
+      return write(Command.newBuilder().setLeaseRevoke(request).build(),
+          CommandResult::getLeaseRevoke);
+    });
+  }
+
+  /**
+   * Renews a lease: queued with every renewal this node receives in the interval, proposed as
+   * one command, and answered once that command is applied (NOT_FOUND if the lease is gone).
+   */
+  public CompletableFuture<LeaseKeepAliveResponse> keepAliveLease(LeaseKeepAliveRequest request) {
+    return checked(() -> {
+      checkLeaseId(request.getId());
+      Optional<StateMachineHalt> halt = stateMachine.halt();
+      if (halt.isPresent()) {
+        throw KvException.halted(halt.get());
+      }
+      if (raft.leaderId().isEmpty()) {
+        throw new KvException(ErrorCode.ERROR_CODE_NO_LEADER,
+            "no leader is known (an election is under way or quorum is lost); not renewed");
+      }
+      return keepAlives.renew(request.getId());
+    });
+  }
+
+  /** A lease's remaining TTL (and keys), linearizable: after a ReadIndex round. */
+  public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(
+      LeaseTimeToLiveRequest request) {
+    return checked(() -> {
+      checkLeaseId(request.getId());
+      return readBarrier().thenApply(caughtUp ->
+          stateMachine.leaseTimeToLive(request.getId(), request.getKeys())
+              .orElseThrow(() -> new KvException(ErrorCode.ERROR_CODE_NOT_FOUND,
+                  "lease " + request.getId() + " not found")));
+    });
+  }
+
+  /** Every lease, linearizable: after a ReadIndex round. */
+  public CompletableFuture<LeaseListResponse> listLeases() {
+    return readBarrier().thenApply(caughtUp -> stateMachine.leaseList());
+  }
+
+  private static void checkLeaseId(long id) {
+    if (id <= 0) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          "a lease id is greater than 0, got " + id);
+    }
+  }
+
+  /**
+   * Completes once this node has applied every write acknowledged before it was called: a
+   * ReadIndex round that reads no key. What it then reads of its own state is linearizable.
+   */
+  private CompletableFuture<Void> readBarrier() {
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = raft.readLocally(RatisMessages.toMessage(Query.newBuilder()
+          .setGet(GetQuery.getDefaultInstance()).build())).copy();
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return timers.failAfter(reply, requestTimeout).handle((answer, failure) -> {
+      Throwable problem = failure != null ? failure
+          : (answer.isSuccess() ? null : answer.getException());
+      if (problem != null) {
+        throw ReadBatcher.readFailed(problem);
+      }
+      return null;
+    });
+  }
+
+  LeaseKeepAlives keepAlives() {
+    return keepAlives;
   }
 
   /** Changes the replicated settings through the log; out-of-range values change nothing. */

@@ -1,6 +1,7 @@
 package io.pensieve.server.metrics;
 
 import io.grpc.ServerInterceptor;
+import io.pensieve.server.kv.Housekeeping;
 import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.statemachine.StateMachineListener;
@@ -23,6 +24,7 @@ public final class NodeMetrics implements AutoCloseable {
   private final HttpMetrics http = new HttpMetrics(registry);
   private final GrpcMetrics grpc = new GrpcMetrics(registry);
   private final RaftEvents raftEvents = new RaftEvents(registry);
+  private final LeaseMetrics leases = new LeaseMetrics(registry);
   private final MetricsExposition exposition = new MetricsExposition(registry);
 
   private NodeMetrics(String nodeId, String version) {
@@ -43,6 +45,7 @@ public final class NodeMetrics implements AutoCloseable {
   public void watch(RaftNode raft) {
     RaftGauges.register(registry, raft);
     StoreMetrics.register(registry, raft.stateMachine());
+    LeaseMetrics.registerHeld(registry, raft.stateMachine());
     HaltGauges.register(registry, raft.stateMachine());
   }
 
@@ -63,6 +66,11 @@ public final class NodeMetrics implements AutoCloseable {
   /** For the state machine: leader changes, applies and snapshots. */
   public StateMachineListener stateMachineListener() {
     return raftEvents;
+  }
+
+  /** For housekeeping: the lease commands it proposes. */
+  public Housekeeping.Counters housekeepingCounters() {
+    return leases;
   }
 
   public HttpMetrics http() {

@@ -32,7 +32,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.access = access;
     BodyLimit bodyLimit = new BodyLimit(raft.stateMachine());
     this.handlers = new RouteHandlers(new NodeRoutes(kv, raft, node, metrics),
-        new KvRoutes(kv, bodyLimit), new SeedRoutes(kv, bodyLimit),
+        new KvRoutes(kv, bodyLimit), new LeaseRoutes(kv, bodyLimit), new SeedRoutes(kv, bodyLimit),
         new LoginRoute(access.login()));
   }
 

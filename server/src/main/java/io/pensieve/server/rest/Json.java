@@ -104,7 +104,30 @@ final class Json {
     if (kv.getExpireAtMillis() > 0) {
       node.put("expire_at_millis", kv.getExpireAtMillis());
     }
+    if (kv.getLease() != 0) {
+      node.put("lease", leaseId(kv.getLease()));
+    }
     return node;
+  }
+
+  /**
+   * A lease id as JSON gives it: a string, since ids are 64-bit and a JavaScript number keeps
+   * only 53 bits exactly.
+   */
+  static String leaseId(long id) {
+    return Long.toString(id);
+  }
+
+  /** A lease id given as a string of digits (or, leniently, a whole number); 0 when absent. */
+  static long optionalLeaseId(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (value.isTextual()) {
+      return LeaseRoutes.leaseId(Optional.of(value.textValue()), field);
+    }
+    return optionalLong(body, field).orElse(0);
   }
 
   static void putValue(ObjectNode node, ByteString value) {

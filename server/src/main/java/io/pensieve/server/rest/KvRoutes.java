@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * {@code GET|DELETE /v1/kv}.
  *
  * <p>A PUT body is JSON ({@code value}, {@code ttl_seconds}, {@code if_version}, {@code
- * if_value}, {@code if_absent}, {@code prev_kv}), or the raw value with {@code Content-Type:
+ * if_value}, {@code if_absent}, {@code prev_kv}, {@code lease}: an id as a string), or the raw value with {@code Content-Type:
  * application/octet-stream} and the options as query parameters. A GET answers JSON, or the raw
  * value to {@code Accept: application/octet-stream}.
  */
@@ -176,7 +176,7 @@ final class KvRoutes {
     Optional<Condition> condition = options.condition();
     if (condition.isEmpty()) {
       PutRequest.Builder put = PutRequest.newBuilder().setKey(key).setValue(value)
-          .setPrevKv(options.prevKv());
+          .setPrevKv(options.prevKv()).setLease(options.lease());
       options.ttlMillis().ifPresent(put::setTtlMillis);
       reply(exchange, kv.put(put.build()), response -> {
         ObjectNode json = Json.object().put("key", key.toStringUtf8())
@@ -213,6 +213,9 @@ final class KvRoutes {
     WriteOptions options = WriteOptions.fromQuery(exchange);
     if (options.ttlMillis().isPresent()) {
       throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "a delete takes no ttl");
+    }
+    if (options.lease() != 0) {
+      throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "a delete takes no lease");
     }
     DeleteRequest.Builder delete = DeleteRequest.newBuilder().setKey(key)
         .setPrevKv(options.prevKv());
@@ -264,10 +267,11 @@ final class KvRoutes {
 
   /** The options of a write, from a JSON body with the query string as fallback. */
   private record WriteOptions(OptionalLong ttlMillis, Optional<Condition> condition,
-                              boolean prevKv) {
+                              boolean prevKv, long lease) {
     static WriteOptions fromQuery(Exchange exchange) {
       return of(exchange.longParam("ttl_seconds"), exchange.longParam("if_version"),
-          exchange.param("if_value"), exchange.flag("if_absent"), exchange.flag("prev_kv"));
+          exchange.param("if_value"), exchange.flag("if_absent"), exchange.flag("prev_kv"),
+          LeaseRoutes.leaseId(exchange.param("lease"), "lease"));
     }
 
     static WriteOptions fromBody(ObjectNode json, Exchange exchange) {
@@ -277,7 +281,7 @@ final class KvRoutes {
       Optional<String> ifValue = Json.optionalText(json, "if_value");
       boolean ifAbsent = Json.optionalBoolean(json, "if_absent");
       WriteOptions body = of(ttl, ifVersion, ifValue, ifAbsent,
-          Json.optionalBoolean(json, "prev_kv"));
+          Json.optionalBoolean(json, "prev_kv"), Json.optionalLeaseId(json, "lease"));
       // one from each place would leave one silently unused: a condition the client relies on
       if (body.condition().isPresent() && query.condition().isPresent()) {
         throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
@@ -287,14 +291,19 @@ final class KvRoutes {
         throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
             "give ttl_seconds in the body or in the query string, not both");
       }
+      if (body.lease() != 0 && query.lease() != 0) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "give lease in the body or in the query string, not both");
+      }
       return new WriteOptions(
           body.ttlMillis().isPresent() ? body.ttlMillis() : query.ttlMillis(),
           body.condition().or(query::condition),
-          body.prevKv() || query.prevKv());
+          body.prevKv() || query.prevKv(),
+          body.lease() != 0 ? body.lease() : query.lease());
     }
 
     private static WriteOptions of(OptionalLong ttlSeconds, OptionalLong ifVersion,
-        Optional<String> ifValue, boolean ifAbsent, boolean prevKv) {
+        Optional<String> ifValue, boolean ifAbsent, boolean prevKv, long lease) {
       int conditions = (ifVersion.isPresent() ? 1 : 0) + (ifValue.isPresent() ? 1 : 0)
           + (ifAbsent ? 1 : 0);
       if (conditions > 1) {
@@ -314,7 +323,11 @@ final class KvRoutes {
       } else if (ifAbsent) {
         condition = Optional.of(Condition.newBuilder().setAbsent(true).build());
       }
-      return new WriteOptions(ttlMillis(ttlSeconds), condition, prevKv);
+      if (condition.isPresent() && lease != 0) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+            "a conditional put cannot attach a lease; put with the lease, or without a condition");
+      }
+      return new WriteOptions(ttlMillis(ttlSeconds), condition, prevKv, lease);
     }
 
     private static OptionalLong ttlMillis(OptionalLong ttlSeconds) {

@@ -38,6 +38,16 @@ final class RouteTable {
       Route.canonical("GET", "/v1/kv/{key}", Access.READ, (to, x) -> to.kv().get(x)),
       Route.canonical("PUT", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().put(x)),
       Route.canonical("DELETE", "/v1/kv/{key}", Access.WRITE, (to, x) -> to.kv().delete(x)),
+      // every lease route writes, its reads included: leases are a writer's tool
+      Route.canonical("GET", "/v1/lease", Access.WRITE, (to, x) -> to.leases().list(x)),
+      Route.canonical("POST", "/v1/lease", Access.WRITE, (to, x) -> to.leases().grant(x)),
+      Route.canonical("GET", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().timeToLive(x)),
+      Route.canonical("DELETE", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().revoke(x)),
+      // POST /v1/lease/{id}/keepalive: the id and the action are the template's key
+      Route.canonical("POST", "/v1/lease/{key}", Access.WRITE,
+          (to, x) -> to.leases().keepAlive(x)),
       Route.canonical("GET", "/v1/cluster", Access.READ, (to, x) -> to.node().cluster(x)),
       Route.canonical("GET", "/v1/stats", Access.READ, (to, x) -> to.node().stats(x)),
       Route.canonical("GET", "/v1/node", Access.OPEN, (to, x) -> to.node().node(x))

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.CommandResult;
+import io.pensieve.internal.v1.LeaseKeepAliveResult;
 import io.pensieve.internal.v1.MemberAddresses;
+import io.pensieve.proto.v1.ErrorCode;
+import io.pensieve.proto.v1.LeaseKeepAliveResponse;
 import io.pensieve.server.time.ManualClock;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.Settings;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,9 +36,10 @@ class HousekeepingTest {
   private final ManualClock clock = new ManualClock();
   private final FakeNode node = new FakeNode();
   private final TouchRecorder touches = new TouchRecorder();
+  private final LeaseKeepAlives keepAlives = new LeaseKeepAlives();
   private final List<Proposal> proposals = new ArrayList<>();
-  private final Housekeeping housekeeping = new Housekeeping(node, this::propose, touches, SELF,
-      LIMITED, clock);
+  private final Housekeeping housekeeping = new Housekeeping(node, this::propose, touches,
+      keepAlives, Housekeeping.Counters.NONE, SELF, LIMITED, clock);
 
   private record Proposal(Command command, CompletableFuture<CommandResult> result) {}
 
@@ -226,6 +231,10 @@ class HousekeepingTest {
     assertThat(clock.pending()).isZero();
   }
 
+  private List<Proposal> proposalsOf(Command.KindCase kind) {
+    return proposals.stream().filter(p -> p.command().getKindCase() == kind).toList();
+  }
+
   private List<Command> proposed(Command.KindCase kind) {
     return proposals.stream().map(Proposal::command)
         .filter(c -> c.getKindCase() == kind).toList();
@@ -236,6 +245,72 @@ class HousekeepingTest {
     proposals.stream().filter(p -> p.command().getKindCase() == kind)
         .reduce((first, second) -> second).orElseThrow()
         .result().complete(CommandResult.getDefaultInstance());
+  }
+
+  @Test
+  void renewalsReceivedInOneIntervalBecomeOneCommandAndEachIsAnsweredFromItsResult() {
+    housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
+    CompletableFuture<LeaseKeepAliveResponse> first = keepAlives.renew(7);
+    CompletableFuture<LeaseKeepAliveResponse> again = keepAlives.renew(7);
+    CompletableFuture<LeaseKeepAliveResponse> gone = keepAlives.renew(9);
+
+    clock.advance(LeaseKeepAlives.INTERVAL);
+
+    List<Proposal> sent = proposalsOf(Command.KindCase.LEASE_KEEP_ALIVE);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).command().getLeaseKeepAlive().getIdsList()).containsExactly(7L, 9L);
+    assertThat(first).isNotDone();
+    // renewals arriving while it is in flight wait for the next interval
+    CompletableFuture<LeaseKeepAliveResponse> later = keepAlives.renew(8);
+    clock.advance(LeaseKeepAlives.INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE)).hasSize(1);
+
+    LeaseKeepAliveResponse renewed = LeaseKeepAliveResponse.newBuilder().setId(7)
+        .setTtlSeconds(10).setExpireAtMillis(123_000).build();
+    sent.get(0).result().complete(CommandResult.newBuilder().setLeaseKeepAlive(
+        LeaseKeepAliveResult.newBuilder().addRenewed(renewed)
+            .addRenewed(LeaseKeepAliveResponse.newBuilder().setId(9))).build());
+
+    assertThat(first).isCompletedWithValue(renewed);
+    assertThat(again).isCompletedWithValue(renewed);
+    assertThat(gone).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(KvException.class)
+        .withMessage("lease 9 not found");
+    clock.advance(LeaseKeepAlives.INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE)).hasSize(2);
+    assertThat(later).isNotDone();
+  }
+
+  @Test
+  void aFailedRenewalCommandFailsEveryRenewalItCarried() {
+    housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
+    CompletableFuture<LeaseKeepAliveResponse> renewal = keepAlives.renew(7);
+    clock.advance(LeaseKeepAlives.INTERVAL);
+
+    proposalsOf(Command.KindCase.LEASE_KEEP_ALIVE).get(0).result().completeExceptionally(
+        new KvException(ErrorCode.ERROR_CODE_UNKNOWN_OUTCOME, "timed out"));
+
+    assertThat(renewal).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(KvException.class).withMessage("timed out");
+  }
+
+  @Test
+  void onlyTheLeaderProposesTheExpiryOfTheLeasesItSeesExpired() {
+    node.expiredLeases = List.of(3L, 4L);
+    housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
+
+    clock.advance(CLEANUP_INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_EXPIRE)).isEmpty();
+
+    node.leader = true;
+    clock.advance(CLEANUP_INTERVAL);
+    List<Proposal> sent = proposalsOf(Command.KindCase.LEASE_EXPIRE);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).command().getLeaseExpire().getIdsList()).containsExactly(3L, 4L);
+
+    // one in flight at a time
+    clock.advance(CLEANUP_INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_EXPIRE)).hasSize(1);
   }
 
   private static ByteString utf8(String text) {
@@ -250,6 +325,7 @@ class HousekeepingTest {
     boolean advertised = true;
     boolean configured = true;
     boolean expiredEntries;
+    List<Long> expiredLeases = List.of();
     Settings settings = LIMITED;
 
     @Override
@@ -285,6 +361,11 @@ class HousekeepingTest {
     @Override
     public boolean hasExpiredEntries() {
       return expiredEntries;
+    }
+
+    @Override
+    public List<Long> expiredLeases(int max) {
+      return expiredLeases.stream().limit(max).toList();
     }
   }
 }

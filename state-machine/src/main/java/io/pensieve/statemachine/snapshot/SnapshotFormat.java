@@ -6,9 +6,16 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pensieve.internal.v1.SnapshotHeader;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
+import io.pensieve.store.LeaseTable;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapState;
 import io.pensieve.store.Settings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +33,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The snapshot file format, version 1. All integers are protobuf varints unless noted.
+ * The snapshot file format, version 2. All integers are protobuf varints unless noted.
  *
  * <pre>
  * magic            4 bytes  "PVSN"
@@ -36,15 +43,23 @@ import java.util.zip.CheckedOutputStream;
  * entries          entry_count times, least recently used first:
  *                  key length, key, value length, value, version, create revision, expire-at
  *                  millis (0 = never)
+ * leases           (since version 2) length, then the lease table as
+ *                  {@link LeaseTable#writeTo} writes it: leases by id, each with its keys
  * CRC32C           fixed32, little-endian, of every byte before it
  * </pre>
+ *
+ * Version 1 files, written before leases, still load: with no lease.
  *
  * The bytes depend only on the map's replicated state and the log position, so replicas that
  * applied the same log write identical files.
  */
 public final class SnapshotFormat {
   static final byte[] MAGIC = {'P', 'V', 'S', 'N'};
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** The format before leases, still read. */
+  static final int FORMAT_VERSION_WITHOUT_LEASES = 1;
+  /** A lease table's section may not claim more than the whole file, nor more than this. */
+  private static final int LEASE_SECTION_BYTES_CEILING = Integer.MAX_VALUE - 8;
   private static final int BUFFER_BYTES = 256 * 1024;
   private static final int HEADER_BYTES_CEILING = 1024 * 1024;
   private static final int TRAILER_BYTES = 4;
@@ -54,13 +69,20 @@ public final class SnapshotFormat {
   private SnapshotFormat() {}
 
   public static void write(
-      LruTtlMap map, MemberDirectory members, long term, long index, OutputStream out)
+      LeasedMap store, MemberDirectory members, long term, long index, OutputStream out)
       throws IOException {
+    write(store, members, term, index, out, FORMAT_VERSION);
+  }
+
+  /** Writes {@code formatVersion}; tests write version 1 to prove such files still load. */
+  static void write(LeasedMap store, MemberDirectory members, long term, long index,
+      OutputStream out, int formatVersion) throws IOException {
+    LruTtlMap map = store.map();
     CRC32C crc = new CRC32C();
     CodedOutputStream coded =
         CodedOutputStream.newInstance(new CheckedOutputStream(out, crc), BUFFER_BYTES);
     coded.writeRawBytes(MAGIC);
-    coded.writeFixed32NoTag(FORMAT_VERSION);
+    coded.writeFixed32NoTag(formatVersion);
     SnapshotHeader header = header(map, members, term, index);
     coded.writeUInt32NoTag(header.getSerializedSize());
     header.writeTo(coded);
@@ -73,6 +95,12 @@ public final class SnapshotFormat {
       coded.writeUInt64NoTag(entry.createRevision());
       coded.writeUInt64NoTag(entry.expireAtMillis());
     });
+    if (formatVersion >= FORMAT_VERSION) {
+      ByteArrayOutputStream leases = new ByteArrayOutputStream();
+      store.leases().writeTo(new DataOutputStream(leases));
+      coded.writeUInt32NoTag(leases.size());
+      coded.writeRawBytes(leases.toByteArray());
+    }
     coded.flush();
     out.write(ByteBuffer.allocate(TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
         .putInt((int) crc.getValue()).array());
@@ -80,10 +108,11 @@ public final class SnapshotFormat {
   }
 
   /** SHA-256 of the replicated state: equal on replicas that applied the same log. */
-  public static byte[] digest(LruTtlMap map, MemberDirectory members) {
+  public static byte[] digest(LeasedMap store, MemberDirectory members) {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      write(map, members, 0, 0, new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
+      write(store, members, 0, 0,
+          new DigestOutputStream(OutputStream.nullOutputStream(), sha256));
       return sha256.digest();
     } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException("cannot digest the map", e);
@@ -128,9 +157,10 @@ public final class SnapshotFormat {
       throw new CorruptSnapshotException(file, "not a Pensieve snapshot (bad magic)");
     }
     int version = coded.readFixed32();
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_LEASES) {
       throw new CorruptSnapshotException(file, "format version " + version
-          + " is not supported (this build reads version " + FORMAT_VERSION + ")");
+          + " is not supported (this build reads versions " + FORMAT_VERSION_WITHOUT_LEASES
+          + " and " + FORMAT_VERSION + ")");
     }
     int headerBytes = coded.readRawVarint32();
     if (headerBytes < 0 || headerBytes > HEADER_BYTES_CEILING) {
@@ -152,8 +182,42 @@ public final class SnapshotFormat {
       // the stream's byte counter is an int; keep it from overflowing on large files
       coded.resetSizeCounter();
     }
-    return new LoadedSnapshot(header.getTerm(), header.getIndex(),
-        restorer.finish(entryCount, header.getBytes()), MemberDirectory.of(header.getMembersList()));
+    LruTtlMap map = restorer.finish(entryCount, header.getBytes());
+    LeaseTable leases = version == FORMAT_VERSION_WITHOUT_LEASES
+        ? new LeaseTable(LeasedMap.MAX_LEASES)
+        : readLeases(file, coded, bodyBytes);
+    LeasedMap store = new LeasedMap(map, leases);
+    try {
+      store.checkAttachedKeysHeld();
+    } catch (IllegalStateException e) {
+      throw new CorruptSnapshotException(file, e.getMessage(), e);
+    }
+    return new LoadedSnapshot(header.getTerm(), header.getIndex(), store,
+        MemberDirectory.of(header.getMembersList()));
+  }
+
+  private static LeaseTable readLeases(Path file, CodedInputStream coded, long bodyBytes)
+      throws IOException {
+    int sectionBytes = coded.readRawVarint32();
+    if (sectionBytes < 0 || sectionBytes > Math.min(bodyBytes, LEASE_SECTION_BYTES_CEILING)) {
+      throw new CorruptSnapshotException(file, "lease section of " + sectionBytes
+          + " bytes in a file of " + bodyBytes);
+    }
+    byte[] section = coded.readRawBytes(sectionBytes);
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(section));
+    try {
+      LeaseTable leases = LeaseTable.readFrom(in, LeasedMap.MAX_LEASES);
+      if (in.available() > 0) {
+        throw new CorruptSnapshotException(file, "bytes left over after the lease table");
+      }
+      return leases;
+    } catch (EOFException e) {
+      throw new CorruptSnapshotException(file, "the lease table ends early", e);
+    } catch (CorruptSnapshotException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new CorruptSnapshotException(file, e.getMessage(), e);
+    }
   }
 
   private static int length(Path file, CodedInputStream coded, int ceiling) throws IOException {

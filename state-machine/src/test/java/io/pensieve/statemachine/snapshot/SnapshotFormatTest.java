@@ -8,6 +8,8 @@ import io.pensieve.internal.v1.MemberAddresses;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.EvictionPolicy;
+import io.pensieve.store.LeaseTable;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
 import io.pensieve.store.Programs;
@@ -38,6 +40,8 @@ class SnapshotFormatTest {
   private static final int MAX_PROGRAM_LENGTH = 150;
   private static final long TERM = 3;
   private static final long INDEX = 1234;
+  /** Its length, then format, next id and count: what a snapshot holds after its entries. */
+  private static final int EMPTY_LEASE_SECTION_BYTES = 1 + 4 + 8 + 4;
   private static final MemberDirectory MEMBERS = MemberDirectory.of(List.of(
       MemberAddresses.newBuilder().setMemberId("n2").setRestAddress("10.0.0.2:8002")
           .setGrpcAddress("10.0.0.2:9002").build(),
@@ -57,8 +61,8 @@ class SnapshotFormatTest {
           Programs.runAll(program, second, Programs.START_MILLIS);
 
           assertThat(bytesOf(first)).isEqualTo(bytesOf(second));
-          assertThat(SnapshotFormat.digest(first, MEMBERS))
-              .isEqualTo(SnapshotFormat.digest(second, MEMBERS));
+          assertThat(SnapshotFormat.digest(new LeasedMap(first, new LeaseTable()), MEMBERS))
+              .isEqualTo(SnapshotFormat.digest(new LeasedMap(second, new LeaseTable()), MEMBERS));
         });
   }
 
@@ -159,13 +163,91 @@ class SnapshotFormatTest {
   @Test
   void aNewerFormatVersionIsRefusedByName() throws IOException {
     byte[] snapshot = bytesOf(sampleMap());
-    ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 2);
+    ByteBuffer.wrap(snapshot).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 3);
     Path file = dir.resolve("snapshot.3_1234");
     Files.write(file, withValidCrc(snapshot));
 
     assertThatThrownBy(() -> SnapshotFormat.read(file))
         .isInstanceOf(CorruptSnapshotException.class)
-        .hasMessageEndingWith("format version 2 is not supported (this build reads version 1)");
+        .hasMessageEndingWith(
+            "format version 3 is not supported (this build reads versions 1 and 2)");
+  }
+
+  @Test
+  void leasesAndTheirKeysRoundTripAndTheLoadedStoreBehavesAlike() throws IOException {
+    LeasedMap original = leasedSample();
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, bytesOf(original));
+
+    LeasedMap loaded = SnapshotFormat.read(file).store();
+
+    assertThat(loaded.leases().list()).isEqualTo(original.leases().list());
+    assertThat(loaded.leases().nextId()).isEqualTo(original.leases().nextId());
+    assertThat(loaded.leaseOf(utf8("a"))).isEqualTo(7);
+    assertThat(loaded.leaseOf(utf8("c"))).isZero();
+    assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original.map()));
+    assertThat(bytesOf(loaded)).isEqualTo(bytesOf(original));
+    // the loaded store detaches and revokes as the original does
+    for (LeasedMap store : List.of(original, loaded)) {
+      store.map().delete(utf8("b"), Optional.empty(), false, 2_000);
+      assertThat(store.revoke(7, 2_001)).hasValueSatisfying(r -> assertThat(r.deleted()).isOne());
+      store.checkInvariants();
+    }
+    assertThat(bytesOf(loaded)).isEqualTo(bytesOf(original));
+  }
+
+  @Test
+  void aVersion1SnapshotWrittenBeforeLeasesStillLoadsWithNoLease() throws IOException {
+    LruTtlMap map = sampleMap();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotFormat.write(new LeasedMap(map, new LeaseTable()), MEMBERS, TERM, INDEX, out,
+        SnapshotFormat.FORMAT_VERSION_WITHOUT_LEASES);
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, out.toByteArray());
+
+    LoadedSnapshot loaded = SnapshotFormat.read(file);
+
+    assertThat(ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getInt(4))
+        .isEqualTo(1);
+    assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(map));
+    assertThat(loaded.store().leases().size()).isZero();
+    assertThat(loaded.store().grant(0, 10_000, 5_000))
+        .isInstanceOf(io.pensieve.store.GrantOutcome.Granted.class);
+  }
+
+  @Test
+  void aLeaseHoldingAKeyTheMapLacksIsRefused() throws IOException {
+    LeasedMap store = new LeasedMap();
+    store.grant(7, 10_000, 1);
+    store.put(utf8("a"), utf8("1"), OptionalLong.empty(), 7, false, 2);
+    byte[] snapshot = bytesOf(store);
+    // rename the entry's key (it sits before its value and the lease section) but not the
+    // lease's copy of it
+    int entryKey = indexOf(snapshot, new byte[] {1, 'a', 1, '1'}) + 1;
+    snapshot[entryKey] = 'b';
+    Path file = dir.resolve("snapshot.3_1234");
+    Files.write(file, withValidCrc(snapshot));
+
+    assertThatThrownBy(() -> SnapshotFormat.read(file))
+        .isInstanceOf(CorruptSnapshotException.class)
+        .hasMessageEndingWith("store invariant broken: lease 7 holds a key the map does not");
+  }
+
+  /** Keys on two leases, one moved between them, one left without, renewals and a revoke. */
+  private static LeasedMap leasedSample() {
+    LeasedMap store = new LeasedMap();
+    store.grant(7, 10_000, 1_000);
+    store.grant(0, 60_000, 1_001);
+    store.grant(0, 5_000, 1_002);
+    store.put(utf8("a"), utf8("1"), OptionalLong.empty(), 7, false, 1_003);
+    store.put(utf8("b"), utf8("2"), OptionalLong.of(100_000), 8, false, 1_004);
+    store.put(utf8("b"), utf8("2"), OptionalLong.empty(), 7, false, 1_005);
+    store.put(utf8("c"), utf8("3"), OptionalLong.empty(), 9, false, 1_006);
+    store.put(utf8("c"), utf8("4"), OptionalLong.empty(), 0, false, 1_007);
+    store.keepAlive(List.of(7L, 8L), 1_500);
+    store.revoke(9, 1_600);
+    store.checkInvariants();
+    return store;
   }
 
   @Test
@@ -175,7 +257,7 @@ class SnapshotFormatTest {
     map.put("j".getBytes(UTF_8), "a".getBytes(UTF_8), OptionalLong.empty(), false, 1);
     byte[] snapshot = bytesOf(map);
     // the second entry's key sits 9 bytes before the trailer: key, value, three varints
-    int secondKey = snapshot.length - 4 - 6;
+    int secondKey = snapshot.length - 4 - EMPTY_LEASE_SECTION_BYTES - 6;
     assertThat(snapshot[secondKey]).isEqualTo((byte) 'j');
     snapshot[secondKey] = 'k';
     Path file = dir.resolve("snapshot.3_1234");
@@ -193,7 +275,7 @@ class SnapshotFormatTest {
     map.put(utf8("j"), utf8("a"), OptionalLong.empty(), false, 1);
     byte[] snapshot = bytesOf(map);
     // the second entry ends in version, create revision and expiry, one byte each, then the CRC
-    int secondVersion = snapshot.length - 4 - 3;
+    int secondVersion = snapshot.length - 4 - EMPTY_LEASE_SECTION_BYTES - 3;
     assertThat(snapshot[secondVersion]).isEqualTo((byte) 2);
     snapshot[secondVersion] = 1;
     snapshot[secondVersion + 1] = 1;
@@ -247,9 +329,13 @@ class SnapshotFormatTest {
   }
 
   private static byte[] bytesOf(LruTtlMap map) {
+    return bytesOf(new LeasedMap(map, new LeaseTable()));
+  }
+
+  private static byte[] bytesOf(LeasedMap store) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      SnapshotFormat.write(map, MEMBERS, TERM, INDEX, out);
+      SnapshotFormat.write(store, MEMBERS, TERM, INDEX, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
