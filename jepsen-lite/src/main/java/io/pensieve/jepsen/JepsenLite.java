@@ -3,9 +3,13 @@ package io.pensieve.jepsen;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.nemesis.Nemeses;
 import io.pensieve.jepsen.report.Reports;
+import io.pensieve.jepsen.report.SessionReports;
 import io.pensieve.jepsen.run.RunDirectory;
 import io.pensieve.jepsen.run.RunOptions;
 import io.pensieve.jepsen.run.RunResult;
+import io.pensieve.jepsen.run.SessionRunDirectory;
+import io.pensieve.jepsen.run.SessionRunResult;
+import io.pensieve.jepsen.run.SessionTestRun;
 import io.pensieve.jepsen.run.TestRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +53,19 @@ public final class JepsenLite {
       footer = {"", "Examples:",
           "  jepsen-lite run --nodes 5 --time 300 --nemesis partition,kill --seed 42",
           "  jepsen-lite run --time 60 --nemesis all",
+          "  jepsen-lite run --workload sessions --time 120 --nemesis all",
           "  jepsen-lite run --time 30 --nemesis partition-leader --stale-reads --op-timeout 1",
           "      (must be reported not linearizable)"})
   static final class Run implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--workload", defaultValue = "register", paramLabel = "register|sessions",
+        description = "register: reads, writes and compare-and-sets on --keys keys, checked for "
+            + "linearizability; sessions: leases with keys attached, renewed, then revoked, "
+            + "deleted by range or left to expire, checked by the sessions rules (--keys, "
+            + "--rate and --stale-reads do not apply). Default: ${DEFAULT-VALUE}")
+    String workload;
 
     @Option(names = "--nodes", defaultValue = "3", description = "Cluster size. Default: 3")
     int nodes;
@@ -117,12 +129,23 @@ public final class JepsenLite {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
+      if (!workload.equals("register") && !workload.equals(SessionTestRun.WORKLOAD)) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown workload '" + workload + "': register or sessions");
+      }
       Duration each = Duration.ofMillis((long) (interval * 1000));
-      RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
+      RunOptions options = new RunOptions(nodes, Duration.ofSeconds(seconds),
           nemeses, each, each, seed, clients, keys, rate, staleReads,
           Duration.ofMillis((long) (opTimeout * 1000)), store,
           nodeLauncher(),
-          Duration.ofSeconds(checkBudget))).run();
+          Duration.ofSeconds(checkBudget));
+      if (workload.equals(SessionTestRun.WORKLOAD)) {
+        SessionRunResult sessions = new SessionTestRun(options).run();
+        System.out.println(SessionReports.oneLine(sessions.report()));
+        System.out.println("Report: " + sessions.directory().resolve("timeline.html"));
+        return sessions.valid() ? 0 : NOT_VALID;
+      }
+      RunResult result = new TestRun(options).run();
       System.out.println(Reports.oneLine(result.report()));
       System.out.println("Report: " + result.directory().resolve("timeline.html"));
       return result.report().valid() ? 0 : NOT_VALID;
@@ -141,7 +164,14 @@ public final class JepsenLite {
 
     @Override
     public Integer call() throws Exception {
-      CheckReport report = new RunDirectory(dir).check(Duration.ofSeconds(checkBudget));
+      RunDirectory run = new RunDirectory(dir);
+      if (run.workload().equals(SessionTestRun.WORKLOAD)) {
+        SessionRunDirectory.Report sessions = new SessionRunDirectory(run).check();
+        System.out.println(SessionReports.oneLine(sessions));
+        System.out.println("Report: " + dir.resolve("timeline.html"));
+        return sessions.valid() ? 0 : NOT_VALID;
+      }
+      CheckReport report = run.check(Duration.ofSeconds(checkBudget));
       System.out.println(Reports.oneLine(report));
       System.out.println("Report: " + dir.resolve("timeline.html"));
       return report.valid() ? 0 : NOT_VALID;
