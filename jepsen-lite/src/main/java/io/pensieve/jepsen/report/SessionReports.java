@@ -105,8 +105,7 @@ public final class SessionReports {
         .toList());
     summary.put("undecided", result.undecided());
     summary.put("converged", report.convergence().converged());
-    summary.put("recovery_millis", report.recovery() == null ? null
-        : report.recovery().toMillis());
+    summary.put("recovery_millis", report.recoveryMillis());
     summary.put("nemesis", nemesis);
     summary.put("checker_millis", result.checkerMillis());
     return summary;
@@ -151,9 +150,9 @@ public final class SessionReports {
     }
     out.append("Replicas: ").append(report.convergence().converged() ? "converged" : "DIFFER")
         .append('\n');
-    out.append(report.recovery() == null
+    out.append(report.recoveryMillis() == null
         ? "Recovery: the cluster was NOT healthy after the faults healed\n"
-        : "Recovery: healthy " + report.recovery().toMillis() + " ms after the faults healed\n");
+        : "Recovery: healthy " + report.recoveryMillis() + " ms after the faults healed\n");
     out.append(oneLine(report)).append('\n');
     return out.toString();
   }

@@ -20,10 +20,11 @@ import java.util.List;
  */
 public final class SessionRunDirectory {
   /**
-   * @param recovery how long the cluster took to recover after the faults healed; null if it
-   *     never did
+   * @param recoveryMillis how long the cluster took to recover after the faults healed; null if
+   *     it never did
    */
-  public record Report(SessionResult sessions, ConvergenceResult convergence, Duration recovery) {
+  public record Report(SessionResult sessions, ConvergenceResult convergence,
+                       Long recoveryMillis) {
     public boolean valid() {
       return sessions.valid() && convergence.converged();
     }
@@ -42,8 +43,9 @@ public final class SessionRunDirectory {
     List<NemesisEvent> nemesis = files.nemesisEvents();
     SessionResult sessions = SessionChecker.check(events, nemesis,
         SessionChecker.Settings.defaults());
+    Duration recovery = files.recovery();
     Report report = new Report(sessions, ConvergenceChecker.check(files.digests()),
-        files.recovery());
+        recovery == null ? null : recovery.toMillis());
     SessionReports.write(files.path(), SessionOperation.pair(events), nemesis, report);
     return report;
   }

@@ -38,7 +38,7 @@ public final class SessionTestRun {
   /** The value of {@code workload} in options.json. */
   public static final String WORKLOAD = "sessions";
   private static final Logger LOG = LoggerFactory.getLogger(SessionTestRun.class);
-  private static final Duration STARTUP = Duration.ofSeconds(60);
+  private static final Duration STARTUP = Duration.ofMinutes(2);
   private static final Duration RECOVERY = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
