@@ -1,9 +1,13 @@
 package io.pensieve.jepsen;
 
 import io.pensieve.jepsen.nemesis.Nemeses;
+import io.pensieve.jepsen.report.SessionReports;
 import io.pensieve.jepsen.run.RunDirectory;
 import io.pensieve.jepsen.run.RunOptions;
 import io.pensieve.jepsen.run.RunResult;
+import io.pensieve.jepsen.run.SessionRunDirectory;
+import io.pensieve.jepsen.run.SessionRunResult;
+import io.pensieve.jepsen.run.SessionTestRun;
 import io.pensieve.jepsen.run.TestRun;
 import io.pensieve.jepsen.run.WorkloadName;
 import java.nio.file.Path;
@@ -49,17 +53,21 @@ public final class JepsenLite {
           "  jepsen-lite run --nodes 5 --time 300 --nemesis partition,kill --seed 42",
           "  jepsen-lite run --time 60 --nemesis all",
           "  jepsen-lite run --workload bank --time 300 --nemesis all",
+          "  jepsen-lite run --workload sessions --time 120 --nemesis all",
           "  jepsen-lite run --time 30 --nemesis partition-leader --stale-reads --op-timeout 1",
           "      (must be reported not linearizable)"})
   static final class Run implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--workload", defaultValue = "register", paramLabel = "register|bank",
+    @Option(names = "--workload", defaultValue = "register",
+        paramLabel = "register|bank|sessions",
         description = "register: reads, writes and compare-and-sets on --keys keys, checked for"
             + " linearizability; bank: transfers between five accounts as transactions, reads"
-            + " of every account as one range, checked by the bank's rules. Default: "
-            + "${DEFAULT-VALUE}")
+            + " of every account as one range, checked by the bank's rules; sessions: leases"
+            + " with keys attached, renewed, then revoked, deleted by range or left to expire,"
+            + " checked by the sessions rules (--keys, --rate and --stale-reads do not apply)."
+            + " Default: ${DEFAULT-VALUE}")
     String workload;
 
     @Option(names = "--nodes", defaultValue = "3", description = "Cluster size. Default: 3")
@@ -127,16 +135,23 @@ public final class JepsenLite {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      if (which == WorkloadName.BANK && staleReads) {
+      if (which != WorkloadName.REGISTER && staleReads) {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "--stale-reads is for the register workload; the bank reads linearizably");
+            "--stale-reads is for the register workload; the others read linearizably");
       }
       Duration each = Duration.ofMillis((long) (interval * 1000));
-      RunResult result = new TestRun(new RunOptions(nodes, Duration.ofSeconds(seconds),
+      RunOptions options = new RunOptions(nodes, Duration.ofSeconds(seconds),
           nemeses, each, each, seed, clients, keys, rate, staleReads,
           Duration.ofMillis((long) (opTimeout * 1000)), store,
           nodeLauncher(),
-          Duration.ofSeconds(checkBudget), which)).run();
+          Duration.ofSeconds(checkBudget), which);
+      if (which == WorkloadName.SESSIONS) {
+        SessionRunResult sessions = new SessionTestRun(options).run();
+        System.out.println(SessionReports.oneLine(sessions.report()));
+        System.out.println("Report: " + sessions.directory().resolve("timeline.html"));
+        return sessions.valid() ? 0 : NOT_VALID;
+      }
+      RunResult result = new TestRun(options).run();
       System.out.println(result.oneLine());
       System.out.println("Report: " + result.directory().resolve("timeline.html"));
       return result.valid() ? 0 : NOT_VALID;
@@ -155,7 +170,14 @@ public final class JepsenLite {
 
     @Override
     public Integer call() throws Exception {
-      RunResult result = new RunDirectory(dir).checkRun(Duration.ofSeconds(checkBudget));
+      RunDirectory run = new RunDirectory(dir);
+      if (run.workload() == WorkloadName.SESSIONS) {
+        SessionRunDirectory.Report sessions = new SessionRunDirectory(run).check();
+        System.out.println(SessionReports.oneLine(sessions));
+        System.out.println("Report: " + dir.resolve("timeline.html"));
+        return sessions.valid() ? 0 : NOT_VALID;
+      }
+      RunResult result = run.checkRun(Duration.ofSeconds(checkBudget));
       System.out.println(result.oneLine());
       System.out.println("Report: " + dir.resolve("timeline.html"));
       return result.valid() ? 0 : NOT_VALID;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.pensieve.jepsen.history.Event;
 import io.pensieve.jepsen.history.EventType;
 import io.pensieve.jepsen.history.OpKind;
+import io.pensieve.jepsen.history.SessionEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -61,6 +62,11 @@ public final class HistoryFile {
    */
   public static void forEach(Reader in, Consumer<Event> sink) throws IOException {
     forEach(in, READER, "an event", sink);
+  }
+
+  /** A sessions history: one {@link SessionEvent} per line. */
+  public static List<SessionEvent> readSessions(Path path) throws IOException {
+    return read(path, SessionEvent.class, "a sessions event");
   }
 
   /**

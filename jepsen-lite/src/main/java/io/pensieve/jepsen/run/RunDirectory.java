@@ -94,15 +94,16 @@ public final class RunDirectory {
     return report;
   }
 
-  private Map<String, NodeDigest> digests() throws IOException {
+  /** Each node's digest as the run recorded it; none if it recorded none. */
+  Map<String, NodeDigest> digests() throws IOException {
     return Files.exists(dir.resolve(DIGESTS))
         ? JSON.readValue(dir.resolve(DIGESTS).toFile(),
             new TypeReference<LinkedHashMap<String, NodeDigest>>() {})
         : Map.of();
   }
 
-  /** How long recovery took; null if the cluster never recovered or it was not recorded. */
-  private Duration recovery() throws IOException {
+  /** How long the cluster took to recover after the faults healed; null if it never did. */
+  Duration recovery() throws IOException {
     long recoveryMillis = Files.exists(dir.resolve(RECOVERY))
         ? JSON.readTree(dir.resolve(RECOVERY).toFile()).path("recovery_millis").asLong(-1) : -1;
     return recoveryMillis < 0 ? null : Duration.ofMillis(recoveryMillis);
@@ -120,7 +121,7 @@ public final class RunDirectory {
     return values;
   }
 
-  List<NemesisEvent> nemesisEvents() throws IOException {
+  public List<NemesisEvent> nemesisEvents() throws IOException {
     List<NemesisEvent> events = new ArrayList<>();
     if (Files.exists(dir.resolve(NEMESIS))) {
       for (String line : Files.readAllLines(dir.resolve(NEMESIS))) {

@@ -181,7 +181,7 @@ public final class TestRun {
    * Every node's digest, once all have applied the same index (or, past the deadline, as they
    * are: the convergence check then reports them unequal).
    */
-  private static Map<String, NodeDigest> digests(LocalCluster cluster)
+  static Map<String, NodeDigest> digests(LocalCluster cluster)
       throws InterruptedException {
     Map<String, NodeDigest> latest = new LinkedHashMap<>();
     Poll.until(CONVERGENCE, () -> {
@@ -201,7 +201,7 @@ public final class TestRun {
     return latest;
   }
 
-  private static void log(BufferedWriter out, NemesisEvent event) {
+  static void log(BufferedWriter out, NemesisEvent event) {
     try {
       synchronized (out) {
         out.write(JSON_LINE.writeValueAsString(event));
