@@ -127,7 +127,8 @@ final class LeaseCommand implements Callable<Integer> {
           session.cluster().call(RequestKind.WRITE, stubs -> stubs.lease().revoke(request));
       session.output().emit(ProtoJson.object().put("id", Long.toString(id))
               .put("deleted", revoked.getDeleted()).put("revision", revoked.getRevision()),
-          "lease " + id + " revoked; " + revoked.getDeleted() + " keys deleted");
+          "lease " + id + " revoked; " + revoked.getDeleted()
+              + (revoked.getDeleted() == 1 ? " key" : " keys") + " deleted");
       return ExitCode.OK;
     }
   }
