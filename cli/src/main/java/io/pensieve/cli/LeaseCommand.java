@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {"Grants, renews, revokes and inspects leases.",
         "Keys put with --lease ID are deleted when the lease is revoked or expires."},
     subcommands = {LeaseCommand.Grant.class, LeaseCommand.KeepAlive.class,
-        LeaseCommand.Revoke.class, LeaseCommand.TimeToLive.class, LeaseCommand.ListLeases.class},
+        LeaseCommand.Revoke.class, LeaseCommand.TimeToLive.class, LeaseCommand.ListLeases.class,
+        LeaseLoad.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  pvctl lease grant 30",
@@ -42,7 +43,7 @@ final class LeaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw CliError.usage("give a subcommand of " + spec.qualifiedName()
-        + ": grant, keep-alive, revoke, timetolive or list");
+        + ": grant, keep-alive, revoke, timetolive, list or load");
   }
 
   @Command(name = "grant", description = "Grants a lease of TTL_SECONDS (at least 5).",
