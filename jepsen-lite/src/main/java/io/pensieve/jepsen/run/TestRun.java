@@ -7,6 +7,8 @@ import io.grpc.StatusRuntimeException;
 import io.pensieve.jepsen.checker.NodeDigest;
 import io.pensieve.jepsen.client.BankClient;
 import io.pensieve.jepsen.client.PensieveBankClient;
+import io.pensieve.jepsen.client.PensieveSessionClient;
+import io.pensieve.jepsen.client.SessionClient;
 import io.pensieve.jepsen.cluster.ClockSkew;
 import io.pensieve.jepsen.cluster.LocalCluster;
 import io.pensieve.jepsen.cluster.NodeProcess;
@@ -16,6 +18,7 @@ import io.pensieve.jepsen.nemesis.NemesisSchedule;
 import io.pensieve.jepsen.nemesis.Nemeses;
 import io.pensieve.jepsen.report.NemesisEvent;
 import io.pensieve.jepsen.workload.BankWorkload;
+import io.pensieve.jepsen.workload.SessionWorkload;
 import io.pensieve.jepsen.workload.Workload;
 import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.DigestResult;
@@ -30,6 +33,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -84,8 +88,11 @@ public final class TestRun {
       if (!Poll.until(STARTUP, cluster::healthy)) {
         throw new IllegalStateException("the cluster did not start; see " + dir + "/nodes");
       }
-      Clients workload = options.workload() == WorkloadName.BANK ? bank(cluster, history)
-          : register(cluster, history);
+      Clients workload = switch (options.workload()) {
+        case REGISTER -> register(cluster, history);
+        case BANK -> bank(cluster, history);
+        case SESSIONS -> sessions(cluster, history);
+      };
       NemesisSchedule schedule = new NemesisSchedule(
           Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
           options.seed(), history, event -> log(nemesisLog, event));
@@ -104,9 +111,7 @@ public final class TestRun {
       files.recordDigests(digests(cluster));
     }
     // checked once the history is flushed and the nodes stopped: the check has the CPU to itself
-    RunResult result = options.workload() == WorkloadName.BANK
-        ? RunResult.bank(dir, files.checkBank())
-        : RunResult.register(dir, files.check(options.checkBudget()));
+    RunResult result = files.checkRun(options.checkBudget());
     LOG.info("Run {}: {}", dir, result.valid() ? "VALID" : "NOT VALID");
     return result;
   }
@@ -171,6 +176,38 @@ public final class TestRun {
             .map(node -> (BankClient) bankClient(cluster, node)).toList());
       }
     };
+  }
+
+  /**
+   * The sessions: client slot {@code c} talks to node {@code c mod n} over gRPC; the final
+   * reads, one through each node, wait first for the leases left alone to expire.
+   */
+  private Clients sessions(LocalCluster cluster, HistoryRecorder history) {
+    List<NodeProcess> nodes = cluster.nodes();
+    SessionWorkload workload = new SessionWorkload(history,
+        SessionWorkload.Config.defaults(options.clients(), options.seed(),
+            options.operationTimeout()),
+        slot -> sessionClient(cluster, nodes.get(slot % nodes.size())));
+    return new Clients() {
+      @Override
+      public void start() {
+        workload.start();
+      }
+
+      @Override
+      public void stop() throws InterruptedException {
+        workload.stop();
+      }
+
+      @Override
+      public void finalReads() {
+        workload.finalReads(nodes.stream().map(node -> sessionClient(cluster, node)).toList());
+      }
+    };
+  }
+
+  private SessionClient sessionClient(LocalCluster cluster, NodeProcess node) {
+    return new PensieveSessionClient(cluster.client(node, options.operationTimeout()), node.id());
   }
 
   private PensieveBankClient bankClient(LocalCluster cluster, NodeProcess node) {
