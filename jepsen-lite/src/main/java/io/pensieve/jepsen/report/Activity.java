@@ -1,7 +1,11 @@
 package io.pensieve.jepsen.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pensieve.jepsen.checker.Outcome;
 import io.pensieve.jepsen.report.Summary.Throughput;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +24,8 @@ import java.util.Map;
  */
 record Activity(int operations, Map<String, Map<String, Integer>> counts, double seconds,
                 Throughput throughput, List<NemesisEvent> nemesis) {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * One operation as the summaries count it.
@@ -133,5 +139,14 @@ record Activity(int operations, Map<String, Map<String, Integer>> counts, double
 
   static String rate(Double perSecond) {
     return perSecond == null ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
+  }
+
+  /** A summary as summary.json holds it. */
+  static String json(Object summary) {
+    try {
+      return JSON.writeValueAsString(summary);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

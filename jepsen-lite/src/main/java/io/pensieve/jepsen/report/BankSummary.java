@@ -1,15 +1,11 @@
 package io.pensieve.jepsen.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pensieve.jepsen.checker.BankCheckReport;
 import io.pensieve.jepsen.checker.BankOperation;
 import io.pensieve.jepsen.checker.BankResult;
 import io.pensieve.jepsen.checker.BankResult.Rule;
 import io.pensieve.jepsen.history.BankOpKind;
 import io.pensieve.jepsen.report.Summary.Throughput;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +30,6 @@ public record BankSummary(int operations, Map<String, Map<String, Integer>> coun
                           int reads, int finalReads, Map<String, Integer> rules,
                           List<String> violations, String undecided, boolean converged,
                           List<String> differingNodes, long checkerMillis) {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-
   public static BankSummary of(List<BankOperation> operations, List<NemesisEvent> nemesis,
       BankCheckReport report) {
     Activity activity = Activity.of(
@@ -58,11 +51,7 @@ public record BankSummary(int operations, Map<String, Map<String, Integer>> coun
   }
 
   public String json() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Activity.json(this);
   }
 
   public String text() {

@@ -165,20 +165,26 @@ public final class HtmlTimeline {
       }
       html.append("</div>\n");
     }
-    if (!convergence.converged()) {
-      html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
-          .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
-              + "<th>digest</th><th>applied index</th></tr>\n");
-      for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
-        boolean differs = convergence.differing().contains(node.getKey());
-        html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
-            .append(escape(node.getKey())).append("</td><td>")
-            .append(escape(node.getValue().digest())).append("</td><td>")
-            .append(node.getValue().appliedIndex()).append("</td></tr>\n");
-      }
-      html.append("</table>\n</div>\n");
-    }
+    diverged(html, convergence);
     html.append("</section>\n");
+  }
+
+  /** The nodes' digests when they differ, the differing ones marked; nothing when they agree. */
+  private static void diverged(StringBuilder html, ConvergenceResult convergence) {
+    if (convergence.converged()) {
+      return;
+    }
+    html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
+        .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
+            + "<th>digest</th><th>applied index</th></tr>\n");
+    for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
+      boolean differs = convergence.differing().contains(node.getKey());
+      html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
+          .append(escape(node.getKey())).append("</td><td>")
+          .append(escape(node.getValue().digest())).append("</td><td>")
+          .append(node.getValue().appliedIndex()).append("</td></tr>\n");
+    }
+    html.append("</table>\n</div>\n");
   }
 
   private static void operationTable(StringBuilder html, List<Operation> ops, Set<Integer> relaxed,
@@ -451,19 +457,7 @@ public final class HtmlTimeline {
           .append("\" data-to=\"").append(to).append("\" data-ops=\"").append(ids)
           .append("\">show in the timeline</button>\n</div>\n");
     }
-    if (!convergence.converged()) {
-      html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
-          .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
-              + "<th>digest</th><th>applied index</th></tr>\n");
-      for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
-        boolean differs = convergence.differing().contains(node.getKey());
-        html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
-            .append(escape(node.getKey())).append("</td><td>")
-            .append(escape(node.getValue().digest())).append("</td><td>")
-            .append(node.getValue().appliedIndex()).append("</td></tr>\n");
-      }
-      html.append("</table>\n</div>\n");
-    }
+    diverged(html, convergence);
     html.append("</section>\n");
   }
 

@@ -1,15 +1,11 @@
 package io.pensieve.jepsen.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pensieve.jepsen.checker.Anomaly;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.KeyResult;
 import io.pensieve.jepsen.checker.LostWriteResult;
 import io.pensieve.jepsen.checker.Operation;
 import io.pensieve.jepsen.history.OpKind;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +34,6 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
   public record Throughput(Double overall, Double duringNemesis, Double outsideNemesis,
                            double nemesisSeconds) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-
   public static Summary of(List<Operation> operations, List<NemesisEvent> nemesis,
       CheckReport report) {
     Activity activity = Activity.of(Arrays.stream(OpKind.values()).map(OpKind::json).toList(),
@@ -68,11 +61,7 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
   }
 
   public String json() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Activity.json(this);
   }
 
   public String text() {

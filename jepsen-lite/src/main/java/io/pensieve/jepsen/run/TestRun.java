@@ -96,7 +96,7 @@ public final class TestRun {
       NemesisSchedule schedule = new NemesisSchedule(
           Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
           options.seed(), history, event -> log(nemesisLog, event));
-      workload.start();
+      workload.start().run();
       schedule.start();
       Thread.sleep(options.time().toMillis());
       schedule.stop();
@@ -105,8 +105,8 @@ public final class TestRun {
       Duration recovery = Duration.ofNanos(history.now() - healed);
       LOG.info("Faults healed; cluster {} after {} ms", recovered ? "recovered" : "NOT recovered",
           recovery.toMillis());
-      workload.stop();
-      workload.finalReads();
+      workload.stop().run();
+      workload.finalReads().run();
       files.recordRecovery(recovered ? recovery.toMillis() : -1);
       files.recordDigests(digests(cluster));
     }
@@ -116,37 +116,23 @@ public final class TestRun {
     return result;
   }
 
-  /** A workload's clients, as the run drives them whatever they do. */
-  private interface Clients {
-    void start();
+  /**
+   * A workload's clients, as the run drives them whatever they do.
+   *
+   * @param stop stops issuing operations and waits for those in flight
+   * @param finalReads reads the final state through every node, once the faults are healed
+   */
+  private record Clients(Runnable start, Interruptible stop, Runnable finalReads) {}
 
-    /** Stops issuing operations and waits for those in flight. */
-    void stop() throws InterruptedException;
-
-    /** Reads the final state through every node, once the faults are healed. */
-    void finalReads();
+  private interface Interruptible {
+    void run() throws InterruptedException;
   }
 
   private Clients register(LocalCluster cluster, HistoryRecorder history) {
     Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
         options.keys(), options.rate(), options.staleReads(), options.seed(),
         options.operationTimeout()));
-    return new Clients() {
-      @Override
-      public void start() {
-        workload.start();
-      }
-
-      @Override
-      public void stop() throws InterruptedException {
-        workload.stop();
-      }
-
-      @Override
-      public void finalReads() {
-        workload.finalReads();
-      }
-    };
+    return new Clients(workload::start, workload::stop, workload::finalReads);
   }
 
   /**
@@ -159,23 +145,8 @@ public final class TestRun {
         options.clients(), options.rate(), options.seed(), options.operationTimeout()),
         slot -> bankClient(cluster, cluster.nodes().get(slot % cluster.nodes().size())));
     workload.setup(bankClient(cluster, cluster.nodes().get(0)));
-    return new Clients() {
-      @Override
-      public void start() {
-        workload.start();
-      }
-
-      @Override
-      public void stop() throws InterruptedException {
-        workload.stop();
-      }
-
-      @Override
-      public void finalReads() {
-        workload.finalReads(cluster.nodes().stream()
-            .map(node -> (BankClient) bankClient(cluster, node)).toList());
-      }
-    };
+    return new Clients(workload::start, workload::stop, () -> workload.finalReads(
+        cluster.nodes().stream().map(node -> (BankClient) bankClient(cluster, node)).toList()));
   }
 
   /**
@@ -188,22 +159,8 @@ public final class TestRun {
         SessionWorkload.Config.defaults(options.clients(), options.seed(),
             options.operationTimeout()),
         slot -> sessionClient(cluster, nodes.get(slot % nodes.size())));
-    return new Clients() {
-      @Override
-      public void start() {
-        workload.start();
-      }
-
-      @Override
-      public void stop() throws InterruptedException {
-        workload.stop();
-      }
-
-      @Override
-      public void finalReads() {
-        workload.finalReads(nodes.stream().map(node -> sessionClient(cluster, node)).toList());
-      }
-    };
+    return new Clients(workload::start, workload::stop, () -> workload.finalReads(
+        nodes.stream().map(node -> sessionClient(cluster, node)).toList()));
   }
 
   private SessionClient sessionClient(LocalCluster cluster, NodeProcess node) {
