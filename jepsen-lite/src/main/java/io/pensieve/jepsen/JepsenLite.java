@@ -1,13 +1,9 @@
 package io.pensieve.jepsen;
 
 import io.pensieve.jepsen.nemesis.Nemeses;
-import io.pensieve.jepsen.report.SessionReports;
 import io.pensieve.jepsen.run.RunDirectory;
 import io.pensieve.jepsen.run.RunOptions;
 import io.pensieve.jepsen.run.RunResult;
-import io.pensieve.jepsen.run.SessionRunDirectory;
-import io.pensieve.jepsen.run.SessionRunResult;
-import io.pensieve.jepsen.run.SessionTestRun;
 import io.pensieve.jepsen.run.TestRun;
 import io.pensieve.jepsen.run.WorkloadName;
 import java.nio.file.Path;
@@ -145,12 +141,6 @@ public final class JepsenLite {
           Duration.ofMillis((long) (opTimeout * 1000)), store,
           nodeLauncher(),
           Duration.ofSeconds(checkBudget), which);
-      if (which == WorkloadName.SESSIONS) {
-        SessionRunResult sessions = new SessionTestRun(options).run();
-        System.out.println(SessionReports.oneLine(sessions.report()));
-        System.out.println("Report: " + sessions.directory().resolve("timeline.html"));
-        return sessions.valid() ? 0 : NOT_VALID;
-      }
       RunResult result = new TestRun(options).run();
       System.out.println(result.oneLine());
       System.out.println("Report: " + result.directory().resolve("timeline.html"));
@@ -170,14 +160,7 @@ public final class JepsenLite {
 
     @Override
     public Integer call() throws Exception {
-      RunDirectory run = new RunDirectory(dir);
-      if (run.workload() == WorkloadName.SESSIONS) {
-        SessionRunDirectory.Report sessions = new SessionRunDirectory(run).check();
-        System.out.println(SessionReports.oneLine(sessions));
-        System.out.println("Report: " + dir.resolve("timeline.html"));
-        return sessions.valid() ? 0 : NOT_VALID;
-      }
-      RunResult result = run.checkRun(Duration.ofSeconds(checkBudget));
+      RunResult result = new RunDirectory(dir).checkRun(Duration.ofSeconds(checkBudget));
       System.out.println(result.oneLine());
       System.out.println("Report: " + dir.resolve("timeline.html"));
       return result.valid() ? 0 : NOT_VALID;

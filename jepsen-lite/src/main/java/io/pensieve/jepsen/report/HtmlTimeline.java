@@ -9,6 +9,7 @@ import io.pensieve.jepsen.checker.BankResult;
 import io.pensieve.jepsen.checker.BankResult.BankAnomaly;
 import io.pensieve.jepsen.checker.BankResult.Rule;
 import io.pensieve.jepsen.checker.CheckReport;
+import io.pensieve.jepsen.checker.CheckReport.Validity;
 import io.pensieve.jepsen.checker.ConvergenceResult;
 import io.pensieve.jepsen.checker.KeyResult;
 import io.pensieve.jepsen.checker.LostWriteResult;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -53,35 +55,67 @@ public final class HtmlTimeline {
     Files.writeString(file, render(title, operations, nemesis, report), StandardCharsets.UTF_8);
   }
 
+  @SuppressWarnings("EnumOrdinal") // the page's KIND array follows OpKind's order
   public static String render(String title, List<Operation> operations,
       List<NemesisEvent> nemesis, CheckReport report) {
-    long t0 = Long.MAX_VALUE;
-    for (Operation op : operations) {
-      t0 = Math.min(t0, op.invokeTime());
-    }
-    for (NemesisEvent e : nemesis) {
-      t0 = Math.min(t0, e.startNanos());
-    }
-    if (t0 == Long.MAX_VALUE) {
-      t0 = 0;
-    }
-    StringBuilder html = new StringBuilder(operations.size() * 48 + 16_384);
-    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n<style>")
-        .append(CSS).append("</style>\n</head>\n<body>\n");
-    html.append("<h1>").append(escape(title)).append("</h1>\n");
-    String validity = report.validity().name();
-    html.append("<p class=\"verdict ").append(validity.toLowerCase(Locale.ROOT)).append("\">")
-        .append(validity).append("</p>\n");
+    List<Bar> bars = operations.stream().map(op -> new Bar(op.id(), op.process(),
+        op.kind().ordinal(), op.key(), op.value(), op.expected(), op.outcome(),
+        op.invokeTime(), op.reportedTime(), op.node())).toList();
+    long t0 = start(bars, nemesis);
+    StringBuilder html = head(title, report.validity(), operations.size() * 48 + 16_384);
     html.append("<p>").append(operations.size()).append(" operations, ")
         .append(report.keys().size()).append(" keys, checked in ")
         .append(report.checkerMillis()).append(" ms</p>\n");
     anomalies(html, report, t0);
     keys(html, report.keys());
     nemesisTable(html, nemesis, t0);
+    Set<Integer> highlight = new LinkedHashSet<>();
+    report.anomalies().forEach(a -> a.window().forEach(op -> highlight.add(op.id())));
+    report.lostWrites().lost().forEach(l -> highlight.add(l.write().id()));
     html.append(TIMELINE_HTML);
+    return timeline(html, data(bars, List.of(), highlight, nemesis, t0));
+  }
+
+  /**
+   * One bar of the timeline, whatever the workload.
+   *
+   * @param kind the index of the operation's kind in the page's KIND array
+   * @param key what the filter picks the bar by
+   * @param value what the bar says, or null
+   * @param expected a compare-and-set's expected value, or null
+   * @param end when the bar ends, {@link Long#MAX_VALUE} if it never did
+   */
+  private record Bar(int id, int process, int kind, String key, String value, String expected,
+                     Outcome outcome, long invoke, long end, String node) {}
+
+  /** The time the page counts from: the first invoke or fault. */
+  private static long start(List<Bar> bars, List<NemesisEvent> nemesis) {
+    long t0 = Long.MAX_VALUE;
+    for (Bar bar : bars) {
+      t0 = Math.min(t0, bar.invoke());
+    }
+    for (NemesisEvent e : nemesis) {
+      t0 = Math.min(t0, e.startNanos());
+    }
+    return t0 == Long.MAX_VALUE ? 0 : t0;
+  }
+
+  /** The page up to the verdict. */
+  private static StringBuilder head(String title, Validity validity, int capacity) {
+    StringBuilder html = new StringBuilder(capacity);
+    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>").append(escape(title)).append("</title>\n<style>")
+        .append(CSS).append("</style>\n</head>\n<body>\n");
+    html.append("<h1>").append(escape(title)).append("</h1>\n");
+    html.append("<p class=\"verdict ").append(validity.name().toLowerCase(Locale.ROOT))
+        .append("\">").append(validity.name()).append("</p>\n");
+    return html;
+  }
+
+  /** The page's end: the timeline's data and its script. */
+  private static String timeline(StringBuilder html, String data) {
     html.append("<script type=\"application/json\" id=\"tl-data\">")
-        .append(scriptSafe(data(operations, nemesis, report, t0)))
+        .append(scriptSafe(data))
         .append("</script>\n<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");
     return html.toString();
   }
@@ -131,20 +165,26 @@ public final class HtmlTimeline {
       }
       html.append("</div>\n");
     }
-    if (!convergence.converged()) {
-      html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
-          .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
-              + "<th>digest</th><th>applied index</th></tr>\n");
-      for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
-        boolean differs = convergence.differing().contains(node.getKey());
-        html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
-            .append(escape(node.getKey())).append("</td><td>")
-            .append(escape(node.getValue().digest())).append("</td><td>")
-            .append(node.getValue().appliedIndex()).append("</td></tr>\n");
-      }
-      html.append("</table>\n</div>\n");
-    }
+    diverged(html, convergence);
     html.append("</section>\n");
+  }
+
+  /** The nodes' digests when they differ, the differing ones marked; nothing when they agree. */
+  private static void diverged(StringBuilder html, ConvergenceResult convergence) {
+    if (convergence.converged()) {
+      return;
+    }
+    html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
+        .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
+            + "<th>digest</th><th>applied index</th></tr>\n");
+    for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
+      boolean differs = convergence.differing().contains(node.getKey());
+      html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
+          .append(escape(node.getKey())).append("</td><td>")
+          .append(escape(node.getValue().digest())).append("</td><td>")
+          .append(node.getValue().appliedIndex()).append("</td></tr>\n");
+    }
+    html.append("</table>\n</div>\n");
   }
 
   private static void operationTable(StringBuilder html, List<Operation> ops, Set<Integer> relaxed,
@@ -229,18 +269,19 @@ public final class HtmlTimeline {
    * The operations for the script, strings interned in one table: {@code ops} rows are
    * [id, lane, kind, key, value, expected, outcome, invoke, end, node], times in nanoseconds
    * from the start, string indexes -1 for none, end -1 for an operation that never completed.
+   *
+   * @param kinds the kinds' names when the page shows values as they are; none for the register
    */
-  @SuppressWarnings("EnumOrdinal") // the page's KIND and OUT arrays follow the enums' order
-  private static String data(List<Operation> operations, List<NemesisEvent> nemesis,
-      CheckReport report, long t0) {
+  @SuppressWarnings("EnumOrdinal") // the page's OUT array follows the enum's order
+  private static String data(List<Bar> bars, List<String> kinds, Set<Integer> highlight,
+      List<NemesisEvent> nemesis, long t0) {
     Map<String, Integer> strings = new HashMap<>();
     List<String> table = new ArrayList<>();
     TreeSet<Integer> processes = new TreeSet<>();
     long end = 0;
-    for (Operation op : operations) {
-      processes.add(op.process());
-      end = Math.max(end, (op.reportedTime() == Long.MAX_VALUE ? op.invokeTime()
-          : op.reportedTime()) - t0);
+    for (Bar bar : bars) {
+      processes.add(bar.process());
+      end = Math.max(end, (bar.end() == Long.MAX_VALUE ? bar.invoke() : bar.end()) - t0);
     }
     for (NemesisEvent e : nemesis) {
       end = Math.max(end, e.endNanos() - t0);
@@ -249,16 +290,20 @@ public final class HtmlTimeline {
     for (int p : processes) {
       lane.put(p, lane.size());
     }
-    Set<Integer> highlight = new LinkedHashSet<>();
-    report.anomalies().forEach(a -> a.window().forEach(op -> highlight.add(op.id())));
-    report.lostWrites().lost().forEach(l -> highlight.add(l.write().id()));
     Set<String> keys = new TreeSet<>();
-    operations.forEach(op -> keys.add(op.key()));
+    bars.forEach(bar -> keys.add(bar.key()));
 
-    StringWriter out = new StringWriter(operations.size() * 40 + 1024);
+    StringWriter out = new StringWriter(bars.size() * 40 + 1024);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeNumberField("end", Math.max(1, end));
+      if (!kinds.isEmpty()) {
+        json.writeArrayFieldStart("kinds");
+        for (String kind : kinds) {
+          json.writeString(kind);
+        }
+        json.writeEndArray();
+      }
       json.writeArrayFieldStart("lanes");
       for (int p : processes) {
         json.writeNumber(p);
@@ -270,18 +315,18 @@ public final class HtmlTimeline {
       }
       json.writeEndArray();
       json.writeArrayFieldStart("ops");
-      for (Operation op : operations) {
+      for (Bar bar : bars) {
         json.writeStartArray();
-        json.writeNumber(op.id());
-        json.writeNumber(lane.get(op.process()));
-        json.writeNumber(op.kind().ordinal());
-        json.writeNumber(intern(op.key(), strings, table));
-        json.writeNumber(intern(op.value(), strings, table));
-        json.writeNumber(intern(op.expected(), strings, table));
-        json.writeNumber(op.outcome().ordinal());
-        json.writeNumber(op.invokeTime() - t0);
-        json.writeNumber(op.reportedTime() == Long.MAX_VALUE ? -1 : op.reportedTime() - t0);
-        json.writeNumber(intern(op.node(), strings, table));
+        json.writeNumber(bar.id());
+        json.writeNumber(lane.get(bar.process()));
+        json.writeNumber(bar.kind());
+        json.writeNumber(intern(bar.key(), strings, table));
+        json.writeNumber(intern(bar.value(), strings, table));
+        json.writeNumber(intern(bar.expected(), strings, table));
+        json.writeNumber(bar.outcome().ordinal());
+        json.writeNumber(bar.invoke() - t0);
+        json.writeNumber(bar.end() == Long.MAX_VALUE ? -1 : bar.end() - t0);
+        json.writeNumber(intern(bar.node(), strings, table));
         json.writeEndArray();
       }
       json.writeEndArray();
@@ -335,27 +380,16 @@ public final class HtmlTimeline {
    * violation with its operations, the faults, and the timeline, where the filter picks a kind
    * of operation (transfer, read...) rather than a key.
    */
+  @SuppressWarnings("EnumOrdinal") // the page's KIND array follows BankOpKind's order
   public static String renderBank(String title, List<BankOperation> operations,
       List<NemesisEvent> nemesis, BankCheckReport report) {
-    long t0 = Long.MAX_VALUE;
-    for (BankOperation op : operations) {
-      t0 = Math.min(t0, op.invokeTime());
-    }
-    for (NemesisEvent e : nemesis) {
-      t0 = Math.min(t0, e.startNanos());
-    }
-    if (t0 == Long.MAX_VALUE) {
-      t0 = 0;
-    }
+    // the register's row shape, with the kind's name as the key and a label as the value
+    List<Bar> bars = operations.stream().map(op -> new Bar(op.id(), op.process(),
+        op.kind().ordinal(), op.kind().json(), bankLabel(op), null, op.outcome(),
+        op.invokeTime(), op.completeTime(), op.node())).toList();
+    long t0 = start(bars, nemesis);
     BankResult bank = report.bank();
-    StringBuilder html = new StringBuilder(operations.size() * 64 + 16_384);
-    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n<style>")
-        .append(CSS).append("</style>\n</head>\n<body>\n");
-    html.append("<h1>").append(escape(title)).append("</h1>\n");
-    String validity = report.validity().name();
-    html.append("<p class=\"verdict ").append(validity.toLowerCase(Locale.ROOT)).append("\">")
-        .append(validity).append("</p>\n");
+    StringBuilder html = head(title, report.validity(), operations.size() * 64 + 16_384);
     html.append("<p>Bank: ").append(operations.size()).append(" operations; ")
         .append(bank.transfers()).append(" transfers, ").append(bank.acknowledged())
         .append(" acknowledged; ").append(bank.reads()).append(" reads of every account (")
@@ -377,11 +411,13 @@ public final class HtmlTimeline {
     }
     html.append("</table>\n</section>\n");
     nemesisTable(html, nemesis, t0);
+    Set<Integer> highlight = new LinkedHashSet<>();
+    bank.anomalies().forEach(a -> a.operations().forEach(op -> highlight.add(op.id())));
     html.append(TIMELINE_HTML.replace("<label>key <select", "<label>operation <select"));
-    html.append("<script type=\"application/json\" id=\"tl-data\">")
-        .append(scriptSafe(bankData(operations, nemesis, report, t0)))
-        .append("</script>\n<script>").append(SCRIPT).append("</script>\n</body>\n</html>\n");
-    return html.toString();
+    // the kinds named tell the script to show labels as they are
+    return timeline(html, data(bars,
+        Arrays.stream(BankOpKind.values()).map(BankOpKind::json).toList(), highlight, nemesis,
+        t0));
   }
 
   private static void bankAnomalies(StringBuilder html, BankCheckReport report, long t0) {
@@ -421,110 +457,8 @@ public final class HtmlTimeline {
           .append("\" data-to=\"").append(to).append("\" data-ops=\"").append(ids)
           .append("\">show in the timeline</button>\n</div>\n");
     }
-    if (!convergence.converged()) {
-      html.append("<div class=\"anomaly\">\n<h3>nodes diverged</h3>\n<p class=\"explanation\">")
-          .append(escape(convergence.explanation())).append("</p>\n<table>\n<tr><th>node</th>"
-              + "<th>digest</th><th>applied index</th></tr>\n");
-      for (Map.Entry<String, NodeDigest> node : convergence.nodes().entrySet()) {
-        boolean differs = convergence.differing().contains(node.getKey());
-        html.append(differs ? "<tr class=\"focus\">" : "<tr>").append("<td>")
-            .append(escape(node.getKey())).append("</td><td>")
-            .append(escape(node.getValue().digest())).append("</td><td>")
-            .append(node.getValue().appliedIndex()).append("</td></tr>\n");
-      }
-      html.append("</table>\n</div>\n");
-    }
+    diverged(html, convergence);
     html.append("</section>\n");
-  }
-
-  /**
-   * The bank's operations for the script, in the register's row shape with a label of its own
-   * in place of the value: [id, lane, kind, kind name, label, -1, outcome, invoke, end, node],
-   * and {@code kinds} naming the kinds, which tells the script to show labels as they are.
-   */
-  @SuppressWarnings("EnumOrdinal") // kinds and the page's OUT array follow the enums' order
-  private static String bankData(List<BankOperation> operations, List<NemesisEvent> nemesis,
-      BankCheckReport report, long t0) {
-    Map<String, Integer> strings = new HashMap<>();
-    List<String> table = new ArrayList<>();
-    TreeSet<Integer> processes = new TreeSet<>();
-    long end = 0;
-    for (BankOperation op : operations) {
-      processes.add(op.process());
-      end = Math.max(end, (op.completeTime() == Long.MAX_VALUE ? op.invokeTime()
-          : op.completeTime()) - t0);
-    }
-    for (NemesisEvent e : nemesis) {
-      end = Math.max(end, e.endNanos() - t0);
-    }
-    Map<Integer, Integer> lane = new HashMap<>();
-    for (int p : processes) {
-      lane.put(p, lane.size());
-    }
-    Set<Integer> highlight = new LinkedHashSet<>();
-    report.bank().anomalies().forEach(a -> a.operations().forEach(op -> highlight.add(op.id())));
-    Set<String> kinds = new TreeSet<>();
-    operations.forEach(op -> kinds.add(op.kind().json()));
-    StringWriter out = new StringWriter(operations.size() * 48 + 1024);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeNumberField("end", Math.max(1, end));
-      json.writeArrayFieldStart("kinds");
-      for (BankOpKind kind : BankOpKind.values()) {
-        json.writeString(kind.json());
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("lanes");
-      for (int p : processes) {
-        json.writeNumber(p);
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("keys");
-      for (String kind : kinds) {
-        json.writeNumber(intern(kind, strings, table));
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("ops");
-      for (BankOperation op : operations) {
-        json.writeStartArray();
-        json.writeNumber(op.id());
-        json.writeNumber(lane.get(op.process()));
-        json.writeNumber(op.kind().ordinal());
-        json.writeNumber(intern(op.kind().json(), strings, table));
-        json.writeNumber(intern(bankLabel(op), strings, table));
-        json.writeNumber(-1);
-        json.writeNumber(op.outcome().ordinal());
-        json.writeNumber(op.invokeTime() - t0);
-        json.writeNumber(op.completeTime() == Long.MAX_VALUE ? -1 : op.completeTime() - t0);
-        json.writeNumber(intern(op.node(), strings, table));
-        json.writeEndArray();
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("nemesis");
-      for (NemesisEvent e : nemesis) {
-        json.writeStartArray();
-        json.writeNumber(e.startNanos() - t0);
-        json.writeNumber(e.endNanos() - t0);
-        json.writeString(e.name());
-        json.writeString(e.detail() == null ? "" : e.detail());
-        json.writeEndArray();
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("highlight");
-      for (int id : highlight) {
-        json.writeNumber(id);
-      }
-      json.writeEndArray();
-      json.writeArrayFieldStart("strings");
-      for (String s : table) {
-        json.writeString(s);
-      }
-      json.writeEndArray();
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
   }
 
   /** What a bar says: the transfer, or what a read saw, or why it failed. */

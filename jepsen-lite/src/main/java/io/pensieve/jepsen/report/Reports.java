@@ -36,12 +36,7 @@ public final class Reports {
                            CheckReport report, Duration recovery) throws IOException {
     List<Operation> operations = HistoryFile.pair(history);
     Summary summary = Summary.of(operations, nemesis, report);
-    JSON.writeValue(dir.resolve("check.json").toFile(), report);
-    Files.writeString(dir.resolve("summary.json"), summary.json(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("summary.txt"), summary.text()
-        + (recovery == null ? "Recovery: the cluster was NOT healthy after the faults healed\n"
-            : "Recovery: healthy " + recovery.toMillis() + " ms after the faults healed\n")
-        + oneLine(report) + "\n", StandardCharsets.UTF_8);
+    writeSummaries(dir, report, summary.json(), summary.text(), oneLine(report), recovery);
     HtmlTimeline.write(dir.resolve("timeline.html"), "jepsen-lite " + dir.getFileName(),
         operations, nemesis, report);
   }
@@ -51,14 +46,21 @@ public final class Reports {
                                BankCheckReport report, Duration recovery) throws IOException {
     List<BankOperation> operations = BankHistory.pair(history);
     BankSummary summary = BankSummary.of(operations, nemesis, report);
-    JSON.writeValue(dir.resolve("check.json").toFile(), report);
-    Files.writeString(dir.resolve("summary.json"), summary.json(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("summary.txt"), summary.text()
-        + (recovery == null ? "Recovery: the cluster was NOT healthy after the faults healed\n"
-            : "Recovery: healthy " + recovery.toMillis() + " ms after the faults healed\n")
-        + oneLine(report) + "\n", StandardCharsets.UTF_8);
+    writeSummaries(dir, report, summary.json(), summary.text(), oneLine(report), recovery);
     HtmlTimeline.writeBank(dir.resolve("timeline.html"), "jepsen-lite bank " + dir.getFileName(),
         operations, nemesis, report);
+  }
+
+  /** check.json, summary.json, and summary.txt ending with the recovery and the verdict. */
+  private static void writeSummaries(Path dir, Object report, String summaryJson,
+                                     String summaryText, String verdictLine, Duration recovery)
+      throws IOException {
+    JSON.writeValue(dir.resolve("check.json").toFile(), report);
+    Files.writeString(dir.resolve("summary.json"), summaryJson, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("summary.txt"), summaryText
+        + (recovery == null ? "Recovery: the cluster was NOT healthy after the faults healed\n"
+            : "Recovery: healthy " + recovery.toMillis() + " ms after the faults healed\n")
+        + verdictLine + "\n", StandardCharsets.UTF_8);
   }
 
   /** A bank run's verdict in one line, for a terminal. */

@@ -1,21 +1,13 @@
 package io.pensieve.jepsen.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pensieve.jepsen.checker.Anomaly;
 import io.pensieve.jepsen.checker.CheckReport;
 import io.pensieve.jepsen.checker.KeyResult;
 import io.pensieve.jepsen.checker.LostWriteResult;
 import io.pensieve.jepsen.checker.Operation;
-import io.pensieve.jepsen.checker.Outcome;
 import io.pensieve.jepsen.history.OpKind;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,50 +34,13 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
   public record Throughput(Double overall, Double duringNemesis, Double outsideNemesis,
                            double nemesisSeconds) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-
   public static Summary of(List<Operation> operations, List<NemesisEvent> nemesis,
       CheckReport report) {
-    Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-    for (OpKind kind : OpKind.values()) {
-      Map<String, Integer> byOutcome = new LinkedHashMap<>();
-      for (Outcome outcome : Outcome.values()) {
-        byOutcome.put(outcome.json(), 0);
-      }
-      counts.put(kind.json(), byOutcome);
-    }
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    for (Operation op : operations) {
-      counts.get(op.kind().json()).merge(op.outcome().json(), 1, Integer::sum);
-      start = Math.min(start, op.invokeTime());
-      end = Math.max(end, op.reportedTime() == Long.MAX_VALUE ? op.invokeTime()
-          : op.reportedTime());
-    }
-    if (operations.isEmpty()) {
-      start = 0;
-      end = 0;
-    }
-    List<long[]> faults = union(nemesis, start, end);
-    long faultNanos = faults.stream().mapToLong(f -> f[1] - f[0]).sum();
-    int okTotal = 0;
-    int okDuring = 0;
-    for (Operation op : operations) {
-      if (op.outcome() == Outcome.OK) {
-        okTotal++;
-        if (inside(faults, op.completeTime())) {
-          okDuring++;
-        }
-      }
-    }
-    long span = end - start;
-    Throughput throughput = new Throughput(rate(okTotal, span), rate(okDuring, faultNanos),
-        rate(okTotal - okDuring, span - faultNanos), faultNanos / 1e9);
-
-    List<NemesisEvent> events = new ArrayList<>(nemesis);
-    events.sort(Comparator.comparingLong(NemesisEvent::startNanos));
-    return new Summary(operations.size(), counts, span / 1e9, throughput, events,
+    Activity activity = Activity.of(Arrays.stream(OpKind.values()).map(OpKind::json).toList(),
+        operations.stream().map(op -> new Activity.Timed(op.kind().json(), op.outcome(),
+            op.invokeTime(), op.reportedTime(), op.completeTime())).toList(), nemesis);
+    return new Summary(activity.operations(), activity.counts(), activity.seconds(),
+        activity.throughput(), activity.nemesis(),
         report.validity().name(), report.keys().stream().map(Summary::keyLine).toList(),
         report.lostWrites().lost().stream().map(LostWriteResult.LostWrite::explanation).toList(),
         report.lostWrites().unwritten().stream()
@@ -105,67 +60,13 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
     return key.detail() == null ? line : line + ": " + key.detail();
   }
 
-  /** The faults' time, merged where they overlap and clipped to the run. */
-  static List<long[]> union(List<NemesisEvent> nemesis, long start, long end) {
-    List<long[]> spans = new ArrayList<>();
-    nemesis.stream()
-        .map(e -> new long[] {Math.max(start, e.startNanos()), Math.min(end, e.endNanos())})
-        .filter(s -> s[1] > s[0])
-        .sorted(Comparator.comparingLong(s -> s[0]))
-        .forEach(s -> {
-          long[] last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
-          if (last != null && s[0] <= last[1]) {
-            last[1] = Math.max(last[1], s[1]);
-          } else {
-            spans.add(s);
-          }
-        });
-    return spans;
-  }
-
-  static boolean inside(List<long[]> spans, long time) {
-    for (long[] s : spans) {
-      if (time >= s[0] && time < s[1]) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static Double rate(int count, long nanos) {
-    return nanos <= 0 ? null : count / (nanos / 1e9);
-  }
-
   public String json() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Activity.json(this);
   }
 
   public String text() {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "Operations: %d in %.1f s%n", operations, seconds));
-    s.append(String.format(Locale.ROOT, "  %-6s", ""));
-    for (Outcome outcome : Outcome.values()) {
-      s.append(String.format(Locale.ROOT, " %15s", outcome.json()));
-    }
-    s.append(System.lineSeparator());
-    counts.forEach((kind, byOutcome) -> {
-      s.append(String.format(Locale.ROOT, "  %-6s", kind));
-      byOutcome.values().forEach(n -> s.append(String.format(Locale.ROOT, " %15d", n)));
-      s.append(System.lineSeparator());
-    });
-    s.append(String.format(Locale.ROOT, "Throughput (ok ops/s): %s overall; %s during faults"
-            + " (%.1f s), %s outside%n", rate(throughput.overall), rate(throughput.duringNemesis),
-        throughput.nemesisSeconds, rate(throughput.outsideNemesis)));
-    s.append("Nemesis: ").append(nemesis.isEmpty() ? "none" : nemesis.size() + " event(s)")
-        .append(System.lineSeparator());
-    for (NemesisEvent e : nemesis) {
-      s.append(String.format(Locale.ROOT, "  %9.3f s .. %9.3f s  %s%s%n", e.startNanos() / 1e9,
-          e.endNanos() / 1e9, e.name(), e.detail() == null ? "" : "  " + e.detail()));
-    }
+    new Activity(operations, counts, seconds, throughput, nemesis).appendText(s, 6);
     s.append("Verdict: ").append(verdict).append(System.lineSeparator());
     keys.forEach(k -> s.append("  ").append(k).append(System.lineSeparator()));
     s.append("Lost writes: ").append(lostWrites.size()).append(System.lineSeparator());
@@ -177,9 +78,5 @@ public record Summary(int operations, Map<String, Map<String, Integer>> counts, 
         : "differing nodes " + String.join(", ", differingNodes)).append(System.lineSeparator());
     s.append("Checker time: ").append(checkerMillis).append(" ms").append(System.lineSeparator());
     return s.toString();
-  }
-
-  static String rate(Double perSecond) {
-    return perSecond == null ? "-" : String.format(Locale.ROOT, "%.1f", perSecond);
   }
 }

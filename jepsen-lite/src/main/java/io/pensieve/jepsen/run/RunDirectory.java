@@ -74,8 +74,11 @@ public final class RunDirectory {
 
   /** Checks what the run recorded, by its workload's checker, and writes the report. */
   public RunResult checkRun(Duration perKeyBudget) throws IOException {
-    return workload() == WorkloadName.BANK ? RunResult.bank(dir, checkBank())
-        : RunResult.register(dir, check(perKeyBudget));
+    return switch (workload()) {
+      case REGISTER -> RunResult.register(dir, check(perKeyBudget));
+      case BANK -> RunResult.bank(dir, checkBank());
+      case SESSIONS -> RunResult.sessions(dir, new SessionRunDirectory(this).check());
+    };
   }
 
   /** Checks what a register run recorded and writes the report next to it. */

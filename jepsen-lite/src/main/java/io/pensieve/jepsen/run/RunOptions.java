@@ -23,7 +23,8 @@ import java.util.Map;
  * @param store where run directories are created
  * @param nodeLauncher the node's launcher, {@code bin/pensieve} of a tree holding its jars
  * @param checkBudget the checker's time bound per key
- * @param workload what the clients do; the bank's ignores {@code keys} and {@code staleReads}
+ * @param workload what the clients do; the bank's ignores {@code keys} and {@code staleReads},
+ *     the sessions' also {@code rate}
  */
 public record RunOptions(int nodes, Duration time, List<String> nemeses, Duration quiet,
                          Duration fault, long seed, int clients, int keys, double rate,
@@ -56,9 +57,12 @@ public record RunOptions(int nodes, Duration time, List<String> nemeses, Duratio
     described.put("fault_seconds", fault.toMillis() / 1000.0);
     described.put("seed", seed);
     described.put("clients", clients);
-    described.put("keys", keys);
-    described.put("rate", rate);
-    described.put("stale_reads", staleReads);
+    if (workload != WorkloadName.SESSIONS) {
+      // the sessions workload paces itself on its leases and reads linearizably
+      described.put("keys", keys);
+      described.put("rate", rate);
+      described.put("stale_reads", staleReads);
+    }
     described.put("op_timeout_seconds", operationTimeout.toMillis() / 1000.0);
     described.put("check_budget_seconds", checkBudget.toSeconds());
     return described;

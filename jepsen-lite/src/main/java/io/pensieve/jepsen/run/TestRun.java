@@ -7,6 +7,8 @@ import io.grpc.StatusRuntimeException;
 import io.pensieve.jepsen.checker.NodeDigest;
 import io.pensieve.jepsen.client.BankClient;
 import io.pensieve.jepsen.client.PensieveBankClient;
+import io.pensieve.jepsen.client.PensieveSessionClient;
+import io.pensieve.jepsen.client.SessionClient;
 import io.pensieve.jepsen.cluster.ClockSkew;
 import io.pensieve.jepsen.cluster.LocalCluster;
 import io.pensieve.jepsen.cluster.NodeProcess;
@@ -16,6 +18,7 @@ import io.pensieve.jepsen.nemesis.NemesisSchedule;
 import io.pensieve.jepsen.nemesis.Nemeses;
 import io.pensieve.jepsen.report.NemesisEvent;
 import io.pensieve.jepsen.workload.BankWorkload;
+import io.pensieve.jepsen.workload.SessionWorkload;
 import io.pensieve.jepsen.workload.Workload;
 import io.pensieve.proto.v1.DigestRequest;
 import io.pensieve.proto.v1.DigestResult;
@@ -30,6 +33,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -84,12 +88,15 @@ public final class TestRun {
       if (!Poll.until(STARTUP, cluster::healthy)) {
         throw new IllegalStateException("the cluster did not start; see " + dir + "/nodes");
       }
-      Clients workload = options.workload() == WorkloadName.BANK ? bank(cluster, history)
-          : register(cluster, history);
+      Clients workload = switch (options.workload()) {
+        case REGISTER -> register(cluster, history);
+        case BANK -> bank(cluster, history);
+        case SESSIONS -> sessions(cluster, history);
+      };
       NemesisSchedule schedule = new NemesisSchedule(
           Nemeses.named(options.nemeses(), cluster), options.quiet(), options.fault(),
           options.seed(), history, event -> log(nemesisLog, event));
-      workload.start();
+      workload.start().run();
       schedule.start();
       Thread.sleep(options.time().toMillis());
       schedule.stop();
@@ -98,50 +105,34 @@ public final class TestRun {
       Duration recovery = Duration.ofNanos(history.now() - healed);
       LOG.info("Faults healed; cluster {} after {} ms", recovered ? "recovered" : "NOT recovered",
           recovery.toMillis());
-      workload.stop();
-      workload.finalReads();
+      workload.stop().run();
+      workload.finalReads().run();
       files.recordRecovery(recovered ? recovery.toMillis() : -1);
       files.recordDigests(digests(cluster));
     }
     // checked once the history is flushed and the nodes stopped: the check has the CPU to itself
-    RunResult result = options.workload() == WorkloadName.BANK
-        ? RunResult.bank(dir, files.checkBank())
-        : RunResult.register(dir, files.check(options.checkBudget()));
+    RunResult result = files.checkRun(options.checkBudget());
     LOG.info("Run {}: {}", dir, result.valid() ? "VALID" : "NOT VALID");
     return result;
   }
 
-  /** A workload's clients, as the run drives them whatever they do. */
-  private interface Clients {
-    void start();
+  /**
+   * A workload's clients, as the run drives them whatever they do.
+   *
+   * @param stop stops issuing operations and waits for those in flight
+   * @param finalReads reads the final state through every node, once the faults are healed
+   */
+  private record Clients(Runnable start, Interruptible stop, Runnable finalReads) {}
 
-    /** Stops issuing operations and waits for those in flight. */
-    void stop() throws InterruptedException;
-
-    /** Reads the final state through every node, once the faults are healed. */
-    void finalReads();
+  private interface Interruptible {
+    void run() throws InterruptedException;
   }
 
   private Clients register(LocalCluster cluster, HistoryRecorder history) {
     Workload workload = new Workload(cluster, history, new Workload.Config(options.clients(),
         options.keys(), options.rate(), options.staleReads(), options.seed(),
         options.operationTimeout()));
-    return new Clients() {
-      @Override
-      public void start() {
-        workload.start();
-      }
-
-      @Override
-      public void stop() throws InterruptedException {
-        workload.stop();
-      }
-
-      @Override
-      public void finalReads() {
-        workload.finalReads();
-      }
-    };
+    return new Clients(workload::start, workload::stop, workload::finalReads);
   }
 
   /**
@@ -154,23 +145,26 @@ public final class TestRun {
         options.clients(), options.rate(), options.seed(), options.operationTimeout()),
         slot -> bankClient(cluster, cluster.nodes().get(slot % cluster.nodes().size())));
     workload.setup(bankClient(cluster, cluster.nodes().get(0)));
-    return new Clients() {
-      @Override
-      public void start() {
-        workload.start();
-      }
+    return new Clients(workload::start, workload::stop, () -> workload.finalReads(
+        cluster.nodes().stream().map(node -> (BankClient) bankClient(cluster, node)).toList()));
+  }
 
-      @Override
-      public void stop() throws InterruptedException {
-        workload.stop();
-      }
+  /**
+   * The sessions: client slot {@code c} talks to node {@code c mod n} over gRPC; the final
+   * reads, one through each node, wait first for the leases left alone to expire.
+   */
+  private Clients sessions(LocalCluster cluster, HistoryRecorder history) {
+    List<NodeProcess> nodes = cluster.nodes();
+    SessionWorkload workload = new SessionWorkload(history,
+        SessionWorkload.Config.defaults(options.clients(), options.seed(),
+            options.operationTimeout()),
+        slot -> sessionClient(cluster, nodes.get(slot % nodes.size())));
+    return new Clients(workload::start, workload::stop, () -> workload.finalReads(
+        nodes.stream().map(node -> sessionClient(cluster, node)).toList()));
+  }
 
-      @Override
-      public void finalReads() {
-        workload.finalReads(cluster.nodes().stream()
-            .map(node -> (BankClient) bankClient(cluster, node)).toList());
-      }
-    };
+  private SessionClient sessionClient(LocalCluster cluster, NodeProcess node) {
+    return new PensieveSessionClient(cluster.client(node, options.operationTimeout()), node.id());
   }
 
   private PensieveBankClient bankClient(LocalCluster cluster, NodeProcess node) {

@@ -31,6 +31,14 @@ class RunOptionsTest {
   }
 
   @Test
+  void aSessionsRunRecordsNoneOfTheRegistersSettings() {
+    RunOptions sessions = registerRun().withWorkload(WorkloadName.SESSIONS);
+    assertThat(sessions.describe()).containsEntry("workload", "sessions")
+        .containsEntry("clients", registerRun().clients())
+        .doesNotContainKeys("keys", "rate", "stale_reads");
+  }
+
+  @Test
   void workloadsAreNamedAsTheCommandLineWritesThem() {
     assertThat(WorkloadName.parse("bank")).isEqualTo(WorkloadName.BANK);
     assertThat(WorkloadName.parse("register")).isEqualTo(WorkloadName.REGISTER);

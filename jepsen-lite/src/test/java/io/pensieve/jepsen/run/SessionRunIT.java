@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pensieve.jepsen.checker.SessionResult;
 import io.pensieve.jepsen.cluster.BuiltTree;
-import io.pensieve.jepsen.report.SessionReports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +22,15 @@ class SessionRunIT {
   @Test
   void leasesUnderKillsKeepEveryRule(@TempDir Path store) throws Exception {
     Duration each = Duration.ofSeconds(5);
-    SessionRunResult result = new SessionTestRun(new RunOptions(3, Duration.ofSeconds(30),
+    RunResult result = new TestRun(new RunOptions(3, Duration.ofSeconds(30),
         List.of("kill"), each, each, 42, 6, 8, 150, false, Duration.ofSeconds(12), store,
-        BuiltTree.nodeLauncher(), Duration.ofSeconds(30))).run();
+        BuiltTree.nodeLauncher(), Duration.ofSeconds(30), WorkloadName.SESSIONS)).run();
 
-    assertThat(result.valid()).as(SessionReports.oneLine(result.report())).isTrue();
-    assertThat(result.sessions().sessions()).isGreaterThan(6);
-    assertThat(result.sessions().earlyExpiryReads()).as("reads rule 1 applied to").isPositive();
-    assertThat(result.sessions().finalReads()).isEqualTo(3);
+    assertThat(result.valid()).as(result.oneLine()).isTrue();
+    SessionResult sessions = result.sessionsReport().orElseThrow().sessions();
+    assertThat(sessions.sessions()).isGreaterThan(6);
+    assertThat(sessions.earlyExpiryReads()).as("reads rule 1 applied to").isPositive();
+    assertThat(sessions.finalReads()).isEqualTo(3);
     assertThat(Files.readString(result.directory().resolve("nemesis.jsonl")))
         .contains("\"name\":\"kill\"");
     JsonNode summary = new ObjectMapper()

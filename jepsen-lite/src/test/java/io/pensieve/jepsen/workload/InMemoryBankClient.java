@@ -7,7 +7,6 @@ import io.pensieve.jepsen.client.Markers;
 import io.pensieve.jepsen.client.Outcome;
 import io.pensieve.jepsen.client.Transfer;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,17 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * way when the client gave up (info, applied later if its compare still holds). Short pauses
  * around calls shuffle the interleavings of concurrent clients. Used by one thread.
  */
-final class InMemoryBankClient implements BankClient {
+final class InMemoryBankClient extends InMemoryClient implements BankClient {
   private final InMemoryBank bank;
-  private final String node;
-  private final Random random;
-  private final double faultRate;
 
   InMemoryBankClient(InMemoryBank bank, String node, long seed, double faultRate) {
+    super(node, seed, faultRate);
     this.bank = bank;
-    this.node = node;
-    this.random = new Random(seed);
-    this.faultRate = faultRate;
   }
 
   @Override
@@ -38,7 +32,7 @@ final class InMemoryBankClient implements BankClient {
   @Override
   public BankRead<Accounts> readAccounts() {
     jitter();
-    if (random.nextDouble() < faultRate) {
+    if (faulty()) {
       return BankRead.fail("unavailable");
     }
     Accounts accounts = bank.readAccounts();
@@ -78,20 +72,5 @@ final class InMemoryBankClient implements BankClient {
     if (random.nextInt(4) == 0) {
       LockSupport.parkNanos(random.nextInt(20_000));
     }
-  }
-
-  @Override
-  public String node() {
-    return node;
-  }
-
-  @Override
-  public String api() {
-    return "memory";
-  }
-
-  @Override
-  public void close() {
-    // nothing held
   }
 }

@@ -4,7 +4,6 @@ import io.pensieve.jepsen.client.Outcome;
 import io.pensieve.jepsen.client.SessionClient;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -12,17 +11,12 @@ import java.util.function.Supplier;
  * the way a network does: a write refused before it applied (fail), a write applied whose
  * answer was lost (info), a write lost before it applied (info), or a read that got no answer.
  */
-final class InMemorySessionClient implements SessionClient {
+final class InMemorySessionClient extends InMemoryClient implements SessionClient {
   private final InMemoryLeases leases;
-  private final String node;
-  private final Random random;
-  private final double faultRate;
 
   InMemorySessionClient(InMemoryLeases leases, String node, long seed, double faultRate) {
+    super(node, seed, faultRate);
     this.leases = leases;
-    this.node = node;
-    this.random = new Random(seed);
-    this.faultRate = faultRate;
   }
 
   @Override
@@ -47,7 +41,7 @@ final class InMemorySessionClient implements SessionClient {
 
   @Override
   public PrefixRead read(String prefix) {
-    return random.nextDouble() < faultRate ? PrefixRead.fail("no answer")
+    return faulty() ? PrefixRead.fail("no answer")
         : PrefixRead.ok(leases.read(prefix), 0);
   }
 
@@ -71,7 +65,7 @@ final class InMemorySessionClient implements SessionClient {
 
   /** Applies {@code apply} (empty: ok, else the refusal) unless a fault is drawn. */
   private Outcome write(Supplier<Optional<String>> apply) {
-    if (random.nextDouble() < faultRate) {
+    if (faulty()) {
       switch (random.nextInt(3)) {
         case 0 -> {
           return Outcome.fail("refused before the log");
@@ -86,20 +80,5 @@ final class InMemorySessionClient implements SessionClient {
       }
     }
     return apply.get().map(Outcome::fail).orElseGet(() -> Outcome.ok(null));
-  }
-
-  @Override
-  public String node() {
-    return node;
-  }
-
-  @Override
-  public String api() {
-    return "memory";
-  }
-
-  @Override
-  public void close() {
-    // nothing held
   }
 }
