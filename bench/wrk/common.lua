@@ -50,6 +50,12 @@ function M.seed()
   for _ = 1, 10 do math.random() end
 end
 
+-- a balance as a 100-byte value: the number, then spaces
+function M.padded(n)
+  local s = tostring(n)
+  return s .. string.rep(' ', 100 - #s)
+end
+
 -- two distinct accounts at random
 function M.pair()
   local a = math.random(M.accounts) - 1

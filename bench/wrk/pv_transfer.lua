@@ -17,7 +17,7 @@ function init(args)
     local a, b = c.pair()
     local ka, kb = c.account(a), c.account(b)
     local body = '{"compares":[' .. compare(ka) .. ',' .. compare(kb) .. '],"success":['
-      .. put(ka, string.format('%-100d', 1000 - i)) .. ',' .. put(kb, string.format('%-100d', 1000 + i)) .. ']}'
+      .. put(ka, c.padded(1000 - i)) .. ',' .. put(kb, c.padded(1000 + i)) .. ']}'
     reqs[i] = wrk.format('POST', '/v1/txn', c.json, body)
   end
 end
