@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
         + " settings of a cluster, over gRPC; and a load generator, bench.",
     subcommands = {
         GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class, TxnCommand.class,
-        MemberCommand.class, LeaderCommand.class, StatusCommand.class, StatsCommand.class,
-        LeaseCommand.class, HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
+        LeaseCommand.class, MemberCommand.class, LeaderCommand.class, StatusCommand.class,
+        StatsCommand.class, HealthCommand.class, SnapshotCommand.class, ConfigCommand.class,
         CompletionCommand.class, TokenCommand.class, UserCommand.class, BenchCommand.class},
     footerHeading = "%nExit codes: 0 ok; 1 not found, compare failed or refused by the cluster;"
         + " 2 usage; 3 cluster unavailable or outcome unknown; 4 no valid token, or its roles"

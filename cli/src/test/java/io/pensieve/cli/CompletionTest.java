@@ -20,8 +20,8 @@ class CompletionTest {
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
         .contains("complete -F _complete_pvctl")
-        .contains("get put del cas txn member leader status stats health snapshot config"
-            + " completion")
+        .contains("get put del cas txn lease member leader status stats health snapshot"
+            + " config completion")
         .contains("--endpoints")
         .contains("_picocli_pvctl_member_add");
   }
