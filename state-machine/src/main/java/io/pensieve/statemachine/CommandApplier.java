@@ -161,25 +161,27 @@ public final class CommandApplier {
     byte[] key = request.getKey().toByteArray();
     byte[] rangeEnd = request.getRangeEnd().toByteArray();
     Settings settings = map.settings();
-    // the leases of the entries prev_kv returns, read before the delete detaches them
-    // the clock deleteRange will use: the map's never goes back
-    long clockMillis = Math.max(map.state().clockMillis(), stampMillis);
+    Map<ByteString, Long> leases = Map.of();
     if (request.getPrevKv()) {
-      Optional<String> tooLarge = prevKvsTooLarge(map, key, rangeEnd, clockMillis);
-      if (tooLarge.isPresent()) {
-        return invalid(tooLarge.get());
+      // one read of the range, at the clock deleteRange will use (the map's never goes back),
+      // both checks that the entries fit one reply and keeps their leases, which the delete
+      // detaches
+      RangeResult page = map.range(key, rangeEnd, settings.maxRangeEntries(),
+          settings.maxRangeBytes(), Math.max(map.state().clockMillis(), stampMillis));
+      if (page.more()) {
+        return invalid(prevKvsTooLargeMessage(settings));
       }
+      leases = leasesOf(store, page.entries());
     }
-    Map<ByteString, Long> leases = request.getPrevKv()
-        ? leasesInRange(store, key, rangeEnd, clockMillis) : Map.of();
     DeleteRangeOutcome outcome = map.deleteRange(
         key, rangeEnd, settings.maxDeleteRangeKeys(), request.getPrevKv(), stampMillis);
     if (outcome instanceof DeleteRangeOutcome.RangeDeleted deleted) {
       DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder()
           .setDeleted(deleted.deleted())
           .setRevision(deleted.revision());
+      Map<ByteString, Long> previousLeases = leases;
       deleted.previous().forEach(previous -> response.addPrevKvs(keyValue(previous,
-          leases.getOrDefault(ByteString.copyFrom(previous.key()), 0L))));
+          previousLeases.getOrDefault(ByteString.copyFrom(previous.key()), 0L))));
       return CommandResult.newBuilder().setDeleteRange(response).build();
     }
     return refused((Refused) outcome);
@@ -192,9 +194,13 @@ public final class CommandApplier {
   static Map<ByteString, Long> leasesInRange(LeasedMap store, byte[] key, byte[] rangeEnd,
       long clockMillis) {
     Settings settings = store.map().settings();
+    return leasesOf(store, store.map().range(key, rangeEnd, settings.maxRangeEntries(),
+        settings.maxRangeBytes(), clockMillis).entries());
+  }
+
+  private static Map<ByteString, Long> leasesOf(LeasedMap store, List<Entry> entries) {
     Map<ByteString, Long> leases = new HashMap<>();
-    for (Entry entry : store.map().range(key, rangeEnd, settings.maxRangeEntries(),
-        settings.maxRangeBytes(), clockMillis).entries()) {
+    for (Entry entry : entries) {
       long lease = store.leaseOf(entry.key());
       if (lease != 0) {
         leases.put(ByteString.copyFrom(entry.key()), lease);
@@ -209,12 +215,16 @@ public final class CommandApplier {
     Settings settings = map.settings();
     if (map.range(key, rangeEnd, settings.maxRangeEntries(), settings.maxRangeBytes(),
         clockMillis).more()) {
-      return Optional.of("with prev_kv a delete-range returns its entries in one reply, at most"
-          + " max_range_entries " + settings.maxRangeEntries() + " entries and max_range_bytes "
-          + settings.maxRangeBytes() + " bytes of keys and values; delete in smaller ranges or"
-          + " without prev_kv");
+      return Optional.of(prevKvsTooLargeMessage(settings));
     }
     return Optional.empty();
+  }
+
+  private static String prevKvsTooLargeMessage(Settings settings) {
+    return "with prev_kv a delete-range returns its entries in one reply, at most"
+        + " max_range_entries " + settings.maxRangeEntries() + " entries and max_range_bytes "
+        + settings.maxRangeBytes() + " bytes of keys and values; delete in smaller ranges or"
+        + " without prev_kv";
   }
 
   private static CommandResult touch(LruTtlMap map, List<ByteString> keys, long stampMillis) {
