@@ -71,7 +71,8 @@ public final class CommandApplier {
           .setExpire(ExpireResult.newBuilder()
               .setExpired(map.expire(command.getExpire().getMaxEntries(), stampMillis)))
           .build();
-      case CONFIGURE -> configure(map, command.getConfigure(), stampMillis);
+      case CONFIGURE, CONFIGURE_REQUEST_BOUNDS ->
+          configure(map, ConfigureCommands.changesOf(command), stampMillis);
       case TXN -> TxnApplier.apply(store, command.getTxn(), stampMillis);
       case ADVERTISE -> CommandResult.newBuilder()
           .setAdvertise(AdvertiseResult.newBuilder()

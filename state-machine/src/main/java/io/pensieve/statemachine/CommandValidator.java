@@ -52,6 +52,8 @@ public final class CommandValidator {
             ? Optional.of("expire max_entries must be between 1 and "
                 + LruTtlMap.EXPIRE_COMMAND_LIMIT + ", got " + max)
             : Optional.empty();
+      case CONFIGURE:
+        return ConfigureCommands.checkConfigure(command.getConfigure());
       case ADVERTISE:
         return checkAddresses(command.getAdvertise());
       case LEASE_KEEP_ALIVE:

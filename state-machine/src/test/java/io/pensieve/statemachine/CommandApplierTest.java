@@ -225,6 +225,54 @@ class CommandApplierTest {
   }
 
   @Test
+  void aConfigureOfRequestBoundsIsItsOwnKindAndAppliesAsAConfigure() {
+    Command command = configure(ConfigureCommand.newBuilder().setMaxTxnOps(4));
+    assertThat(command.getKindCase()).isEqualTo(Command.KindCase.CONFIGURE_REQUEST_BOUNDS);
+
+    CommandResult result = apply(command);
+
+    assertThat(result.getKindCase()).isEqualTo(CommandResult.KindCase.CONFIGURE);
+    assertThat(result.getConfigure().getChanged()).isTrue();
+    assertThat(result.getConfigure().getSettings().getMaxTxnOps()).isEqualTo(4);
+    assertThat(map.settings().maxTxnOps()).isEqualTo(4);
+  }
+
+  @Test
+  void bothConfigureKindsApplyTheSameChangesAlike() {
+    ConfigureCommand changes = ConfigureCommand.newBuilder().setMaxEntries(1)
+        .setDefaultTtlMillis(60_000).build();
+    LeasedMap other = new LeasedMap();
+    apply(put("a", "1"));
+    applyTo(other, put("a", "1"));
+    apply(put("b", "2"));
+    applyTo(other, put("b", "2"));
+
+    CommandResult asConfigure = apply(Command.newBuilder().setConfigure(changes).build());
+    CommandResult asRequestBounds =
+        applyTo(other, Command.newBuilder().setConfigureRequestBounds(changes).build());
+
+    assertThat(asRequestBounds).isEqualTo(asConfigure);
+    assertThat(asConfigure.getConfigure().getEvicted()).isEqualTo(1);
+    assertThat(other.map().state()).isEqualTo(map.state());
+    assertThat(other.map().get(bytes("b").toByteArray(), STAMP)).isPresent();
+    assertThat(map.get(bytes("b").toByteArray(), STAMP)).isPresent();
+  }
+
+  @Test
+  void aConfigureKindCarryingARequestBoundAppliesWithoutItAsThePreviousReleaseDoes() {
+    // what a node of the previous version proposes when a newer client asks it for max_txn_ops:
+    // the field rides as bytes that version does not know, and its members apply the rest
+    CommandResult result = apply(Command.newBuilder().setConfigure(ConfigureCommand.newBuilder()
+        .setDefaultTtlMillis(60_000).setMaxTxnOps(4)).build());
+
+    assertThat(result.getConfigure().getChanged()).isTrue();
+    assertThat(map.settings().defaultTtlMillis()).isEqualTo(60_000);
+    assertThat(map.settings().maxTxnOps()).isEqualTo(RequestLimits.DEFAULT_TXN_OPS);
+    assertThat(result.getConfigure().getSettings().getMaxTxnOps())
+        .isEqualTo(RequestLimits.DEFAULT_TXN_OPS);
+  }
+
+  @Test
   void aConfigureWithABoundOutOfRangeIsRefusedAndChangesNothing() {
     CommandResult result = apply(configure(ConfigureCommand.newBuilder()
         .setMaxRangeEntries(5).setMaxTxnOps(RequestLimits.MAX_TXN_OPS + 1)));
@@ -701,6 +749,11 @@ class CommandApplierTest {
     return applyAt(STAMP, command);
   }
 
+  private CommandResult applyTo(LeasedMap other, Command command) {
+    return CommandApplier.apply(other, new MemberDirectory(), CommandBatch.newBuilder()
+        .setLeaderTimeMillis(STAMP).addCommands(command).build()).getResults(0);
+  }
+
   private CommandResult applyAt(long stamp, Command command) {
     return CommandApplier.apply(store, members, CommandBatch.newBuilder()
         .setLeaderTimeMillis(stamp).addCommands(command).build()).getResults(0);
@@ -713,7 +766,7 @@ class CommandApplierTest {
   }
 
   private static Command configure(ConfigureCommand.Builder changes) {
-    return Command.newBuilder().setConfigure(changes).build();
+    return ConfigureCommands.of(changes.build());
   }
 
   private static DeleteRangeRequest.Builder prefix(String prefix) {

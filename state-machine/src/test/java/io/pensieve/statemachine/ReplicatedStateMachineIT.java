@@ -151,8 +151,7 @@ class ReplicatedStateMachineIT {
   @Test
   void lruEvictionLeavesEveryReplicaWithTheSameKeys() throws IOException {
     Settings small = new Settings(10, 0, EvictionPolicy.LRU, 0, 64, 1024);
-    cluster.submit(batch(Command.newBuilder()
-        .setConfigure(SettingsMapping.toCommand(small)).build()));
+    cluster.submit(batch(ConfigureCommands.of(SettingsMapping.toCommand(small).build())));
     for (int i = 0; i < 100; i++) {
       cluster.submit(batch(put("key-" + i, "v"), touch("key-0")));
     }

@@ -10,8 +10,8 @@ import io.pensieve.internal.v1.TouchCommand;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
 import io.pensieve.statemachine.CommandValidator;
+import io.pensieve.statemachine.ConfigureCommands;
 import io.pensieve.statemachine.PensieveStateMachine;
-import io.pensieve.statemachine.SettingsMapping;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.Settings;
 import java.time.Duration;
@@ -193,9 +193,7 @@ public final class Housekeeping implements AutoCloseable {
       propose(advertising, Command.newBuilder().setAdvertise(self).build(), "advertise");
     }
     if (node.isLeader() && !node.isConfigured()) {
-      propose(configuring, Command.newBuilder().setConfigure(
-          SettingsMapping.toCommand(initialSettings).setOnlyIfUnconfigured(true)).build(),
-          "configure");
+      propose(configuring, ConfigureCommands.initial(initialSettings), "configure");
     }
   }
 

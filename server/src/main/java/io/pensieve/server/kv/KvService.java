@@ -46,6 +46,7 @@ import io.pensieve.server.auth.CallerAccess;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
+import io.pensieve.statemachine.ConfigureCommands;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.RatisMessages;
 import io.pensieve.statemachine.StateMachineHalt;
@@ -361,7 +362,7 @@ public final class KvService {
 
   /** Changes the replicated settings through the log; out-of-range values change nothing. */
   public CompletableFuture<ConfigureResult> configure(ConfigureCommand changes) {
-    return write(Command.newBuilder().setConfigure(changes).build(), CommandResult::getConfigure);
+    return write(ConfigureCommands.of(changes), CommandResult::getConfigure);
   }
 
   public StatsResponse stats() {
