@@ -148,7 +148,12 @@ final class LeaseRestore {
         + refusal.cause().getMessage();
     List<Long> remaining = new ArrayList<>();
     List<Revoking> inFlight = new ArrayList<>();
-    for (long id : granted) {
+    List<Long> toRevoke = new ArrayList<>(granted);
+    if (!refusal.cause().contract().nothingApplied()) {
+      // the grant's outcome is unknown: the lease may exist, and is revoked as the others
+      toRevoke.add(refusal.id());
+    }
+    for (long id : toRevoke) {
       inFlight.add(new Revoking(id,
           kv.revokeLease(LeaseRevokeRequest.newBuilder().setId(id).build())));
       if (inFlight.size() == WINDOW) {
