@@ -116,9 +116,11 @@ final class SnapshotCommand implements Callable<Integer> {
   }
 
   @Command(name = "restore",
-      description = "Writes a snapshot file's entries (in LRU order) and settings into the"
-          + " cluster, through the log. Revisions are the cluster's own; entries already expired"
-          + " are skipped. --timeout bounds the whole upload.",
+      description = "Writes a snapshot file's leases, settings and entries (in LRU order) into"
+          + " the cluster, through the log. Leases keep their ids and their keys, and start with"
+          + " their full TTL when the restore ends; a lease id the cluster holds already is"
+          + " refused before anything is written. Revisions are the cluster's own; entries"
+          + " already expired are skipped. --timeout bounds the whole upload.",
       footerHeading = "%nExamples:%n",
       footer = {
           "  pvctl snapshot restore backup.pvsn",
@@ -136,7 +138,8 @@ final class SnapshotCommand implements Callable<Integer> {
     }
     session.output().emit(ProtoJson.toJson(restored), new Fields()
         .add("restored", restored.getRestored())
-        .add("skipped_expired", restored.getSkippedExpired()));
+        .add("skipped_expired", restored.getSkippedExpired())
+        .add("leases", restored.getLeases()));
     return ExitCode.OK;
   }
 

@@ -360,6 +360,7 @@ class PvctlCommandsIT {
     ok(pvctl.run("del", "snapshotted"));
     PvctlRun restored = ok(pvctl.run("snapshot", "restore", file.toString()));
     assertThat(restored.out()).containsPattern("(?m)^restored: [1-9]\\d*$");
+    assertThat(restored.out()).containsPattern("(?m)^leases: \\d+$");
     assertThat(ok(pvctl.run("get", "snapshotted")).out()).contains("value: value\n");
 
     fails(pvctl.run("snapshot", "restore", dir.resolve("missing.pvsn").toString()), 2,

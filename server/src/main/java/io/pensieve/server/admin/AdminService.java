@@ -160,7 +160,7 @@ public final class AdminService implements AutoCloseable {
     return kv.configure(changes);
   }
 
-  /** Writes a snapshot file's settings and entries into the cluster; see SnapshotRestore. */
+  /** Writes a snapshot file's leases, settings and entries into the cluster (SnapshotRestore). */
   public CompletableFuture<RestoreSnapshotResponse> restore(Path file) {
     return CompletableFuture.supplyAsync(() -> restore.restore(file), changes);
   }

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.pensieve.api.Ttl;
 import io.pensieve.internal.v1.Command;
 import io.pensieve.internal.v1.GetQuery;
+import io.pensieve.internal.v1.LeaseKeepAliveCommand;
 import io.pensieve.internal.v1.CommandError;
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.internal.v1.MemberAddresses;
@@ -46,6 +47,7 @@ import io.pensieve.server.auth.CallerAccess;
 import io.pensieve.server.raft.ClusterView;
 import io.pensieve.server.raft.RaftNode;
 import io.pensieve.server.time.NodeClock;
+import io.pensieve.statemachine.CommandValidator;
 import io.pensieve.statemachine.ConfigureCommands;
 import io.pensieve.statemachine.PensieveStateMachine;
 import io.pensieve.statemachine.RatisMessages;
@@ -307,6 +309,30 @@ public final class KvService {
             "no leader is known (an election is under way or quorum is lost); not renewed");
       }
       return keepAlives.renew(request.getId());
+    });
+  }
+
+  /**
+   * Renews {@code ids} in one command of their own, answered once it is applied, with the ids
+   * that name no lease. Not through the per-node coalescing that clients' renewals share: a
+   * node holding many leases at once (a snapshot restore, while it writes their keys) would
+   * fill that queue's bound and crowd the clients' renewals out of it.
+   *
+   * @param ids at most {@link CommandValidator#MAX_LEASE_IDS}
+   */
+  public CompletableFuture<List<Long>> renewLeases(List<Long> ids) {
+    return checked(() -> {
+      if (ids.isEmpty() || ids.size() > CommandValidator.MAX_LEASE_IDS) {
+        throw new KvException(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "a renewal names 1 to "
+            + CommandValidator.MAX_LEASE_IDS + " leases, got " + ids.size());
+      }
+      ids.forEach(KvService::checkLeaseId);
+      return write(Command.newBuilder()
+              .setLeaseKeepAlive(LeaseKeepAliveCommand.newBuilder().addAllIds(ids)).build(),
+          result -> result.getLeaseKeepAlive().getRenewedList().stream()
+              .filter(renewed -> renewed.getExpireAtMillis() == 0)
+              .map(LeaseKeepAliveResponse::getId)
+              .toList());
     });
   }
 
