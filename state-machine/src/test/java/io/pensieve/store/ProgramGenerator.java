@@ -44,6 +44,7 @@ final class ProgramGenerator {
 
   /** Lease ids 1 to this: programs grant some of them, and name all. */
   private static final int LEASE_IDS = 5;
+  private static final List<Long> ALL_LEASE_IDS = List.of(1L, 2L, 3L, 4L, 5L);
 
   private final SplittableRandom random;
   /**
@@ -75,7 +76,8 @@ final class ProgramGenerator {
       return leaseStep(pick - 38);
     }
     if (pick < 10) {
-      return new Put(key(), value(), ttl(), lease(), random.nextBoolean(), advance());
+      long lease = lease();
+      return new Put(key(), value(), leasedTtl(lease), lease, random.nextBoolean(), advance());
     } else if (pick < 14) {
       return new Cas(key(), expectation(), value(), ttl(), random.nextBoolean(), advance());
     } else if (pick < 17) {
@@ -114,11 +116,11 @@ final class ProgramGenerator {
     if (pick < 4) {
       // a chosen id or the next one, TTLs at and near the minimum, rarely out of range
       long id = random.nextInt(3) == 0 ? 0 : between(1, LEASE_IDS);
-      long ttl = switch (random.nextInt(8)) {
+      long ttl = switch (random.nextInt(16)) {
         case 0 -> LeaseTable.MIN_TTL_MILLIS - 1;
-        case 1, 2, 3 -> LeaseTable.MIN_TTL_MILLIS;
-        case 4 -> LeaseTable.MIN_TTL_MILLIS + between(1, 20);
-        case 5 -> LeaseTable.MAX_TTL_MILLIS + 1;
+        case 1 -> LeaseTable.MAX_TTL_MILLIS + 1;
+        case 2, 3, 4, 5, 6, 7 -> LeaseTable.MIN_TTL_MILLIS;
+        case 8, 9, 10 -> LeaseTable.MIN_TTL_MILLIS + between(1, 20);
         default -> between(6, 10) * 1000L;
       };
       return new Grant(id, ttl, advance());
@@ -127,7 +129,8 @@ final class ProgramGenerator {
     } else if (pick < 8) {
       return new Revoke(between(1, LEASE_IDS), advance());
     }
-    return new ExpireLeases(leaseIds(), advance());
+    // the leader names the leases it sees expired: often every one a program names
+    return new ExpireLeases(random.nextBoolean() ? ALL_LEASE_IDS : leaseIds(), advance());
   }
 
   /** One to three lease ids, some never granted, some revoked by the time they are named. */
@@ -139,9 +142,13 @@ final class ProgramGenerator {
     return ids;
   }
 
-  /** Mostly none; else one of the few ids, the last of which is rarely granted. */
+  /**
+   * Mostly none; else mostly one of the first ids, which grants of the next id take first, and
+   * sometimes one that is rarely granted.
+   */
   private long lease() {
-    return random.nextInt(3) == 0 ? between(1, LEASE_IDS) : 0;
+    int pick = random.nextInt(12);
+    return pick < 7 ? 0 : pick < 11 ? between(1, 3) : between(4, LEASE_IDS + 1);
   }
 
   /**
@@ -164,10 +171,13 @@ final class ProgramGenerator {
         : oneOf(Programs.CompareOp.values());
     long value = switch (target) {
       case VERSION, CREATE_REVISION -> between(0, 12);
-      case LEASE -> random.nextInt(3) == 0 ? 0 : between(1, LEASE_IDS);
+      case LEASE -> random.nextInt(4) == 0 ? 0 : between(1, 3);
       case EXISTS -> random.nextInt(2);
     };
-    return new Programs.KeyCompare(key(), target, op, value);
+    // the hot keys, which puts with leases attach most
+    byte[] key = random.nextInt(4) > 0
+        ? oneOf(HOT_KEYS).getBytes(StandardCharsets.US_ASCII) : key();
+    return new Programs.KeyCompare(key, target, op, value);
   }
 
   /**
@@ -196,10 +206,25 @@ final class ProgramGenerator {
       }
       used.add(key);
       writes.add(random.nextInt(3) < 2
-          ? new Put(key, value(), ttl(), lease(), random.nextBoolean(), 0)
+          ? txnPut(key)
           : new Delete(key, Optional.empty(), random.nextBoolean(), 0));
     }
     return writes;
+  }
+
+  /** A put of a transaction: a TTL out of range, which refuses it whole, only rarely. */
+  private Put txnPut(byte[] key) {
+    long lease = lease();
+    OptionalLong ttl = leasedTtl(lease);
+    if (ttl.orElse(0) < 0 && random.nextInt(4) > 0) {
+      ttl = OptionalLong.empty();
+    }
+    return new Put(key, value(), ttl, lease, random.nextBoolean(), 0);
+  }
+
+  /** Keys put with a lease mostly live as long as it does, as clients use them. */
+  private OptionalLong leasedTtl(long lease) {
+    return lease != 0 && random.nextInt(4) > 0 ? OptionalLong.empty() : ttl();
   }
 
   /** Whether {@code key} is in {@code [start, end)} as ranges read it. */
@@ -310,7 +335,7 @@ final class ProgramGenerator {
     OptionalInt maxDeleteRangeKeys =
         random.nextInt(10) == 0 ? OptionalInt.of(between(1, 3)) : OptionalInt.empty();
     OptionalInt maxLeases =
-        random.nextInt(5) == 0 ? OptionalInt.of(between(1, 4)) : OptionalInt.empty();
+        random.nextInt(10) == 0 ? OptionalInt.of(between(1, 4)) : OptionalInt.empty();
     return new SettingsUpdate(maxEntries, maxBytes, policy, defaultTtl, maxKey, maxValue,
         OptionalInt.empty(), OptionalLong.empty(), maxDeleteRangeKeys, OptionalInt.empty(),
         maxLeases);
