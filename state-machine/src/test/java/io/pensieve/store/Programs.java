@@ -363,8 +363,9 @@ public final class Programs {
   /**
    * A transaction, {@code if compares then success else failure}: each branch holds puts (with
    * or without a lease), deletes and delete-ranges on disjoint keys, each write's own advance
-   * ignored. It runs as the state machine applies it (the subject is given how), the model
-   * answers it by the rules of docs/design.md.
+   * ignored, and a delete-range's {@code max_keys} too: the setting bounds it, as it bounds every
+   * delete-range the state machine applies. It runs as the state machine applies it (the
+   * subject is given how), the model answers it by the rules of docs/design.md.
    */
   public record Txn(List<KeyCompare> compares, List<Step> success, List<Step> failure,
       long advanceMillis) implements Step {
