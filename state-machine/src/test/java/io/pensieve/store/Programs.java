@@ -13,8 +13,9 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Programs for property tests: sequences of map commands and reads, each with its time offset,
- * how to run them on the map or the reference model, how to shrink them and how to print them.
+ * Programs for property tests: sequences of store commands (the map's, leases' and
+ * transactions') and reads, each with its time offset, how to run them on the store or the
+ * reference model, how to shrink them and how to print them.
  * {@link ProgramGenerator} makes them.
  */
 // steps hold the map's own byte[] arguments; they are printed and replayed, never compared
@@ -35,34 +36,43 @@ public final class Programs {
     Step withAdvance(long advanceMillis);
   }
 
-  public record Put(byte[] key, byte[] value, OptionalLong ttl, boolean prev, long advanceMillis)
-      implements Step {
+  /** A put, attached to {@code lease} (0: none, which detaches the key from any). */
+  public record Put(byte[] key, byte[] value, OptionalLong ttl, long lease, boolean prev,
+      long advanceMillis) implements Step {
+    public Put(byte[] key, byte[] value, OptionalLong ttl, boolean prev, long advanceMillis) {
+      this(key, value, ttl, 0, prev, advanceMillis);
+    }
+
     @Override public Step withAdvance(long a) {
-      return new Put(key, value, ttl, prev, a);
+      return new Put(key, value, ttl, lease, prev, a);
     }
 
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
+      if (lease != 0) {
+        out.add(new Put(key, value, ttl, 0, prev, advanceMillis));
+      }
       for (byte[] k : simplerKeys(key)) {
-        out.add(new Put(k, value, ttl, prev, advanceMillis));
+        out.add(new Put(k, value, ttl, lease, prev, advanceMillis));
       }
       for (byte[] v : simplerValues(value)) {
-        out.add(new Put(key, v, ttl, prev, advanceMillis));
+        out.add(new Put(key, v, ttl, lease, prev, advanceMillis));
       }
       for (OptionalLong t : simplerTtls(ttl)) {
-        out.add(new Put(key, value, t, prev, advanceMillis));
+        out.add(new Put(key, value, t, lease, prev, advanceMillis));
       }
       if (prev) {
-        out.add(new Put(key, value, ttl, false, advanceMillis));
+        out.add(new Put(key, value, ttl, lease, false, advanceMillis));
       }
       for (long a : simplerAdvances(advanceMillis)) {
-        out.add(new Put(key, value, ttl, prev, a));
+        out.add(new Put(key, value, ttl, lease, prev, a));
       }
       return out;
     }
 
     @Override public String toString() {
-      return "put " + show(key) + " = " + show(value) + showTtl(ttl) + (prev ? " prev" : "")
+      return "put " + show(key) + " = " + show(value) + showTtl(ttl)
+          + (lease == 0 ? "" : " lease=" + lease) + (prev ? " prev" : "")
           + showAdvance(advanceMillis);
     }
   }
@@ -183,30 +193,8 @@ public final class Programs {
 
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
-      SettingsUpdate u = update;
-      if (u.maxEntries().isPresent()) {
-        out.add(with(new SettingsUpdate(OptionalLong.empty(), u.maxBytes(), u.evictionPolicy(),
-            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
-      }
-      if (u.maxBytes().isPresent()) {
-        out.add(with(new SettingsUpdate(u.maxEntries(), OptionalLong.empty(), u.evictionPolicy(),
-            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
-      }
-      if (u.evictionPolicy().isPresent()) {
-        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), Optional.empty(),
-            u.defaultTtlMillis(), u.maxKeyBytes(), u.maxValueBytes())));
-      }
-      if (u.defaultTtlMillis().isPresent()) {
-        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
-            OptionalLong.empty(), u.maxKeyBytes(), u.maxValueBytes())));
-      }
-      if (u.maxKeyBytes().isPresent()) {
-        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
-            u.defaultTtlMillis(), OptionalInt.empty(), u.maxValueBytes())));
-      }
-      if (u.maxValueBytes().isPresent()) {
-        out.add(with(new SettingsUpdate(u.maxEntries(), u.maxBytes(), u.evictionPolicy(),
-            u.defaultTtlMillis(), u.maxKeyBytes(), OptionalInt.empty())));
+      for (int field = 0; field < SETTINGS_FIELDS; field++) {
+        withoutField(update, field).ifPresent(u -> out.add(with(u)));
       }
       if (onlyIfUnconfigured) {
         out.add(new Configure(update, false, advanceMillis));
@@ -215,6 +203,27 @@ public final class Programs {
         out.add(new Configure(update, onlyIfUnconfigured, a));
       }
       return out;
+    }
+
+    private static final int SETTINGS_FIELDS = 11;
+
+    /** {@code u} without the field numbered {@code field}; empty if that field is unset. */
+    private static Optional<SettingsUpdate> withoutField(SettingsUpdate u, int field) {
+      OptionalLong noLong = OptionalLong.empty();
+      OptionalInt noInt = OptionalInt.empty();
+      SettingsUpdate simpler = new SettingsUpdate(
+          field == 0 ? noLong : u.maxEntries(),
+          field == 1 ? noLong : u.maxBytes(),
+          field == 2 ? Optional.empty() : u.evictionPolicy(),
+          field == 3 ? noLong : u.defaultTtlMillis(),
+          field == 4 ? noInt : u.maxKeyBytes(),
+          field == 5 ? noInt : u.maxValueBytes(),
+          field == 6 ? noInt : u.maxRangeEntries(),
+          field == 7 ? noLong : u.maxRangeBytes(),
+          field == 8 ? noInt : u.maxDeleteRangeKeys(),
+          field == 9 ? noInt : u.maxTxnOps(),
+          field == 10 ? noInt : u.maxLeases());
+      return simpler.equals(u) ? Optional.empty() : Optional.of(simpler);
     }
 
     private Configure with(SettingsUpdate simpler) {
@@ -229,6 +238,11 @@ public final class Programs {
       update.defaultTtlMillis().ifPresent(v -> fields.add("default_ttl=" + v));
       update.maxKeyBytes().ifPresent(v -> fields.add("max_key_bytes=" + v));
       update.maxValueBytes().ifPresent(v -> fields.add("max_value_bytes=" + v));
+      update.maxRangeEntries().ifPresent(v -> fields.add("max_range_entries=" + v));
+      update.maxRangeBytes().ifPresent(v -> fields.add("max_range_bytes=" + v));
+      update.maxDeleteRangeKeys().ifPresent(v -> fields.add("max_delete_range_keys=" + v));
+      update.maxTxnOps().ifPresent(v -> fields.add("max_txn_ops=" + v));
+      update.maxLeases().ifPresent(v -> fields.add("max_leases=" + v));
       return "configure " + fields + (onlyIfUnconfigured ? " only-if-unconfigured" : "")
           + showAdvance(advanceMillis);
     }
@@ -311,87 +325,196 @@ public final class Programs {
     }
   }
 
+  /** A comparison of a transaction: the key's target against {@code value}. */
+  public record KeyCompare(byte[] key, CompareTarget target, CompareOp op, long value) {
+    @Override public String toString() {
+      return show(key) + "." + target.name().toLowerCase(java.util.Locale.ROOT) + " "
+          + op.symbol + " " + value;
+    }
+  }
+
   /**
-   * A transaction's writes (puts, deletes and delete-ranges on disjoint keys, each step's own
-   * advance ignored): checked with {@link LruTtlMap#checkWrites}, then applied all at one
-   * revision with {@link LruTtlMap#atOneRevision}, or refused with nothing applied.
+   * What a compare reads of a key. A missing key has version, create revision and lease 0 and
+   * does not exist (1 for exists, 0 for not, with {@code =} and {@code !=} only).
    */
-  public record Txn(List<Step> writes, long advanceMillis) implements Step {
+  public enum CompareTarget { VERSION, CREATE_REVISION, LEASE, EXISTS }
+
+  public enum CompareOp {
+    EQUAL("="), NOT_EQUAL("!="), LESS("<"), GREATER(">");
+
+    final String symbol;
+
+    CompareOp(String symbol) {
+      this.symbol = symbol;
+    }
+
+    /** Whether {@code actual op expected} holds. */
+    public boolean holds(long actual, long expected) {
+      int order = Long.compare(actual, expected);
+      return switch (this) {
+        case EQUAL -> order == 0;
+        case NOT_EQUAL -> order != 0;
+        case LESS -> order < 0;
+        case GREATER -> order > 0;
+      };
+    }
+  }
+
+  /**
+   * A transaction, {@code if compares then success else failure}: each branch holds puts (with
+   * or without a lease), deletes and delete-ranges on disjoint keys, each write's own advance
+   * ignored, and a delete-range's {@code max_keys} too: the setting bounds it, as it bounds every
+   * delete-range the state machine applies. It runs as the state machine applies it (the
+   * subject is given how), the model answers it by the rules of docs/design.md.
+   */
+  public record Txn(List<KeyCompare> compares, List<Step> success, List<Step> failure,
+      long advanceMillis) implements Step {
     @Override public Step withAdvance(long a) {
-      return new Txn(writes, a);
+      return new Txn(compares, success, failure, a);
     }
 
     @Override public List<Step> simpler() {
       List<Step> out = new ArrayList<>();
-      for (int i = 0; i < writes.size(); i++) {
-        out.add(writes.get(i).withAdvance(advanceMillis));
-        List<Step> fewer = new ArrayList<>(writes);
-        fewer.remove(i);
-        out.add(new Txn(fewer, advanceMillis));
+      if (!compares.isEmpty() || !failure.isEmpty()) {
+        out.add(new Txn(List.of(), success, List.of(), advanceMillis));
+      }
+      for (int i = 0; i < success.size(); i++) {
+        out.add(success.get(i).withAdvance(advanceMillis));
+      }
+      for (int i = 0; i < compares.size(); i++) {
+        out.add(new Txn(without(compares, i), success, failure, advanceMillis));
+      }
+      for (int i = 0; i < success.size(); i++) {
+        out.add(new Txn(compares, without(success, i), failure, advanceMillis));
+        for (Step simpler : success.get(i).simpler()) {
+          out.add(new Txn(compares, replaced(success, i, simpler), failure, advanceMillis));
+        }
+      }
+      for (int i = 0; i < failure.size(); i++) {
+        out.add(new Txn(compares, success, without(failure, i), advanceMillis));
       }
       for (long a : simplerAdvances(advanceMillis)) {
-        out.add(new Txn(writes, a));
+        out.add(new Txn(compares, success, failure, a));
       }
       return out;
     }
 
     @Override public String toString() {
-      StringJoiner shown = new StringJoiner("; ", "txn {", "}");
-      writes.forEach(w -> shown.add(w.toString()));
-      return shown + showAdvance(advanceMillis);
+      StringJoiner shown = new StringJoiner(" && ", "txn if {", "}");
+      compares.forEach(c -> shown.add(c.toString()));
+      StringJoiner then = new StringJoiner("; ", " then {", "}");
+      success.forEach(w -> then.add(w.toString()));
+      StringJoiner otherwise = new StringJoiner("; ", " else {", "}");
+      failure.forEach(w -> otherwise.add(w.toString()));
+      return shown + "" + then + otherwise + showAdvance(advanceMillis);
     }
   }
 
   /**
-   * What a transaction answered: the index of the write that refused it and why, or each
-   * write's outcome.
+   * What a transaction answered: refused (with why, and nothing applied), or which branch ran,
+   * the store's revision after it and each write's outcome ({@link WriteOutcome.Stored},
+   * {@link WriteOutcome.Deleted}, {@link WriteOutcome.NotFound} or
+   * {@link DeleteRangeOutcome.RangeDeleted}).
    */
-  public record TxnAnswer(int refusedAt, Optional<Refused> refused, List<Object> outcomes) {
-    static TxnAnswer refused(int index, Refused refused) {
-      // the model writes no messages: only reasons are compared
-      return new TxnAnswer(index, Optional.of(new Refused(refused.reason(), "")), List.of());
+  public record TxnAnswer(Optional<Refusal> refused, boolean succeeded, long revision,
+      List<Object> outcomes) {
+    public static TxnAnswer refused(Refusal reason) {
+      return new TxnAnswer(Optional.of(reason), false, 0, List.of());
     }
 
-    static TxnAnswer applied(List<Object> outcomes) {
-      return new TxnAnswer(-1, Optional.empty(), outcomes);
+    public static TxnAnswer applied(boolean succeeded, long revision, List<Object> outcomes) {
+      return new TxnAnswer(Optional.empty(), succeeded, revision, List.copyOf(outcomes));
     }
   }
 
-  private static TxnAnswer runTxn(Txn txn, LruTtlMap map, long nowMillis) {
-    List<LruTtlMap.PlannedWrite> plan = new ArrayList<>();
-    for (Step write : txn.writes()) {
-      if (write instanceof Put p) {
-        plan.add(new LruTtlMap.PlannedWrite.Put(p.key(), p.value(), p.ttl()));
-      } else if (write instanceof Delete d) {
-        plan.add(new LruTtlMap.PlannedWrite.Delete(d.key()));
-      } else {
-        DeleteRange d = (DeleteRange) write;
-        plan.add(new LruTtlMap.PlannedWrite.DeleteRange(d.key(), d.rangeEnd(), d.maxKeys()));
-      }
+  /** How a subject applies a transaction: the state machine's own apply path. */
+  @FunctionalInterface
+  public interface TxnApply {
+    TxnAnswer apply(Txn txn, LeasedMap store, long stampMillis);
+  }
+
+  /** A lease grant: a chosen id, or 0 for the next; {@code ttlMillis} as the store takes it. */
+  public record Grant(long id, long ttlMillis, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Grant(id, ttlMillis, a);
     }
-    Optional<LruTtlMap.WriteRefused> refused = map.checkWrites(plan, nowMillis);
-    if (refused.isPresent()) {
-      return TxnAnswer.refused(refused.get().index(), refused.get().refused());
-    }
-    return TxnAnswer.applied(map.atOneRevision(() -> {
-      List<Object> outcomes = new ArrayList<>();
-      for (Step write : txn.writes()) {
-        Object outcome;
-        if (write instanceof Put p) {
-          outcome = map.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
-        } else if (write instanceof Delete d) {
-          outcome = map.delete(d.key(), Optional.empty(), d.prev(), nowMillis);
-        } else {
-          DeleteRange d = (DeleteRange) write;
-          outcome = map.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
-        }
-        if (outcome instanceof Refused r) {
-          throw new IllegalStateException("a checked write was refused: " + r);
-        }
-        outcomes.add(outcome);
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      if (ttlMillis != LeaseTable.MIN_TTL_MILLIS) {
+        out.add(new Grant(id, LeaseTable.MIN_TTL_MILLIS, advanceMillis));
       }
-      return outcomes;
-    }));
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new Grant(id, ttlMillis, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "grant " + (id == 0 ? "next id" : "id " + id) + " ttl=" + ttlMillis
+          + showAdvance(advanceMillis);
+    }
+  }
+
+  /** One coalesced keep-alive command, for these ids. */
+  public record KeepAlive(List<Long> ids, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new KeepAlive(ids, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (int i = 0; ids.size() > 1 && i < ids.size(); i++) {
+        out.add(new KeepAlive(without(ids, i), advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new KeepAlive(ids, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "keep-alive " + ids + showAdvance(advanceMillis);
+    }
+  }
+
+  public record Revoke(long id, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new Revoke(id, a);
+    }
+
+    @Override public List<Step> simpler() {
+      return simplerAdvances(advanceMillis).stream().<Step>map(a -> new Revoke(id, a)).toList();
+    }
+
+    @Override public String toString() {
+      return "revoke " + id + showAdvance(advanceMillis);
+    }
+  }
+
+  /**
+   * The leader's expiry of leases ({@code LeaseExpireCommand}): the ids it saw expired by its
+   * clock, of which apply revokes only those still expired at the stamp.
+   */
+  public record ExpireLeases(List<Long> ids, long advanceMillis) implements Step {
+    @Override public Step withAdvance(long a) {
+      return new ExpireLeases(ids, a);
+    }
+
+    @Override public List<Step> simpler() {
+      List<Step> out = new ArrayList<>();
+      for (int i = 0; ids.size() > 1 && i < ids.size(); i++) {
+        out.add(new ExpireLeases(without(ids, i), advanceMillis));
+      }
+      for (long a : simplerAdvances(advanceMillis)) {
+        out.add(new ExpireLeases(ids, a));
+      }
+      return out;
+    }
+
+    @Override public String toString() {
+      return "expire leases " + ids + showAdvance(advanceMillis);
+    }
   }
 
   /** A read at the current time plus {@code advanceMillis}; it does not move the time. */
@@ -420,15 +543,18 @@ public final class Programs {
   // ---- running ----
 
   /**
-   * Runs {@code step} on the map at {@code nowMillis} and, unless it is a read, checks the
-   * map's invariants after it; returns what the map answered.
+   * Runs {@code step} on the store at {@code nowMillis}, transactions through {@code txns},
+   * and, unless it is a read, checks the store's invariants after it; returns what the store
+   * answered.
    */
-  public static Object run(Step step, LruTtlMap map, long nowMillis) {
+  public static Object run(Step step, LeasedMap store, long nowMillis, TxnApply txns) {
+    LruTtlMap map = store.map();
     Object answer;
     if (step instanceof Put p) {
-      answer = map.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
+      answer = store.put(p.key(), p.value(), p.ttl(), p.lease(), p.prev(), nowMillis);
     } else if (step instanceof Cas c) {
-      answer = map.compareAndSet(c.key(), c.expected(), c.value(), c.ttl(), c.prev(), nowMillis);
+      answer = store.compareAndSet(c.key(), c.expected(), c.value(), c.ttl(), c.prev(),
+          nowMillis);
     } else if (step instanceof Delete d) {
       answer = map.delete(d.key(), d.expected(), d.prev(), nowMillis);
     } else if (step instanceof Touch t) {
@@ -440,7 +566,15 @@ public final class Programs {
     } else if (step instanceof DeleteRange d) {
       answer = map.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
     } else if (step instanceof Txn t) {
-      answer = runTxn(t, map, nowMillis);
+      answer = txns.apply(t, store, nowMillis);
+    } else if (step instanceof Grant g) {
+      answer = store.grant(g.id(), g.ttlMillis(), nowMillis);
+    } else if (step instanceof KeepAlive k) {
+      answer = store.keepAlive(k.ids(), nowMillis);
+    } else if (step instanceof Revoke r) {
+      answer = store.revoke(r.id(), nowMillis);
+    } else if (step instanceof ExpireLeases e) {
+      answer = store.expireLeases(e.ids(), nowMillis);
     } else if (step instanceof Range r) {
       return switch (r.mode()) {
         case ENTRIES -> map.range(r.key(), r.rangeEnd(), r.limit(), r.maxBytes(), nowMillis);
@@ -450,13 +584,23 @@ public final class Programs {
     } else {
       return map.get(((Get) step).key(), nowMillis);
     }
-    map.checkInvariants();
-    return answer;
+    store.checkInvariants();
+    return withoutMessages(answer);
   }
 
-  static Object run(Step step, ReferenceModel model, long nowMillis) {
+  /** The model writes no refusal messages: only reasons are compared. */
+  private static Object withoutMessages(Object outcome) {
+    if (outcome instanceof Refused refused) {
+      return new Refused(refused.reason(), "");
+    } else if (outcome instanceof GrantOutcome.Refused refused) {
+      return new GrantOutcome.Refused(refused.reason(), "");
+    }
+    return outcome;
+  }
+
+  public static Object run(Step step, ReferenceModel model, long nowMillis) {
     if (step instanceof Put p) {
-      return model.put(p.key(), p.value(), p.ttl(), p.prev(), nowMillis);
+      return model.put(p.key(), p.value(), p.ttl(), p.lease(), p.prev(), nowMillis);
     } else if (step instanceof Cas c) {
       return model.compareAndSet(c.key(), c.expected(), c.value(), c.ttl(), c.prev(), nowMillis);
     } else if (step instanceof Delete d) {
@@ -470,7 +614,15 @@ public final class Programs {
     } else if (step instanceof DeleteRange d) {
       return model.deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), nowMillis);
     } else if (step instanceof Txn t) {
-      return model.txn(t.writes(), nowMillis);
+      return model.txn(t, nowMillis);
+    } else if (step instanceof Grant g) {
+      return model.grant(g.id(), g.ttlMillis(), nowMillis);
+    } else if (step instanceof KeepAlive k) {
+      return model.keepAlive(k.ids(), nowMillis);
+    } else if (step instanceof Revoke r) {
+      return model.revoke(r.id(), nowMillis);
+    } else if (step instanceof ExpireLeases e) {
+      return model.expireLeases(e.ids(), nowMillis);
     } else if (step instanceof Range r) {
       return r.mode() == RangeMode.COUNT
           ? model.count(r.key(), r.rangeEnd(), nowMillis)
@@ -480,17 +632,14 @@ public final class Programs {
     return model.get(((Get) step).key(), nowMillis);
   }
 
-  /** What a map answered to each step of a program, and the time the program ended at. */
-  public record Run(List<Object> answers, long endMillis) {}
-
-  public static Run runAll(List<Step> program, LruTtlMap map, long startMillis) {
-    List<Object> answers = new ArrayList<>();
-    long clock = startMillis;
-    for (Step step : program) {
-      answers.add(run(step, map, runAt(clock, step)));
-      clock = timeAfter(clock, step);
-    }
-    return new Run(answers, clock);
+  /**
+   * A store whose key order has the smallest nodes it allows, so that the few keys of a program
+   * split and merge its leaves and inner nodes and ranges cross their boundaries.
+   */
+  public static LeasedMap storeWithSmallestNodes() {
+    return new LeasedMap(LruTtlMap.withKeyOrderNodes(
+        Settings.DEFAULTS, KeyOrder.MIN_CAPACITY, KeyOrder.MIN_CAPACITY),
+        LeasedMap.unboundedLeases());
   }
 
   /** The time after a step: commands move the clock, reads look ahead without moving it. */
@@ -562,6 +711,18 @@ public final class Programs {
     return out.toString().stripTrailing();
   }
 
+  private static <T> List<T> without(List<T> items, int index) {
+    List<T> out = new ArrayList<>(items);
+    out.remove(index);
+    return out;
+  }
+
+  private static <T> List<T> replaced(List<T> items, int index, T item) {
+    List<T> out = new ArrayList<>(items);
+    out.set(index, item);
+    return out;
+  }
+
   private static List<Step> without(List<Step> program, int from, int to) {
     List<Step> out = new ArrayList<>(program.subList(0, from));
     out.addAll(program.subList(to, program.size()));
@@ -572,12 +733,6 @@ public final class Programs {
     List<Step> out = without(program, index, index + 1);
     Step next = out.get(index);
     out.set(index, next.withAdvance(next.advanceMillis() + program.get(index).advanceMillis()));
-    return out;
-  }
-
-  private static List<Step> replaced(List<Step> program, int index, Step step) {
-    List<Step> out = new ArrayList<>(program);
-    out.set(index, step);
     return out;
   }
 

@@ -11,23 +11,28 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The map's rules written as plainly as possible, to check {@link LruTtlMap} against: a
- * {@link LinkedHashMap} in LRU order, full scans for expiry and byte counts, a sort of all keys
- * for every range, no index of any kind. Refusals carry no message; compare reasons only.
+ * The store's rules written as plainly as possible, to check {@link LeasedMap} (the map and its
+ * leases) against: a {@link LinkedHashMap} in LRU order whose values name their lease, a tree
+ * map of leases, full scans for expiry, byte counts and a lease's keys, a sort of all keys for
+ * every range, no index of any kind. Refusals carry no message; compare reasons only.
  */
-final class ReferenceModel {
+public final class ReferenceModel {
   /**
    * Mistakes to build into the model on purpose, so that a test can show that the property
    * tests notice when the map and the model disagree on each of these rules.
    */
-  enum PlantedBug {
+  public enum PlantedBug {
     NONE,
     /** Entries that expire at the same instant go newest version first. */
     REVERSED_EXPIRY_TIE_BREAK,
@@ -40,14 +45,39 @@ final class ReferenceModel {
     /** Each write of a transaction takes a revision of its own. */
     TXN_WRITES_AT_SEPARATE_REVISIONS,
     /** A refused transaction keeps the writes before the refused one. */
-    TXN_REFUSAL_KEEPS_EARLIER_WRITES
+    TXN_REFUSAL_KEEPS_EARLIER_WRITES,
+    /** A keep-alive sets {@code expireAt = stamp + ttl}: a stamp behind shortens the lease. */
+    KEEP_ALIVE_SHORTENS_UNDER_A_CLOCK_BEHIND,
+    /** A revoke deletes every attached key but the last, which stays, detached. */
+    REVOKE_LEAVES_ONE_KEY,
+    /** A put naming another lease leaves the key attached to its old lease. */
+    OVERWRITE_KEEPS_THE_OLD_LEASE,
+    /** The leader's expiry revokes every lease it names, due at the stamp or not. */
+    LEASE_EXPIRY_IGNORES_RENEWALS,
+    /** A transaction's lease compare reads 0 (no lease) for every key. */
+    TXN_LEASE_COMPARE_READS_NO_LEASE
   }
 
   @SuppressWarnings("ArrayRecordComponent") // never compared: the model compares its fields
-  private record Value(byte[] value, long version, long createRevision, long expireAtMillis) {}
+  private record Value(byte[] value, long version, long createRevision, long expireAtMillis,
+      long lease) {}
+
+  /** A lease; its keys are the entries that name it. */
+  private static final class ModelLease {
+    final long ttlMillis;
+    long expireAtMillis;
+
+    ModelLease(long ttlMillis, long expireAtMillis) {
+      this.ttlMillis = ttlMillis;
+      this.expireAtMillis = expireAtMillis;
+    }
+  }
 
   private final PlantedBug bug;
   private final LinkedHashMap<ByteBuffer, Value> entries = new LinkedHashMap<>();
+  private final TreeMap<Long, ModelLease> leases = new TreeMap<>();
+  /** The id the next grant without one takes: above every id ever granted. */
+  private long nextLeaseId = 1;
   private Settings settings = Settings.DEFAULTS;
   private boolean configured;
   private long revision;
@@ -59,11 +89,11 @@ final class ReferenceModel {
   /** Inside a transaction, whose writes remove no more expired entries than their own. */
   private boolean inTxn;
 
-  ReferenceModel() {
+  public ReferenceModel() {
     this(PlantedBug.NONE);
   }
 
-  ReferenceModel(PlantedBug bug) {
+  public ReferenceModel(PlantedBug bug) {
     this.bug = bug;
   }
 
@@ -155,13 +185,22 @@ final class ReferenceModel {
     return out;
   }
 
-  WriteOutcome put(byte[] key, byte[] value, OptionalLong ttl, boolean returnPrevious, long stamp) {
+  /**
+   * A put attached to {@code lease}, or to none (0): a lease that does not exist refuses it,
+   * before anything else is checked; with a lease and no TTL the entry never expires by itself.
+   */
+  WriteOutcome put(byte[] key, byte[] value, OptionalLong ttl, long lease, boolean returnPrevious,
+      long stamp) {
     begin(stamp);
+    if (lease != 0 && !leases.containsKey(lease)) {
+      return refused(Refusal.LEASE_NOT_FOUND);
+    }
     Optional<Refused> invalid = checkWrite(key, value, ttl);
     if (invalid.isPresent()) {
       return invalid.get();
     }
-    return store(key, value, ttl.orElse(settings.defaultTtlMillis()), returnPrevious);
+    long defaultTtl = lease != 0 ? 0 : settings.defaultTtlMillis();
+    return store(key, value, ttl.orElse(defaultTtl), lease, returnPrevious);
   }
 
   WriteOutcome compareAndSet(byte[] key, Expectation expected, byte[] value, OptionalLong ttl,
@@ -178,7 +217,8 @@ final class ReferenceModel {
     if (!holds(expected, key)) {
       return new CompareFailed(current(key));
     }
-    return store(key, value, ttl.orElse(settings.defaultTtlMillis()), returnPrevious);
+    // a compare-and-set names no lease: the key leaves any it had
+    return store(key, value, ttl.orElse(settings.defaultTtlMillis()), 0, returnPrevious);
   }
 
   WriteOutcome delete(byte[] key, Optional<Expectation> expected, boolean returnPrevious,
@@ -247,12 +287,28 @@ final class ReferenceModel {
   }
 
   /**
-   * A transaction of puts, deletes and delete-ranges, the plain way: the expired entries due
-   * are removed once, then the writes run one by one on the live state, each at the one
-   * revision after the store's; if one is refused, the state saved before the first is put
-   * back whole.
+   * A transaction, the plain way. First the rules that hold whatever the store holds (keys,
+   * values and TTLs within the settings, range bounds in order, in both branches and the
+   * compares): breaking one refuses it before apply touches anything, clock included. Then the
+   * compares, read at the clock the transaction applies at, pick a branch; a put of that branch
+   * naming a lease that does not exist refuses it, still before anything changes. Then the
+   * expired entries due are removed once, and the branch's writes run one by one on the live
+   * state, each at the one revision after the store's; if one is refused, the state saved
+   * before the first is put back whole.
    */
-  Programs.TxnAnswer txn(List<Programs.Step> writes, long stamp) {
+  Programs.TxnAnswer txn(Programs.Txn txn, long stamp) {
+    Optional<Refusal> malformed = txnRules(txn);
+    if (malformed.isPresent()) {
+      return Programs.TxnAnswer.refused(malformed.get());
+    }
+    long applyAt = Math.max(clockMillis, stamp);
+    boolean succeeded = txn.compares().stream().allMatch(c -> holds(c, applyAt));
+    List<Programs.Step> writes = succeeded ? txn.success() : txn.failure();
+    for (Programs.Step write : writes) {
+      if (write instanceof Programs.Put p && p.lease() != 0 && !leases.containsKey(p.lease())) {
+        return Programs.TxnAnswer.refused(Refusal.INVALID_ARGUMENT);
+      }
+    }
     begin(stamp);
     LinkedHashMap<ByteBuffer, Value> savedEntries = new LinkedHashMap<>(entries);
     long savedRevision = revision;
@@ -263,8 +319,8 @@ final class ReferenceModel {
     List<Object> outcomes = new ArrayList<>();
     inTxn = true;
     try {
-      for (int i = 0; i < writes.size(); i++) {
-        Object outcome = write(writes.get(i));
+      for (Programs.Step step : writes) {
+        Object outcome = write(step);
         if (outcome instanceof Refused refused) {
           if (bug != PlantedBug.TXN_REFUSAL_KEEPS_EARLIER_WRITES) {
             entries.clear();
@@ -273,7 +329,7 @@ final class ReferenceModel {
             evictions = savedEvictions;
             expirations = savedExpirations;
           }
-          return Programs.TxnAnswer.refused(i, refused);
+          return Programs.TxnAnswer.refused(refused.reason());
         }
         outcomes.add(outcome);
       }
@@ -281,18 +337,252 @@ final class ReferenceModel {
       txnRevision = 0;
       inTxn = false;
     }
-    return Programs.TxnAnswer.applied(outcomes);
+    return Programs.TxnAnswer.applied(succeeded, revision, outcomes);
   }
 
-  /** One write of a transaction, at the clock the transaction began at. */
+  /** Whether {@code compare} holds for its key as read at {@code nowMillis}. */
+  private boolean holds(Programs.KeyCompare compare, long nowMillis) {
+    Optional<Entry> current = get(compare.key(), nowMillis);
+    long actual = switch (compare.target()) {
+      case VERSION -> current.map(Entry::version).orElse(0L);
+      case CREATE_REVISION -> current.map(Entry::createRevision).orElse(0L);
+      case LEASE -> bug == PlantedBug.TXN_LEASE_COMPARE_READS_NO_LEASE || current.isEmpty() ? 0
+          : entries.get(ByteBuffer.wrap(compare.key())).lease;
+      case EXISTS -> current.isPresent() ? 1 : 0;
+    };
+    return compare.op().holds(actual, compare.value());
+  }
+
+  /**
+   * The first rule of a transaction's shape it breaks, in the order the rules are read: the
+   * compares, then the success branch's writes, then the failure branch's, each for its key,
+   * value and TTL, or its range's bounds, against the settings in force.
+   */
+  private Optional<Refusal> txnRules(Programs.Txn txn) {
+    if (txn.success().size() + txn.failure().size() > settings.maxTxnOps()) {
+      return Optional.of(Refusal.INVALID_ARGUMENT);
+    }
+    for (Programs.KeyCompare compare : txn.compares()) {
+      Optional<Refusal> key = keyRule(compare.key());
+      if (key.isPresent()) {
+        return key;
+      }
+      if (compare.target() == Programs.CompareTarget.EXISTS
+          && compare.op() != Programs.CompareOp.EQUAL
+          && compare.op() != Programs.CompareOp.NOT_EQUAL) {
+        return Optional.of(Refusal.INVALID_ARGUMENT);
+      }
+    }
+    for (Programs.Step write : concat(txn.success(), txn.failure())) {
+      Optional<Refusal> broken = writeRule(write);
+      if (broken.isPresent()) {
+        return broken;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Refusal> writeRule(Programs.Step write) {
+    if (write instanceof Programs.Put p) {
+      Optional<Refusal> key = keyRule(p.key());
+      if (key.isPresent()) {
+        return key;
+      }
+      if (p.value().length > settings.maxValueBytes()) {
+        return Optional.of(Refusal.VALUE_TOO_LARGE);
+      }
+      boolean ttlOutOfRange = p.ttl().isPresent()
+          && (p.ttl().getAsLong() < 0 || p.ttl().getAsLong() > Ttl.MAX_MILLIS);
+      return ttlOutOfRange ? Optional.of(Refusal.INVALID_ARGUMENT) : Optional.empty();
+    } else if (write instanceof Programs.Delete d) {
+      return keyRule(d.key());
+    }
+    Programs.DeleteRange d = (Programs.DeleteRange) write;
+    if (d.key().length == 0 && d.rangeEnd().length == 0) {
+      return Optional.of(Refusal.INVALID_ARGUMENT);
+    }
+    if (d.key().length > settings.maxKeyBytes() || d.rangeEnd().length > settings.maxKeyBytes()) {
+      return Optional.of(Refusal.KEY_TOO_LARGE);
+    }
+    boolean fromKey = d.rangeEnd().length == 1 && d.rangeEnd()[0] == 0;
+    if (d.rangeEnd().length > 0 && !fromKey
+        && Arrays.compareUnsigned(d.rangeEnd(), d.key()) <= 0) {
+      return Optional.of(Refusal.INVALID_ARGUMENT);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Refusal> keyRule(byte[] key) {
+    if (key.length == 0) {
+      return Optional.of(Refusal.INVALID_ARGUMENT);
+    }
+    return key.length > settings.maxKeyBytes() ? Optional.of(Refusal.KEY_TOO_LARGE)
+        : Optional.empty();
+  }
+
+  private static List<Programs.Step> concat(List<Programs.Step> a, List<Programs.Step> b) {
+    List<Programs.Step> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /**
+   * One write of a transaction, at the clock the transaction began at; a delete-range is
+   * bounded by the setting, as every delete-range the state machine applies.
+   */
   private Object write(Programs.Step write) {
     if (write instanceof Programs.Put p) {
-      return put(p.key(), p.value(), p.ttl(), p.prev(), clockMillis);
+      return put(p.key(), p.value(), p.ttl(), p.lease(), p.prev(), clockMillis);
     } else if (write instanceof Programs.Delete d) {
       return delete(d.key(), Optional.empty(), d.prev(), clockMillis);
     }
     Programs.DeleteRange d = (Programs.DeleteRange) write;
-    return deleteRange(d.key(), d.rangeEnd(), d.maxKeys(), d.prev(), clockMillis);
+    return deleteRange(d.key(), d.rangeEnd(), settings.maxDeleteRangeKeys(), d.prev(),
+        clockMillis);
+  }
+
+  // ---- leases ----
+
+  /**
+   * Grants a lease from apply time: refused when the store holds max_leases (checked first),
+   * for an id out of range, a TTL out of range, or an id taken; id 0 takes the next id.
+   */
+  GrantOutcome grant(long id, long ttlMillis, long stamp) {
+    begin(stamp);
+    if (leases.size() >= settings.maxLeases()) {
+      return new GrantOutcome.Refused(LeaseRefusal.TOO_MANY_LEASES, "");
+    }
+    if (id < 0 || id > LeaseTable.MAX_CLIENT_ID) {
+      return new GrantOutcome.Refused(LeaseRefusal.INVALID_ID, "");
+    }
+    if (ttlMillis < LeaseTable.MIN_TTL_MILLIS || ttlMillis > LeaseTable.MAX_TTL_MILLIS) {
+      return new GrantOutcome.Refused(LeaseRefusal.TTL_OUT_OF_RANGE, "");
+    }
+    if (leases.containsKey(id)) {
+      return new GrantOutcome.Refused(LeaseRefusal.LEASE_EXISTS, "");
+    }
+    long granted = id == 0 ? nextLeaseId : id;
+    nextLeaseId = Math.max(nextLeaseId, granted + 1);
+    leases.put(granted, new ModelLease(ttlMillis, clockMillis + ttlMillis));
+    return new GrantOutcome.Granted(lease(granted));
+  }
+
+  /**
+   * Renews each named lease, each once: {@code expireAt = max(expireAt, now + ttl)} with now
+   * the apply time, so neither a stamp behind nor a renewal can move an expiry back.
+   */
+  KeepAliveOutcome keepAlive(List<Long> ids, long stamp) {
+    begin(stamp);
+    List<Lease> renewed = new ArrayList<>();
+    List<Long> notFound = new ArrayList<>();
+    for (long id : new TreeSet<>(ids)) {
+      ModelLease lease = leases.get(id);
+      if (lease == null) {
+        notFound.add(id);
+        continue;
+      }
+      lease.expireAtMillis = bug == PlantedBug.KEEP_ALIVE_SHORTENS_UNDER_A_CLOCK_BEHIND
+          ? stamp + lease.ttlMillis
+          : Math.max(lease.expireAtMillis, clockMillis + lease.ttlMillis);
+      renewed.add(lease(id));
+    }
+    return new KeepAliveOutcome(renewed, notFound);
+  }
+
+  /** Revokes the lease, expired or not, and deletes its keys at one revision. */
+  Optional<Revocation> revoke(long id, long stamp) {
+    begin(stamp);
+    if (!leases.containsKey(id)) {
+      return Optional.empty();
+    }
+    List<Lease> revoked = List.of(lease(id));
+    leases.remove(id);
+    return Optional.of(deleteKeysOf(revoked, stamp));
+  }
+
+  /** The leader's expiry: revokes those of {@code ids} still expired at apply time. */
+  Revocation expireLeases(List<Long> ids, long stamp) {
+    begin(stamp);
+    List<Lease> revoked = new ArrayList<>();
+    for (long id : new TreeSet<>(ids)) {
+      ModelLease lease = leases.get(id);
+      boolean due = lease != null && (lease.expireAtMillis <= clockMillis
+          || bug == PlantedBug.LEASE_EXPIRY_IGNORES_RENEWALS);
+      if (due) {
+        revoked.add(lease(id));
+        leases.remove(id);
+      }
+    }
+    return deleteKeysOf(revoked, stamp);
+  }
+
+  /**
+   * Deletes the keys attached to the revoked leases, the live ones at one new revision (none:
+   * no new revision), expired ones as expirations. The deletion is a step of its own that
+   * first removes the expired entries due, as every command does: so a revoke does that twice.
+   */
+  private Revocation deleteKeysOf(List<Lease> revoked, long stamp) {
+    Set<Long> ids = new HashSet<>();
+    revoked.forEach(lease -> ids.add(lease.id()));
+    List<ByteBuffer> keys = new ArrayList<>();
+    entries.forEach((key, value) -> {
+      if (ids.contains(value.lease)) {
+        keys.add(key);
+      }
+    });
+    keys.sort((a, b) -> Arrays.compareUnsigned(bytesOf(a), bytesOf(b)));
+    if (bug == PlantedBug.REVOKE_LEAVES_ONE_KEY && !keys.isEmpty()) {
+      ByteBuffer kept = keys.remove(keys.size() - 1);
+      Value v = entries.get(kept);
+      entries.put(kept, new Value(v.value, v.version, v.createRevision, v.expireAtMillis, 0));
+    }
+    begin(stamp);
+    int live = 0;
+    for (ByteBuffer key : keys) {
+      Value v = entries.get(key);
+      if (v != null && !(v.expireAtMillis != 0 && v.expireAtMillis <= clockMillis)) {
+        live++;
+      }
+    }
+    if (live > 0) {
+      nextRevision();
+    }
+    for (ByteBuffer key : keys) {
+      Value v = entries.remove(key);
+      if (v != null && v.expireAtMillis != 0 && v.expireAtMillis <= clockMillis) {
+        expirations++;
+      }
+    }
+    return new Revocation(revoked, revision, live);
+  }
+
+  /** Lease {@code id} as it is now, with how many keys name it, expired ones included. */
+  private Lease lease(long id) {
+    ModelLease lease = leases.get(id);
+    int keys = (int) entries.values().stream().filter(v -> v.lease == id).count();
+    return new Lease(id, lease.ttlMillis, lease.expireAtMillis, keys);
+  }
+
+  /** Every lease by id, with its keys in unsigned-byte order as hex. */
+  List<StoreContents.LeaseContents> leaseContents() {
+    List<StoreContents.LeaseContents> out = new ArrayList<>();
+    for (long id : leases.keySet()) {
+      List<byte[]> keys = new ArrayList<>();
+      entries.forEach((key, value) -> {
+        if (value.lease == id) {
+          keys.add(bytesOf(key));
+        }
+      });
+      keys.sort(Arrays::compareUnsigned);
+      out.add(StoreContents.LeaseContents.of(lease(id), keys));
+    }
+    return out;
+  }
+
+  /** Everything the model holds, as {@link StoreContents#of} reads a store. */
+  public StoreContents contents() {
+    return new StoreContents(new MapContents(entriesInLruOrder(), state(), bytes()),
+        leaseContents(), nextLeaseId);
   }
 
   /** The revision of a write: the next one, or the transaction's. */
@@ -366,7 +656,8 @@ final class ReferenceModel {
     }
   }
 
-  private WriteOutcome store(byte[] key, byte[] value, long ttl, boolean returnPrevious) {
+  private WriteOutcome store(byte[] key, byte[] value, long ttl, long lease,
+      boolean returnPrevious) {
     dropIfExpired(key);
     Value old = entries.get(ByteBuffer.wrap(key));
     long newBytes = accounted(key.length, value.length);
@@ -391,9 +682,11 @@ final class ReferenceModel {
         ? Optional.of(entry(key, old))
         : Optional.empty();
     long createRevision = old == null ? revision : old.createRevision;
+    long attachedTo = bug == PlantedBug.OVERWRITE_KEEPS_THE_OLD_LEASE && old != null
+        && old.lease != 0 && lease != 0 ? old.lease : lease;
     entries.remove(ByteBuffer.wrap(key));
-    entries.put(ByteBuffer.wrap(key.clone()),
-        new Value(value.clone(), revision, createRevision, ttl > 0 ? clockMillis + ttl : 0));
+    entries.put(ByteBuffer.wrap(key.clone()), new Value(value.clone(), revision, createRevision,
+        ttl > 0 ? clockMillis + ttl : 0, attachedTo));
     evictToFit();
     return new Stored(revision, createRevision, previous);
   }

@@ -13,9 +13,6 @@ import io.pensieve.store.LeaseTable;
 import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.MapContents;
-import io.pensieve.store.Programs;
-import io.pensieve.store.Programs.Step;
-import io.pensieve.store.PropertyRunner;
 import io.pensieve.store.RequestBounds;
 import io.pensieve.store.Settings;
 import io.pensieve.store.SettingsUpdate;
@@ -32,15 +29,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotFormatTest {
-  private static final int TRIALS = 300;
-  private static final int MAX_PROGRAM_LENGTH = 150;
   private static final long TERM = 3;
   private static final long INDEX = 1234;
   /** Its length, then format, next id and count: what a snapshot holds after its entries. */
@@ -53,72 +46,6 @@ class SnapshotFormatTest {
 
   @TempDir
   Path dir;
-
-  @Test
-  void mapsFedTheSameCommandsWriteIdenticalSnapshots() {
-    PropertyRunner.check("mapsFedTheSameCommandsWriteIdenticalSnapshots", TRIALS,
-        Programs.upTo(MAX_PROGRAM_LENGTH), program -> {
-          LruTtlMap first = new LruTtlMap();
-          LruTtlMap second = new LruTtlMap();
-          Programs.runAll(program, first, Programs.START_MILLIS);
-          Programs.runAll(program, second, Programs.START_MILLIS);
-
-          assertThat(bytesOf(first)).isEqualTo(bytesOf(second));
-          assertThat(SnapshotFormat.digest(new LeasedMap(first, new LeaseTable()), MEMBERS))
-              .isEqualTo(SnapshotFormat.digest(new LeasedMap(second, new LeaseTable()), MEMBERS));
-        });
-  }
-
-  @Test
-  void aLoadedSnapshotEqualsAndBehavesLikeTheMapThatWroteIt() {
-    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
-    PropertyRunner.check("aLoadedSnapshotEqualsAndBehavesLikeTheMapThatWroteIt", TRIALS,
-        BeforeAndAfter.upTo(MAX_PROGRAM_LENGTH), programs -> {
-          LruTtlMap original = new LruTtlMap();
-          long clock =
-              Programs.runAll(programs.before(), original, Programs.START_MILLIS).endMillis();
-
-          Files.write(file, bytesOf(original));
-          LoadedSnapshot loaded = SnapshotFormat.read(file);
-
-          assertThat(loaded.term()).isEqualTo(TERM);
-          assertThat(loaded.index()).isEqualTo(INDEX);
-          assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original));
-          assertThat(loaded.members().all()).containsExactlyElementsOf(MEMBERS.all());
-          // same answers from here on: the rebuilt LRU list and expiry queue match too
-          assertThat(Programs.runAll(programs.after(), loaded.map(), clock))
-              .isEqualTo(Programs.runAll(programs.after(), original, clock));
-          assertThat(bytesOf(loaded.map())).isEqualTo(bytesOf(original));
-        });
-  }
-
-  /** Commands run before a snapshot is written, and commands run on the map and its copy. */
-  private record BeforeAndAfter(List<Step> before, List<Step> after) {
-    static PropertyRunner.Domain<BeforeAndAfter> upTo(int maxLength) {
-      PropertyRunner.Domain<List<Step>> programs = Programs.upTo(maxLength);
-      return new PropertyRunner.Domain<>() {
-        @Override public BeforeAndAfter generate(SplittableRandom random) {
-          return new BeforeAndAfter(programs.generate(random), programs.generate(random));
-        }
-
-        @Override public Stream<BeforeAndAfter> shrink(BeforeAndAfter failing) {
-          return Stream.concat(
-              Programs.shrunk(failing.before()).map(b -> new BeforeAndAfter(b, failing.after())),
-              Programs.shrunk(failing.after()).map(a -> new BeforeAndAfter(failing.before(), a)));
-        }
-
-        @Override public int size(BeforeAndAfter value) {
-          return value.before().size() + value.after().size();
-        }
-
-        @Override public String describe(BeforeAndAfter value) {
-          return "    before the snapshot:\n" + Programs.describe(value.before())
-              + "\n    after it, on the map and on the loaded copy:\n"
-              + Programs.describe(value.after());
-        }
-      };
-    }
-  }
 
   @Test
   void anEmptyMapRoundTrips() throws IOException {
