@@ -1,7 +1,7 @@
 package io.pensieve.cli;
 
-import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.api.EvictionPolicyNames;
+import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.Settings;
 import java.math.BigDecimal;
 import java.util.HashSet;

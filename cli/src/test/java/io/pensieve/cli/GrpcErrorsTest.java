@@ -12,9 +12,9 @@ import java.net.ConnectException;
 import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class GrpcErrorsTest {
   private static final String NODE = "127.0.0.1:9001";

@@ -1,11 +1,11 @@
 package io.pensieve.cli;
 
-import io.pensieve.client.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import io.pensieve.client.Endpoint;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.KeyValue;

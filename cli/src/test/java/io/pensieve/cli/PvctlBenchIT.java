@@ -1,11 +1,11 @@
 package io.pensieve.cli;
 
-import io.pensieve.client.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pensieve.cli.bench.KeySpace;
+import io.pensieve.client.Endpoint;
 import io.pensieve.proto.v1.GetRequest;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.server.cluster.TestCluster;

@@ -1,12 +1,12 @@
 package io.pensieve.cli;
 
-import io.pensieve.client.Endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pensieve.cli.bench.Api;
 import io.pensieve.cli.bench.BenchPlan;
 import io.pensieve.cli.bench.Workload;
+import io.pensieve.client.Endpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,11 +1,6 @@
 package io.pensieve.statemachine;
 
 import com.google.protobuf.ByteString;
-
-import java.util.Map;
-
-import io.pensieve.store.LeasedMap;
-
 import io.pensieve.internal.v1.CommandResult;
 import io.pensieve.proto.v1.Compare;
 import io.pensieve.proto.v1.CompareOp;
@@ -13,6 +8,7 @@ import io.pensieve.proto.v1.DeleteRangeRequest;
 import io.pensieve.proto.v1.DeleteRangeResponse;
 import io.pensieve.proto.v1.DeleteRequest;
 import io.pensieve.proto.v1.DeleteResponse;
+import io.pensieve.proto.v1.ErrorCode;
 import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KeyValue;
 import io.pensieve.proto.v1.PutRequest;
@@ -24,6 +20,7 @@ import io.pensieve.proto.v1.TxnRequest;
 import io.pensieve.proto.v1.TxnResponse;
 import io.pensieve.store.DeleteRangeOutcome;
 import io.pensieve.store.Entry;
+import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.LruTtlMap.PlannedWrite;
 import io.pensieve.store.Refused;
@@ -32,6 +29,7 @@ import io.pensieve.store.WriteOutcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -136,8 +134,9 @@ final class TxnApplier {
         case PUT -> {
           PutRequest put = op.getPut();
           if (put.getLease() != 0 && !leaseExists(store, put.getLease())) {
-            return Optional.of(CommandApplier.invalid(
-                where + ": unknown lease " + put.getLease()));
+            // as a plain put with an unknown lease answers
+            return Optional.of(CommandApplier.error(ErrorCode.ERROR_CODE_NOT_FOUND,
+                where + ": lease " + put.getLease() + " not found"));
           }
           plan.add(new PlannedWrite.Put(put.getKey().toByteArray(), put.getValue().toByteArray(),
               put.hasTtlMillis() ? OptionalLong.of(put.getTtlMillis()) : OptionalLong.empty()));

@@ -1,7 +1,6 @@
 package io.pensieve.store;
 
 import io.pensieve.api.RequestLimits;
-
 import io.pensieve.api.Ttl;
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -479,7 +479,8 @@ class CommandApplierTest {
     assertThat(tooManyKeys.getError().getMessage()).isEqualTo("op 2 (delete_range):"
         + " the range holds more than max_delete_range_keys "
         + RequestLimits.DEFAULT_DELETE_RANGE_KEYS + " live keys; delete it in smaller ranges");
-    assertThat(unknownLease.getError().getMessage()).isEqualTo("op 2 (put): unknown lease 7");
+    assertThat(unknownLease.getError().getCode()).isEqualTo(ErrorCode.ERROR_CODE_NOT_FOUND);
+    assertThat(unknownLease.getError().getMessage()).isEqualTo("op 2 (put): lease 7 not found");
     assertThat(map.get("a".getBytes(UTF_8), STAMP).orElseThrow().value())
         .isEqualTo("1".getBytes(UTF_8));
     assertThat(map.state().revision()).isEqualTo(revision);

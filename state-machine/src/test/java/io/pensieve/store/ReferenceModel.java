@@ -306,7 +306,7 @@ public final class ReferenceModel {
     List<Programs.Step> writes = succeeded ? txn.success() : txn.failure();
     for (Programs.Step write : writes) {
       if (write instanceof Programs.Put p && p.lease() != 0 && !leases.containsKey(p.lease())) {
-        return Programs.TxnAnswer.refused(Refusal.INVALID_ARGUMENT);
+        return Programs.TxnAnswer.refused(Refusal.LEASE_NOT_FOUND);
       }
     }
     begin(stamp);

@@ -2,7 +2,6 @@ package io.pensieve.jepsen.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pensieve.jepsen.report.Reports;

@@ -1,10 +1,10 @@
 package io.pensieve.server.raft;
 
+import io.pensieve.server.tls.HandshakeFailure;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import io.pensieve.server.tls.HandshakeFailure;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;

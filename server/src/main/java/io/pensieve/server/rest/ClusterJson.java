@@ -2,8 +2,8 @@ package io.pensieve.server.rest;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.api.EvictionPolicyNames;
+import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.Settings;
 import io.pensieve.proto.v1.StatsResponse;
