@@ -92,6 +92,68 @@ class SnapshotFormatTest {
         });
   }
 
+  @Test
+  void aLoadedStoreKeepsEveryInvariantAndTwoLoadsRewriteTheSameBytes() {
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    PropertyRunner.check("aLoadedStoreKeepsEveryInvariantAndTwoLoadsRewriteTheSameBytes", TRIALS,
+        Programs.upTo(MAX_PROGRAM_LENGTH), program -> {
+          LruTtlMap original = new LruTtlMap();
+          Programs.runAll(program, original, Programs.START_MILLIS);
+          Files.write(file, bytesOf(original));
+
+          LoadedSnapshot first = SnapshotFormat.read(file);
+          LoadedSnapshot second = SnapshotFormat.read(file);
+
+          // a load checks entries and totals only; the structure it built must hold anyway
+          first.store().checkInvariants();
+          assertThat(bytesOf(first.store())).isEqualTo(bytesOf(second.store()));
+        });
+  }
+
+  @Test
+  void entriesLongerThanAReadBlockAndAcrossBlockBoundariesRoundTrip() throws IOException {
+    LeasedMap original = new LeasedMap();
+    original.map().configure(SettingsUpdate.replacingAll(new Settings(0, 0, EvictionPolicy.LRU,
+        0, 1_024, Settings.VALUE_BYTES_CEILING)), false, 1);
+    original.grant(5, 60_000, 1);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 4_000; i++) {
+      // sizes that put block boundaries inside keys, values and numbers alike
+      byte[] key = new byte[1 + random.nextInt(300)];
+      random.nextBytes(key);
+      key[0] = (byte) (i >> 8);
+      key[key.length - 1] = (byte) i;
+      byte[] value = new byte[random.nextInt(2_000)];
+      random.nextBytes(value);
+      OptionalLong ttl = i % 4 == 0 ? OptionalLong.of(60_000 + i) : OptionalLong.empty();
+      original.put(key, value, ttl, i % 10 == 0 ? 5 : 0, false, 2 + i);
+      if (i == 1_000 || i == 3_000) {
+        byte[] large = new byte[i == 1_000 ? 3 * SnapshotInput.BLOCK_BYTES + 7
+            : Settings.VALUE_BYTES_CEILING];
+        random.nextBytes(large);
+        original.put(("large-" + i).getBytes(UTF_8), large, OptionalLong.empty(), 0, false, 2 + i);
+      }
+    }
+    byte[] written = bytesOf(original);
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, written);
+
+    LeasedMap loaded = SnapshotFormat.read(file).store();
+
+    loaded.checkInvariants();
+    assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original.map()));
+    assertThat(loaded.leases().list()).isEqualTo(original.leases().list());
+    assertThat(bytesOf(loaded)).isEqualTo(written);
+    // cut inside a large value, at a block's end, and inside the lease section: each refused
+    for (int length : new int[] {written.length / 2, SnapshotInput.BLOCK_BYTES,
+        written.length - 4 - EMPTY_LEASE_SECTION_BYTES}) {
+      Files.write(file, Arrays.copyOf(written, length));
+      assertThatThrownBy(() -> SnapshotFormat.read(file))
+          .isInstanceOf(CorruptSnapshotException.class)
+          .hasMessageStartingWith("snapshot " + file + " is corrupt and was not loaded: ");
+    }
+  }
+
   /** Commands run before a snapshot is written, and commands run on the map and its copy. */
   private record BeforeAndAfter(List<Step> before, List<Step> after) {
     static PropertyRunner.Domain<BeforeAndAfter> upTo(int maxLength) {
