@@ -283,8 +283,8 @@ public final class LruTtlMap {
    * repeat only where one {@link #atOneRevision} group wrote several keys); and
    * under {@link EvictionPolicy#LRU} the map is within its limits.
    *
-   * <p>For tests after every command and for a map loaded from a snapshot; too slow for the
-   * apply path.
+   * <p>For tests after every command; too slow for the apply path, and a snapshot load checks
+   * only what the file decides ({@link Restorer}).
    *
    * @throws IllegalStateException naming the first disagreement found
    */

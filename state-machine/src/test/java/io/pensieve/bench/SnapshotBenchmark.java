@@ -29,7 +29,9 @@ import org.apache.ratis.server.protocol.TermIndex;
  *
  * <p>Not a test; run it with {@code bash bench/snapshot-bench.sh [entries] [rounds]}. Prints each
  * round and the median, with the loading thread's CPU time and the collectors' time beside the
- * wall time: on a shared machine the wall time is mostly waiting for a core.
+ * wall time: on a shared machine the wall time is mostly waiting for a core. Also prints, once
+ * per store, the heap a loaded store holds per entry beyond its key and value (TTLs and leases
+ * included, so a little above the map bench's figure for plain entries).
  */
 public final class SnapshotBenchmark {
   private static final int KEY_BYTES = 16;
@@ -109,11 +111,17 @@ public final class SnapshotBenchmark {
           source, new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = (System.nanoTime() - start) / 1e6;
       fileBytes = Files.size(file);
+      long heapBefore = round == 0 ? usedHeapAfterGc() : 0;
       LoadTiming load = new LoadTiming();
       LoadedSnapshot loaded = SnapshotFormat.read(file);
       loadMillis[round] = load.wallMillis();
       loadCpuMillis[round] = load.cpuMillis();
       loadGcMillis[round] = load.gcMillis();
+      if (round == 0) {
+        double perEntry = (double) (usedHeapAfterGc() - heapBefore) / loaded.map().size();
+        System.out.printf("%s: the loaded store holds %.1f B of heap per entry, %.1f B beyond "
+            + "its key and value%n", what, perEntry, perEntry - KEY_BYTES - VALUE_BYTES);
+      }
       if (!Arrays.equals(digest, SnapshotFormat.digest(loaded.store(), loaded.members()))) {
         throw new IllegalStateException("the loaded store differs from the one written");
       }
@@ -155,6 +163,16 @@ public final class SnapshotBenchmark {
       }
       return total;
     }
+  }
+
+  /** Used heap after full collections: the least of a few, as one may leave garbage behind. */
+  private static long usedHeapAfterGc() {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
   }
 
   private static byte[] key(int i) {
