@@ -15,15 +15,21 @@ final class EntryRecord {
   private EntryRecord() {}
 
   static byte[] encode(byte[] key, byte[] value, long version, long createRevision) {
+    return encode(key, 0, key.length, value, 0, value.length, version, createRevision);
+  }
+
+  /** A record of the key and value found at the given places of the given arrays. */
+  static byte[] encode(byte[] keyBuffer, int keyOffset, int keyLength, byte[] valueBuffer,
+      int valueOffset, int valueLength, long version, long createRevision) {
     long revisionGap = version - createRevision;
-    byte[] record = new byte[Varint.size(key.length) + key.length + Varint.size(version)
-        + Varint.size(revisionGap) + value.length];
-    int at = Varint.write(record, 0, key.length);
-    System.arraycopy(key, 0, record, at, key.length);
-    at += key.length;
+    byte[] record = new byte[Varint.size(keyLength) + keyLength + Varint.size(version)
+        + Varint.size(revisionGap) + valueLength];
+    int at = Varint.write(record, 0, keyLength);
+    System.arraycopy(keyBuffer, keyOffset, record, at, keyLength);
+    at += keyLength;
     at = Varint.write(record, at, version);
     at = Varint.write(record, at, revisionGap);
-    System.arraycopy(value, 0, record, at, value.length);
+    System.arraycopy(valueBuffer, valueOffset, record, at, valueLength);
     return record;
   }
 

@@ -283,8 +283,8 @@ public final class LruTtlMap {
    * repeat only where one {@link #atOneRevision} group wrote several keys); and
    * under {@link EvictionPolicy#LRU} the map is within its limits.
    *
-   * <p>For tests after every command and for a map loaded from a snapshot; too slow for the
-   * apply path.
+   * <p>For tests after every command; too slow for the apply path, and a snapshot load checks
+   * only what the file decides ({@link Restorer}).
    *
    * @throws IllegalStateException naming the first disagreement found
    */
@@ -320,6 +320,11 @@ public final class LruTtlMap {
       throw broken("entries add up to " + entries + " of " + accounted + " bytes, counted "
           + table.size() + " of " + bytes);
     }
+    checkLimitsAndCounters(entries);
+  }
+
+  /** The checks of {@link #checkInvariants} on the map's totals, in constant time. */
+  private void checkLimitsAndCounters(long entries) {
     if (settings.evictionPolicy() == EvictionPolicy.LRU
         && ((settings.maxEntries() > 0 && entries > settings.maxEntries())
             || (settings.maxBytes() > 0 && bytes > settings.maxBytes()))) {
@@ -881,6 +886,11 @@ public final class LruTtlMap {
   /**
    * Rebuilds a map entry by entry, least recently used first. Refuses with
    * {@link IllegalArgumentException} what no sequence of commands could have produced.
+   *
+   * <p>Each entry is checked as it comes and the totals at the end; the entry table, LRU list,
+   * key order and expiry queue are built here from checked entries, so a load does not walk
+   * them again to check their structure (that walk reads every record in random order, and
+   * took most of a million-entry load). Tests check a loaded map's full invariants.
    */
   public static final class Restorer {
     private final LruTtlMap map;
@@ -891,11 +901,22 @@ public final class LruTtlMap {
 
     public void add(
         byte[] key, byte[] value, long version, long createRevision, long expireAtMillis) {
-      if (key.length == 0 || key.length > Settings.KEY_BYTES_CEILING) {
-        throw new IllegalArgumentException("key length " + key.length + " out of range");
+      add(key, 0, key.length, value, 0, value.length, version, createRevision, expireAtMillis);
+    }
+
+    /**
+     * Adds the entry whose key is {@code keyLength} bytes of {@code keyBuffer} from
+     * {@code keyOffset}, and likewise its value: a snapshot reader passes slices of its read
+     * buffer, which are copied once, into the entry's record.
+     */
+    public void add(byte[] keyBuffer, int keyOffset, int keyLength, byte[] valueBuffer,
+        int valueOffset, int valueLength, long version, long createRevision,
+        long expireAtMillis) {
+      if (keyLength == 0 || keyLength > Settings.KEY_BYTES_CEILING) {
+        throw new IllegalArgumentException("key length " + keyLength + " out of range");
       }
-      if (value.length > Settings.VALUE_BYTES_CEILING) {
-        throw new IllegalArgumentException("value length " + value.length + " out of range");
+      if (valueLength > Settings.VALUE_BYTES_CEILING) {
+        throw new IllegalArgumentException("value length " + valueLength + " out of range");
       }
       if (createRevision < 1 || createRevision > version || version > map.revision) {
         throw new IllegalArgumentException("revisions out of order: createRevision="
@@ -904,29 +925,30 @@ public final class LruTtlMap {
       if (expireAtMillis < 0) {
         throw new IllegalArgumentException("negative expiry time " + expireAtMillis);
       }
-      int slot = map.table.insertUnorderedIfAbsent(
-          EntryRecord.encode(key, value, version, createRevision));
-      if (slot == NONE) {
-        throw new IllegalArgumentException("duplicate key");
-      }
+      int slot = map.table.insertUnordered(EntryRecord.encode(keyBuffer, keyOffset, keyLength,
+          valueBuffer, valueOffset, valueLength, version, createRevision));
       if (expireAtMillis != 0) {
         map.expiry.add(slot, expireAtMillis, version);
       }
-      map.bytes += accountedBytes(key.length, value.length);
+      map.bytes += accountedBytes(keyLength, valueLength);
     }
 
     /**
-     * The rebuilt map, once its size and bytes match what the snapshot declared and it keeps
-     * every invariant of a map built by commands. Builds the key order here, in one sort.
+     * The rebuilt map, once its keys proved distinct (the key order's sort), its size and
+     * bytes match what the snapshot declared, and it is within its limits.
      */
     public LruTtlMap finish(long expectedEntries, long expectedBytes) {
-      map.table.rebuildKeyOrder();
+      try {
+        map.table.rebuildKeyOrder();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the snapshot holds a duplicate key", e);
+      }
       if (map.size() != expectedEntries || map.bytes != expectedBytes) {
         throw new IllegalArgumentException("declared " + expectedEntries + " entries of "
             + expectedBytes + " bytes, found " + map.size() + " of " + map.bytes);
       }
       try {
-        map.checkInvariants();
+        map.checkLimitsAndCounters(map.size());
       } catch (IllegalStateException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }

@@ -29,7 +29,9 @@ import org.apache.ratis.server.protocol.TermIndex;
  * Measures the map on one thread: heap per entry, put and get rates, 1,000-key prefix reads,
  * snapshot write and load.
  * Not a test; run it with {@code mvn -B -q -pl state-machine exec:exec@map-bench} after an
- * install. Prints the median of several rounds; the machine is shared, so expect noise.
+ * install, or with {@code BENCH=MapBenchmark bash bench/snapshot-bench.sh}, which installs
+ * nothing. Prints the median of several rounds; the machine is shared, so expect noise.
+ * {@link SnapshotBenchmark} measures snapshots of a store with TTLs and leases.
  *
  * <p>Arguments: {@code [entries] [rounds] [snapshot directory]}.
  */

@@ -67,6 +67,8 @@ class StoreModelPropertyTest {
               .isEqualTo(snapshot);
           Files.write(snapshotFile, snapshot);
           loaded = SnapshotFormat.read(snapshotFile).store();
+          // a load checks the file's entries and totals; the structures it built must hold too
+          loaded.checkInvariants();
           assertThat(StoreContents.of(loaded)).as("store loaded before step %d", i)
               .isEqualTo(model.contents());
         }

@@ -1,10 +1,8 @@
 package io.pensieve.statemachine.snapshot;
 
-import io.pensieve.api.RequestLimits;
-
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.pensieve.api.RequestLimits;
 import io.pensieve.internal.v1.SnapshotHeader;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.SettingsMapping;
@@ -18,20 +16,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -126,22 +122,25 @@ public final class SnapshotFormat {
    * passed: magic, version, header, each entry, the declared counts and the CRC32C.
    */
   public static LoadedSnapshot read(Path file) throws IOException {
-    long fileBytes = Files.size(file);
-    if (fileBytes < MAGIC.length + 4 + 1 + TRAILER_BYTES) {
-      throw new CorruptSnapshotException(file, "only " + fileBytes + " bytes long");
-    }
-    long bodyBytes = fileBytes - TRAILER_BYTES;
-    try (InputStream in = Files.newInputStream(file)) {
-      CRC32C crc = new CRC32C();
-      CodedInputStream coded = CodedInputStream.newInstance(
-          new CheckedInputStream(new BoundedInputStream(in, bodyBytes), crc), BUFFER_BYTES);
-      LoadedSnapshot loaded = readBody(file, coded, bodyBytes);
-      if (!coded.isAtEnd()) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long fileBytes = channel.size();
+      if (fileBytes < MAGIC.length + 4 + 1 + TRAILER_BYTES) {
+        throw new CorruptSnapshotException(file, "only " + fileBytes + " bytes long");
+      }
+      long bodyBytes = fileBytes - TRAILER_BYTES;
+      SnapshotInput in = new SnapshotInput(file, channel, bodyBytes);
+      LoadedSnapshot loaded = readBody(file, in, bodyBytes);
+      if (!in.isAtEnd()) {
         throw new CorruptSnapshotException(file, "bytes left over after the last entry");
       }
-      int stored = ByteBuffer.wrap(in.readNBytes(TRAILER_BYTES)).order(ByteOrder.LITTLE_ENDIAN)
-          .getInt();
-      int computed = (int) crc.getValue();
+      ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      while (trailer.hasRemaining()) {
+        if (channel.read(trailer, bodyBytes + trailer.position()) < 0) {
+          throw new CorruptSnapshotException(file, "the file ends before its checksum");
+        }
+      }
+      int stored = trailer.getInt(0);
+      int computed = in.crc();
       if (stored != computed) {
         throw new CorruptSnapshotException(file, String.format(
             "CRC32C mismatch: stored %08x, computed %08x", stored, computed));
@@ -152,23 +151,23 @@ public final class SnapshotFormat {
     }
   }
 
-  private static LoadedSnapshot readBody(Path file, CodedInputStream coded, long bodyBytes)
+  private static LoadedSnapshot readBody(Path file, SnapshotInput in, long bodyBytes)
       throws IOException {
-    byte[] magic = coded.readRawBytes(MAGIC.length);
+    byte[] magic = in.readBytes(MAGIC.length);
     if (!Arrays.equals(magic, MAGIC)) {
       throw new CorruptSnapshotException(file, "not a Pensieve snapshot (bad magic)");
     }
-    int version = coded.readFixed32();
+    int version = in.readFixed32LittleEndian();
     if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_LEASES) {
       throw new CorruptSnapshotException(file, "format version " + version
           + " is not supported (this build reads versions " + FORMAT_VERSION_WITHOUT_LEASES
           + " and " + FORMAT_VERSION + ")");
     }
-    int headerBytes = coded.readRawVarint32();
+    int headerBytes = in.readVarint32();
     if (headerBytes < 0 || headerBytes > HEADER_BYTES_CEILING) {
       throw new CorruptSnapshotException(file, "header length " + headerBytes + " out of range");
     }
-    SnapshotHeader header = SnapshotHeader.parseFrom(coded.readRawBytes(headerBytes));
+    SnapshotHeader header = SnapshotHeader.parseFrom(in.readBytes(headerBytes));
     long entryCount = header.getEntryCount();
     if (entryCount < 0 || entryCount > bodyBytes / ENTRY_BYTES_FLOOR) {
       throw new CorruptSnapshotException(file, "entry count " + entryCount
@@ -177,17 +176,23 @@ public final class SnapshotFormat {
 
     LruTtlMap.Restorer restorer = LruTtlMap.restorer(mapState(header), (int) entryCount);
     for (long i = 0; i < entryCount; i++) {
-      byte[] key = coded.readRawBytes(length(file, coded, Settings.KEY_BYTES_CEILING));
-      byte[] value = coded.readRawBytes(length(file, coded, Settings.VALUE_BYTES_CEILING));
-      restorer.add(key, value, coded.readRawVarint64(), coded.readRawVarint64(),
-          coded.readRawVarint64());
-      // the stream's byte counter is an int; keep it from overflowing on large files
-      coded.resetSizeCounter();
+      in.mark();
+      int keyLength = length(file, in, Settings.KEY_BYTES_CEILING);
+      int key = in.take(keyLength);
+      int valueLength = length(file, in, Settings.VALUE_BYTES_CEILING);
+      int value = in.take(valueLength);
+      long entryVersion = in.readVarint64();
+      long createRevision = in.readVarint64();
+      long expireAtMillis = in.readVarint64();
+      // the entry is whole in the buffer now; its parts were counted from the mark
+      int at = in.markOffset();
+      restorer.add(in.buffer(), at + key, keyLength, in.buffer(), at + value, valueLength,
+          entryVersion, createRevision, expireAtMillis);
     }
     LruTtlMap map = restorer.finish(entryCount, header.getBytes());
     LeaseTable leases = version == FORMAT_VERSION_WITHOUT_LEASES
         ? LeasedMap.unboundedLeases()
-        : readLeases(file, coded, bodyBytes);
+        : readLeases(file, in, bodyBytes);
     LeasedMap store = new LeasedMap(map, leases);
     try {
       store.checkAttachedKeysHeld();
@@ -198,14 +203,14 @@ public final class SnapshotFormat {
         MemberDirectory.of(header.getMembersList()));
   }
 
-  private static LeaseTable readLeases(Path file, CodedInputStream coded, long bodyBytes)
+  private static LeaseTable readLeases(Path file, SnapshotInput input, long bodyBytes)
       throws IOException {
-    int sectionBytes = coded.readRawVarint32();
+    int sectionBytes = input.readVarint32();
     if (sectionBytes < 0 || sectionBytes > Math.min(bodyBytes, LEASE_SECTION_BYTES_CEILING)) {
       throw new CorruptSnapshotException(file, "lease section of " + sectionBytes
           + " bytes in a file of " + bodyBytes);
     }
-    byte[] section = coded.readRawBytes(sectionBytes);
+    byte[] section = input.readBytes(sectionBytes);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(section));
     try {
       LeaseTable leases = LeaseTable.readFrom(in, RequestLimits.MAX_LEASES);
@@ -222,8 +227,8 @@ public final class SnapshotFormat {
     }
   }
 
-  private static int length(Path file, CodedInputStream coded, int ceiling) throws IOException {
-    int length = coded.readRawVarint32();
+  private static int length(Path file, SnapshotInput in, int ceiling) throws IOException {
+    int length = in.readVarint32();
     if (length < 0 || length > ceiling) {
       throw new CorruptSnapshotException(file, "length " + length + " out of range");
     }
@@ -256,44 +261,5 @@ public final class SnapshotFormat {
         header.getClockMillis(),
         header.getEvictions(),
         header.getExpirations());
-  }
-
-  /** Stops reading at a given length, so the trailer is never fed to the CRC. */
-  private static final class BoundedInputStream extends FilterInputStream {
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long length) {
-      super(in);
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = super.read(buffer, offset, (int) Math.min(length, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // the caller still reads the trailer from the underlying stream
-    }
   }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,50 @@ class SnapshotFormatTest {
 
   @TempDir
   Path dir;
+
+  @Test
+  void entriesLongerThanAReadBlockAndAcrossBlockBoundariesRoundTrip() throws IOException {
+    LeasedMap original = new LeasedMap();
+    original.map().configure(SettingsUpdate.replacingAll(new Settings(0, 0, EvictionPolicy.LRU,
+        0, 1_024, Settings.VALUE_BYTES_CEILING)), false, 1);
+    original.grant(5, 60_000, 1);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 4_000; i++) {
+      // sizes that put block boundaries inside keys, values and numbers alike
+      byte[] key = new byte[1 + random.nextInt(300)];
+      random.nextBytes(key);
+      key[0] = (byte) (i >> 8);
+      key[key.length - 1] = (byte) i;
+      byte[] value = new byte[random.nextInt(2_000)];
+      random.nextBytes(value);
+      OptionalLong ttl = i % 4 == 0 ? OptionalLong.of(60_000 + i) : OptionalLong.empty();
+      original.put(key, value, ttl, i % 10 == 0 ? 5 : 0, false, 2 + i);
+      if (i == 1_000 || i == 3_000) {
+        byte[] large = new byte[i == 1_000 ? 3 * SnapshotInput.BLOCK_BYTES + 7
+            : Settings.VALUE_BYTES_CEILING];
+        random.nextBytes(large);
+        original.put(("large-" + i).getBytes(UTF_8), large, OptionalLong.empty(), 0, false, 2 + i);
+      }
+    }
+    byte[] written = bytesOf(original);
+    Path file = dir.resolve("snapshot." + TERM + "_" + INDEX);
+    Files.write(file, written);
+
+    LeasedMap loaded = SnapshotFormat.read(file).store();
+
+    loaded.checkInvariants();
+    assertThat(MapContents.of(loaded.map())).isEqualTo(MapContents.of(original.map()));
+    assertThat(loaded.leases().list()).isEqualTo(original.leases().list());
+    assertThat(bytesOf(loaded)).isEqualTo(written);
+    // cut inside a large value, at a block's end, and inside the lease section: each refused
+    for (int length : new int[] {written.length / 2, SnapshotInput.BLOCK_BYTES,
+        written.length - 4 - EMPTY_LEASE_SECTION_BYTES}) {
+      Files.write(file, Arrays.copyOf(written, length));
+      assertThatThrownBy(() -> SnapshotFormat.read(file))
+          .isInstanceOf(CorruptSnapshotException.class)
+          .hasMessageStartingWith("snapshot " + file + " is corrupt and was not loaded: ");
+    }
+  }
 
   @Test
   void anEmptyMapRoundTrips() throws IOException {
