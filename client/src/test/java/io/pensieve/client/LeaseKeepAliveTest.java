@@ -109,7 +109,8 @@ class LeaseKeepAliveTest {
 
   @Test
   void aClientWithNoLeaseLeftEndsItsStreamAndClosingTheClientStopsRenewals() {
-    try (PensieveClient client = client(first.endpoint())) {
+    PensieveClient client = client(first.endpoint());
+    try {
       LeaseKeepAlive one = client.keepAlive(1);
       LeaseKeepAlive other = client.keepAlive(2);
       await().atMost(PATIENCE).until(() -> first.renewals(1) >= 1 && first.renewals(2) >= 1);
@@ -130,6 +131,8 @@ class LeaseKeepAliveTest {
       await("closing the client ends the stream").atMost(PATIENCE)
           .until(() -> first.streamsOpen() == 0);
       assertThat(again.lost()).isEmpty();
+    } finally {
+      client.close();
     }
   }
 }
