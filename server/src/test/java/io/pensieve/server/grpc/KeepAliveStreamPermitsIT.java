@@ -48,10 +48,11 @@ class KeepAliveStreamPermitsIT {
         streams.add(new Stream(LeaseGrpc.newStub(client.channel())));
       }
 
-      // each stream renews once and is answered: all five are open and past the limit's check
-      streams.forEach(stream -> stream.requests.onNext(renewal));
-      await("every stream answered").atMost(PATIENCE)
-          .until(() -> streams.stream().allMatch(stream -> stream.answers.get() == 1));
+      // each stream in turn renews once and is answered: then all five are open at once, and
+      // each renewal held a permit only until answered (two renewals at once would fit)
+      for (Stream stream : streams) {
+        renew(stream, renewal, 1);
+      }
 
       // a unary call is served though more streams than the limit are open
       client.put("beside-streams", "v");
@@ -62,13 +63,21 @@ class KeepAliveStreamPermitsIT {
       assertThat(streams).allSatisfy(stream -> assertThat(stream.ended).isEmpty());
 
       // and the streams still renew
-      streams.forEach(stream -> stream.requests.onNext(renewal));
-      await("every stream answered again").atMost(PATIENCE)
-          .until(() -> streams.stream().allMatch(stream -> stream.answers.get() == 2));
+      for (Stream stream : streams) {
+        renew(stream, renewal, 2);
+      }
       streams.forEach(stream -> stream.requests.onCompleted());
       await("every stream completed").atMost(PATIENCE)
           .until(() -> streams.stream().allMatch(stream -> stream.ended.contains("completed")));
     }
+  }
+
+  private static void renew(Stream stream, LeaseKeepAliveRequest renewal, int answers) {
+    stream.requests.onNext(renewal);
+    await("answer " + answers + " of a stream").atMost(PATIENCE)
+        .until(() -> stream.answers.get() == answers || !stream.ended.isEmpty());
+    assertThat(stream.ended).isEmpty();
+    assertThat(stream.answers).hasValue(answers);
   }
 
   /** One KeepAlive stream, counting its answers and saying how it ended. */
