@@ -284,7 +284,7 @@ class HousekeepingTest {
   @Test
   void aRenewalCommandStalledBehindADeadLeaderDoesNotHoldTheRenewalsAfterIt() {
     housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
-    keepAlives.renew(7);
+    CompletableFuture<LeaseKeepAliveResponse> stalled = keepAlives.renew(7);
     clock.advance(LeaseKeepAlives.INTERVAL);
     CompletableFuture<LeaseKeepAliveResponse> later = keepAlives.renew(8);
 
@@ -298,8 +298,9 @@ class HousekeepingTest {
     assertThat(sent.get(1).command().getLeaseKeepAlive().getIdsList()).containsExactly(8L);
 
     // and no more than the bound are in flight at once
+    List<CompletableFuture<LeaseKeepAliveResponse>> waiting = new ArrayList<>();
     for (long id = 9; id < 20; id++) {
-      keepAlives.renew(id);
+      waiting.add(keepAlives.renew(id));
       clock.advance(Housekeeping.KEEP_ALIVE_STALLED);
     }
     assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE))
@@ -312,6 +313,8 @@ class HousekeepingTest {
     clock.advance(LeaseKeepAlives.INTERVAL);
     assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE))
         .hasSize(Housekeeping.MAX_KEEP_ALIVES_IN_FLIGHT + 1);
+    assertThat(stalled).isNotDone();
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
   }
 
   @Test
