@@ -56,8 +56,8 @@ final class ProtoJson {
 
   static boolean isLeaseId(FieldDescriptor field) {
     return field.getJavaType() == FieldDescriptor.JavaType.LONG && !field.isRepeated()
-        && (field.getName().equals("lease") || field.getName().equals("id")
-            && field.getContainingType().getName().startsWith("Lease"));
+        && (field.getName().equals("lease") || (field.getName().equals("id")
+            && field.getContainingType().getName().startsWith("Lease")));
   }
 
   private static JsonNode value(FieldDescriptor field, Object value) {
