@@ -1,5 +1,6 @@
 package io.pensieve.cli;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.pensieve.client.PensieveClient;
 import io.pensieve.proto.v1.LeaseGrantRequest;
@@ -153,7 +154,10 @@ final class LeaseLoad implements Callable<Integer> {
 
                 @Override
                 public void onError(Throwable t) {
-                  // the stream ends at its first failed renewal: every one pending is lost
+                  // the stream ends at its first failed renewal: every one pending is lost;
+                  // progress and failures go to standard error, beside the other progress lines
+                  System.err.printf("the renewals to %s failed, %d pending: %s%n", endpoint,
+                      sentAt.size(), Status.fromThrowable(t));
                   lost.addAndGet(Math.max(1, sentAt.size()));
                   closed.countDown();
                 }

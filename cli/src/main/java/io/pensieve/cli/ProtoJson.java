@@ -14,9 +14,14 @@ import java.util.Optional;
 
 /**
  * Protobuf messages as JSON for {@code -o json}: proto field names (snake case), every field
- * with its value even when it is the default, 64-bit integers as numbers, enums by their short
- * name ({@code ROLE_LEADER} is {@code LEADER}), bytes as UTF-8 text ({@code <name>_base64} when
- * they are not valid UTF-8). Fields with presence that are unset are left out.
+ * with its value even when it is the default, 64-bit integers as numbers except lease ids,
+ * enums by their short name ({@code ROLE_LEADER} is {@code LEADER}), bytes as UTF-8 text
+ * ({@code <name>_base64} when they are not valid UTF-8). Fields with presence that are unset
+ * are left out.
+ *
+ * <p>A lease id is a string of decimal digits, as REST gives it: ids use all 64 bits, and a
+ * JavaScript number keeps only 53 exactly. Lease ids are the {@code lease} fields (of a key,
+ * a put, a compare) and the {@code id} of the {@code Lease*} messages.
  */
 final class ProtoJson {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -37,7 +42,9 @@ final class ProtoJson {
         }
       } else if (!field.hasPresence() || message.hasField(field)) {
         Object value = message.getField(field);
-        if (value instanceof ByteString bytes && Text.utf8(bytes).isEmpty()) {
+        if (isLeaseId(field)) {
+          json.put(field.getName(), Long.toString((Long) value));
+        } else if (value instanceof ByteString bytes && Text.utf8(bytes).isEmpty()) {
           json.put(field.getName() + "_base64", Base64.getEncoder().encodeToString(bytes.toByteArray()));
         } else {
           json.set(field.getName(), value(field, value));
@@ -45,6 +52,12 @@ final class ProtoJson {
       }
     }
     return json;
+  }
+
+  static boolean isLeaseId(FieldDescriptor field) {
+    return field.getJavaType() == FieldDescriptor.JavaType.LONG && !field.isRepeated()
+        && (field.getName().equals("lease") || (field.getName().equals("id")
+            && field.getContainingType().getName().startsWith("Lease")));
   }
 
   private static JsonNode value(FieldDescriptor field, Object value) {

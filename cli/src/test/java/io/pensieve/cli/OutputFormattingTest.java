@@ -8,9 +8,13 @@ import com.google.protobuf.ByteString;
 import io.pensieve.client.Endpoint;
 import io.pensieve.proto.v1.ClusterResponse;
 import io.pensieve.proto.v1.ConfigureCommand;
+import io.pensieve.proto.v1.GetResponse;
 import io.pensieve.proto.v1.KeyValue;
+import io.pensieve.proto.v1.LeaseGrantResponse;
 import io.pensieve.proto.v1.Member;
 import io.pensieve.proto.v1.Role;
+import io.pensieve.proto.v1.TxnOpResult;
+import io.pensieve.proto.v1.TxnResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -55,6 +59,27 @@ class OutputFormattingTest {
     assertThat(member.get("role").asText()).isEqualTo("LEADER");
     assertThat(member.get("grpc_address").asText()).isEqualTo("127.0.0.1:9001");
     assertThat(member.get("rest_address").asText()).isEmpty();
+  }
+
+  @Test
+  void leaseIdsAreStringsEverywhereSoThatJavaScriptKeepsAll64Bits() {
+    long id = 7_587_883_014_276_510_720L; // past 2^53: a JavaScript number would round it
+    TxnResponse txn = TxnResponse.newBuilder().setSucceeded(true)
+        .addResults(TxnOpResult.newBuilder().setGet(GetResponse.newBuilder().setFound(true)
+            .setKv(KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("k")).setLease(id))))
+        .build();
+
+    JsonNode kv = ProtoJson.toJson(txn).get("results").get(0).get("get").get("kv");
+    JsonNode unleased = ProtoJson.toJson(KeyValue.newBuilder().setVersion(3).build());
+    JsonNode granted = ProtoJson.toJson(LeaseGrantResponse.newBuilder().setId(id)
+        .setTtlSeconds(30).build());
+
+    assertThat(kv.get("lease").isTextual()).isTrue();
+    assertThat(kv.get("lease").asText()).isEqualTo(Long.toString(id));
+    assertThat(unleased.get("lease").asText()).isEqualTo("0");
+    assertThat(unleased.get("version").isNumber()).isTrue();
+    assertThat(granted.get("id").asText()).isEqualTo(Long.toString(id));
+    assertThat(granted.get("ttl_seconds").isNumber()).isTrue();
   }
 
   @Test

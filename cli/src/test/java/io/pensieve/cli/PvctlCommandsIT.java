@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -105,6 +106,62 @@ class PvctlCommandsIT {
     fails(pvctl.run("put", "leased/c", "3", "--lease", id), 1,
         "lease " + id + " not found (not_found)");
     fails(pvctl.run("lease", "grant", "1"), 2, "ttl_seconds must be between 5 and");
+  }
+
+  @Test
+  void getPrintsALeaseIdAsAStringInJsonAsRestDoes() {
+    String id = json(ok(pvctl.run("lease", "grant", "60", "-o", "json"))).get("id").asText();
+    ok(pvctl.run("put", "json-leased", "1", "--lease", id));
+
+    JsonNode got = json(ok(pvctl.run("get", "json-leased", "-o", "json")));
+    JsonNode ranged = json(ok(pvctl.run("get", "json-leased", "--prefix", "-o", "json")));
+    JsonNode listed = json(ok(pvctl.run("lease", "list", "-o", "json")));
+
+    assertThat(got.get("lease").isTextual()).isTrue();
+    assertThat(got.get("lease").asText()).isEqualTo(id);
+    assertThat(ranged.path("kvs").get(0).get("lease").asText()).isEqualTo(id);
+    assertThat(listed.path("leases").findValues("id")).allSatisfy(each ->
+        assertThat(each.isTextual()).isTrue());
+    assertThat(json(ok(pvctl.run("lease", "timetolive", id, "-o", "json"))).get("id").asText())
+        .isEqualTo(id);
+    ok(pvctl.run("lease", "revoke", id));
+  }
+
+  @Test
+  void leaseLoadGrantsKeepsAliveThenRevokesItsLeasesAndReportsTheRenewals() {
+    // every endpoint a live member (a node another test removed refuses renewals): the load
+    // sends each one a share of the renewals
+    PvctlRunner live = PvctlRunner.inProcess("--endpoints", cluster.members().stream()
+        .map(node -> "127.0.0.1:" + node.grpcPort()).collect(Collectors.joining(",")));
+    Supplier<Integer> leases = () ->
+        json(ok(live.run("lease", "list", "-o", "json"))).path("leases").size();
+    int before = leases.get();
+    // a renewal refused for want of a leader (another test moved the lead) ends its stream
+    cluster.awaitLeader();
+
+    CompletableFuture<PvctlRun> load = CompletableFuture.supplyAsync(() -> live.run(
+        "lease", "load", "--count", "12", "--ttl", "5", "--duration", "4", "-o", "json"));
+
+    await("the load's leases granted").atMost(AWAIT).pollInterval(Duration.ofMillis(200))
+        .until(() -> leases.get() == before + 12);
+    PvctlRun loaded = load.join();
+    JsonNode summary = json(ok(loaded));
+    assertThat(summary.get("leases").asInt()).isEqualTo(12);
+    assertThat(summary.get("ttl_seconds").asLong()).isEqualTo(5);
+    assertThat(summary.get("duration_seconds").asLong()).isEqualTo(4);
+    assertThat(summary.get("leases_lost").asLong()).isZero();
+    // each lease renewed every third of 5 s for 4 s: at least once each, all answered
+    assertThat(summary.get("renewals_sent").asLong()).isGreaterThanOrEqualTo(12);
+    assertThat(summary.get("renewals_answered").asLong())
+        .isEqualTo(summary.get("renewals_sent").asLong());
+    assertThat(summary.get("latency_p99_ms").asDouble()).isPositive();
+    assertThat(leases.get()).isEqualTo(before);
+
+    assertThat(ok(live.run("lease", "load", "--count", "3", "--ttl", "5", "--duration", "1"))
+        .out()).containsPattern("^3 leases of 5 s granted in [0-9.]+ s; kept alive 1 s over 3"
+            + " endpoints: \\d+ renewals sent, \\d+ answered \\(\\d+/s\\), latency p50 [0-9.]+ ms"
+            + " p99 [0-9.]+ ms; 0 renewals failed");
+    assertThat(leases.get()).isEqualTo(before);
   }
 
   @Test

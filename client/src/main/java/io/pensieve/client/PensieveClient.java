@@ -93,6 +93,9 @@ public final class PensieveClient implements AutoCloseable {
   private final RetryPolicy retries;
   /** The endpoint of the last answer: where the next call starts. */
   private volatile int preferred;
+  /** The one stream renewing every lease kept alive; made on first use. */
+  private KeepAliveStreams keepAlives;
+  private boolean closed;
 
   private PensieveClient(Builder builder) {
     this.settings = builder.copy();
@@ -262,9 +265,24 @@ public final class PensieveClient implements AutoCloseable {
         LeaseKeepAliveRequest.newBuilder().setId(id).build(), false);
   }
 
-  /** Keeps lease {@code id} alive, renewing every third of its TTL, until the result is closed. */
+  /**
+   * Keeps lease {@code id} alive, renewing every third of its TTL, until the result is closed.
+   * Every lease this client keeps alive is renewed over one {@code KeepAlive} stream (see
+   * {@link LeaseKeepAlive}).
+   */
   public LeaseKeepAlive keepAlive(long id) {
-    return new LeaseKeepAlive(id, this::keepAliveOnce);
+    return keepAlives().add(id);
+  }
+
+  private synchronized KeepAliveStreams keepAlives() {
+    if (closed) {
+      throw new IllegalStateException("the client is closed");
+    }
+    if (keepAlives == null) {
+      keepAlives = new KeepAliveStreams(List.of(channels), endpoints, () -> preferred,
+          settings.retryPause, Duration.ofNanos(deadlineNanos));
+    }
+    return keepAlives;
   }
 
   /** A lease's remaining and granted TTL, with its keys when {@code keys}; NOT_FOUND if none. */
@@ -447,9 +465,15 @@ public final class PensieveClient implements AutoCloseable {
     return response.getFound() ? Optional.of(response.getKv()) : Optional.empty();
   }
 
-  /** Closes every connection; calls in flight end with a failure. */
+  /** Stops every keep-alive and closes every connection; calls in flight end with a failure. */
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (keepAlives != null) {
+        keepAlives.close();
+      }
+    }
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }

@@ -10,22 +10,33 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.limits.ConcurrencyLimit;
+import java.util.Set;
 
 /**
  * Holds a {@link ConcurrencyLimit} permit for each call until it closes or is cancelled, and
  * refuses a call with UNAVAILABLE ({@code overloaded}) when none is left. The health service is
  * not intercepted: a busy node must not look dead to its orchestrator.
+ *
+ * <p>A long-lived stream whose handler takes a permit for each message it works on instead
+ * (Lease.KeepAlive) is let through without one: held for the stream's whole life, permits
+ * would let a thousand idle clients starve every other call.
  */
 final class ConcurrencyLimitInterceptor implements ServerInterceptor {
   private final ConcurrencyLimit limit;
+  /** Full method names of the streams that take their permits per message. */
+  private final Set<String> permitPerMessage;
 
-  ConcurrencyLimitInterceptor(ConcurrencyLimit limit) {
+  ConcurrencyLimitInterceptor(ConcurrencyLimit limit, Set<String> permitPerMessage) {
     this.limit = limit;
+    this.permitPerMessage = Set.copyOf(permitPerMessage);
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
+    if (permitPerMessage.contains(call.getMethodDescriptor().getFullMethodName())) {
+      return next.startCall(call, headers);
+    }
     ConcurrencyLimit.Permit permit;
     try {
       permit = limit.acquire();

@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.pensieve.api.GrpcLimits;
 import io.pensieve.server.NodeConfig;
 import io.pensieve.proto.v1.KVGrpc;
+import io.pensieve.proto.v1.LeaseGrpc;
 import io.pensieve.server.NodeParts;
 import io.pensieve.server.kv.KvService;
 import io.pensieve.server.raft.RaftNode;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -58,7 +60,8 @@ public final class GrpcServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     LeaderForwarding forwarding = new LeaderForwarding(raft.localId().toString(),
         tls.isPresent() ? Optional.of(GrpcTls.client(tls.get())) : Optional.empty());
-    ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(node.limit());
+    ConcurrencyLimitInterceptor limiting = new ConcurrencyLimitInterceptor(node.limit(),
+        Set.of(LeaseGrpc.getKeepAliveMethod().getFullMethodName()));
     AuthInterceptor auth = new AuthInterceptor(node.access());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(
         new InetSocketAddress(config.listenHost(), config.grpcPort()));
@@ -69,7 +72,8 @@ public final class GrpcServer implements AutoCloseable {
         // the last interceptor runs first: the token is checked before a permit is taken or
         // anything is forwarded
         .addService(ServerInterceptors.intercept(new KvGrpcService(kv, raft), limiting, auth))
-        .addService(ServerInterceptors.intercept(new LeaseGrpcService(kv, raft), limiting, auth))
+        .addService(ServerInterceptors.intercept(new LeaseGrpcService(kv, raft, node.limit()),
+            limiting, auth))
         .addService(ServerInterceptors.intercept(
             new AdminGrpcService(node.admin(), kv, raft, info, forwarding,
                 config.dataDir().resolve("restore")), forwarding, limiting, auth))

@@ -15,6 +15,7 @@ import io.pensieve.proto.v1.LeaseTimeToLiveRequest;
 import io.pensieve.proto.v1.LeaseTimeToLiveResponse;
 import io.pensieve.server.kv.KvException;
 import io.pensieve.server.kv.KvService;
+import io.pensieve.server.limits.ConcurrencyLimit;
 import io.pensieve.server.raft.RaftNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +35,16 @@ final class LeaseGrpcService extends LeaseGrpc.LeaseImplBase {
 
   private final KvService kv;
   private final RaftNode raft;
+  private final ConcurrencyLimit limit;
 
-  LeaseGrpcService(KvService kv, RaftNode raft) {
+  /**
+   * @param limit the node's; each renewal a KeepAlive stream carries holds a permit until it
+   *     is answered (the stream itself holds none, see {@link ConcurrencyLimitInterceptor})
+   */
+  LeaseGrpcService(KvService kv, RaftNode raft, ConcurrencyLimit limit) {
     this.kv = kv;
     this.raft = raft;
+    this.limit = limit;
   }
 
   @Override
@@ -70,7 +77,9 @@ final class LeaseGrpcService extends LeaseGrpc.LeaseImplBase {
   /**
    * Each request is answered in order, once its renewal is applied. A renewal that fails (the
    * lease is gone: NOT_FOUND; no leader; a node that stopped serving) ends the stream with
-   * that error, as a unary call would: a client whose lease is gone must know at once.
+   * that error, as a unary call would: a client whose lease is gone must know at once. Each
+   * renewal holds a permit of the node's concurrency limit until answered; one that finds none
+   * left ends the stream with OVERLOADED, as a unary call past the limit is refused.
    */
   @Override
   public StreamObserver<LeaseKeepAliveRequest> keepAlive(
@@ -99,8 +108,16 @@ final class LeaseGrpcService extends LeaseGrpc.LeaseImplBase {
             + MAX_WAITING_RENEWALS_PER_STREAM + " renewals wait on this stream"));
         return;
       }
+      ConcurrencyLimit.Permit permit;
+      try {
+        permit = limit.acquire();
+      } catch (KvException overloaded) {
+        end(overloaded);
+        return;
+      }
       waiting++;
       CompletableFuture<LeaseKeepAliveResponse> renewal = renew(request);
+      var unused = renewal.whenComplete((response, failure) -> permit.release());
       answered = answered.thenCompose(previous -> renewal.handle((response, failure) -> {
         synchronized (this) {
           waiting--;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,11 @@ public final class Housekeeping implements AutoCloseable {
     void leasesExpired(int revoked);
   }
 
+  /** How long a LeaseKeepAlive command may be in flight before another may follow it. */
+  static final Duration KEEP_ALIVE_STALLED = LeaseKeepAlives.INTERVAL.multipliedBy(2);
+  /** LeaseKeepAlive commands in flight at once, at most, stalled ones included. */
+  static final int MAX_KEEP_ALIVES_IN_FLIGHT = 3;
+
   private final Node node;
   private final Function<Command, CompletableFuture<CommandResult>> proposals;
   private final TouchRecorder touches;
@@ -97,7 +103,10 @@ public final class Housekeeping implements AutoCloseable {
   private final AtomicBoolean configuring = new AtomicBoolean();
   private final AtomicBoolean touching = new AtomicBoolean();
   private final AtomicBoolean expiring = new AtomicBoolean();
-  private final AtomicBoolean keepingAlive = new AtomicBoolean();
+  /** LeaseKeepAlive commands proposed and not yet answered. */
+  private final AtomicInteger keepAlivesInFlight = new AtomicInteger();
+  /** When the newest of them was proposed, by the clock; on the clock's thread only. */
+  private long newestKeepAliveNanos;
   private final AtomicBoolean expiringLeases = new AtomicBoolean();
 
   /** @param clock runs the housekeeping: a clock of its own, so requests never wait for it */
@@ -221,16 +230,26 @@ public final class Housekeeping implements AutoCloseable {
   /**
    * Proposes the renewals received since the last one, unless the last is still in flight:
    * then they wait for the next interval. Any node proposes, the leader included.
+   *
+   * <p>Unless the last has been in flight for {@link #KEEP_ALIVE_STALLED}: a command sent to a
+   * leader that just died waits out the Raft client's attempt timeout (3 s) before it goes to
+   * the new one, and every renewal queued behind it would wait too, long enough for a lease
+   * of the shortest TTL (5 s, renewed every 1.7 s) to expire. Then another command goes, up to
+   * {@link #MAX_KEEP_ALIVES_IN_FLIGHT}: renewing a lease twice only renews it twice.
    */
   private void keepAlive() {
-    if (!keepingAlive.compareAndSet(false, true)) {
+    int inFlight = keepAlivesInFlight.get();
+    boolean lastIsRecent = inFlight > 0
+        && clock.nanoTime() - newestKeepAliveNanos < KEEP_ALIVE_STALLED.toNanos();
+    if (inFlight >= MAX_KEEP_ALIVES_IN_FLIGHT || lastIsRecent) {
       return;
     }
     LeaseKeepAlives.Batch batch = keepAlives.drain();
     if (batch.isEmpty()) {
-      keepingAlive.set(false);
       return;
     }
+    keepAlivesInFlight.incrementAndGet();
+    newestKeepAliveNanos = clock.nanoTime();
     counters.keepAliveProposed();
     CompletableFuture<CommandResult> result;
     try {
@@ -240,7 +259,7 @@ public final class Housekeeping implements AutoCloseable {
     }
     // the callback answers the renewals whatever the outcome; nothing reads what it returns
     var unused = result.whenComplete((applied, failure) -> {
-      keepingAlive.set(false);
+      keepAlivesInFlight.decrementAndGet();
       if (failure != null) {
         batch.fail(failure);
       } else {

@@ -282,6 +282,42 @@ class HousekeepingTest {
   }
 
   @Test
+  void aRenewalCommandStalledBehindADeadLeaderDoesNotHoldTheRenewalsAfterIt() {
+    housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
+    CompletableFuture<LeaseKeepAliveResponse> stalled = keepAlives.renew(7);
+    clock.advance(LeaseKeepAlives.INTERVAL);
+    CompletableFuture<LeaseKeepAliveResponse> later = keepAlives.renew(8);
+
+    // in flight for less than the stall bound: the next renewals wait for it
+    clock.advance(LeaseKeepAlives.INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE)).hasSize(1);
+    // past it: they go in a command of their own
+    clock.advance(Housekeeping.KEEP_ALIVE_STALLED.minus(LeaseKeepAlives.INTERVAL));
+    List<Proposal> sent = proposalsOf(Command.KindCase.LEASE_KEEP_ALIVE);
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1).command().getLeaseKeepAlive().getIdsList()).containsExactly(8L);
+
+    // and no more than the bound are in flight at once
+    List<CompletableFuture<LeaseKeepAliveResponse>> waiting = new ArrayList<>();
+    for (long id = 9; id < 20; id++) {
+      waiting.add(keepAlives.renew(id));
+      clock.advance(Housekeeping.KEEP_ALIVE_STALLED);
+    }
+    assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE))
+        .hasSize(Housekeeping.MAX_KEEP_ALIVES_IN_FLIGHT);
+    LeaseKeepAliveResponse renewed = LeaseKeepAliveResponse.newBuilder().setId(8)
+        .setTtlSeconds(10).setExpireAtMillis(123_000).build();
+    sent.get(1).result().complete(CommandResult.newBuilder().setLeaseKeepAlive(
+        LeaseKeepAliveResult.newBuilder().addRenewed(renewed)).build());
+    assertThat(later).isCompletedWithValue(renewed);
+    clock.advance(LeaseKeepAlives.INTERVAL);
+    assertThat(proposed(Command.KindCase.LEASE_KEEP_ALIVE))
+        .hasSize(Housekeeping.MAX_KEEP_ALIVES_IN_FLIGHT + 1);
+    assertThat(stalled).isNotDone();
+    assertThat(waiting).noneMatch(CompletableFuture::isDone);
+  }
+
+  @Test
   void aFailedRenewalCommandFailsEveryRenewalItCarried() {
     housekeeping.start(TOUCH_INTERVAL, CLEANUP_INTERVAL);
     CompletableFuture<LeaseKeepAliveResponse> renewal = keepAlives.renew(7);
