@@ -1,6 +1,11 @@
 package io.pensieve.bench;
 
+import static io.pensieve.bench.Measures.key;
+import static io.pensieve.bench.Measures.median;
+import static io.pensieve.bench.Measures.usedHeapAfterGc;
+
 import io.pensieve.api.KeyRanges;
+import io.pensieve.bench.Measures.LoadTiming;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
@@ -10,10 +15,7 @@ import io.pensieve.store.LeasedMap;
 import io.pensieve.store.LruTtlMap;
 import io.pensieve.store.RangeResult;
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +99,8 @@ public final class MapBenchmark {
 
       TermIndex at = TermIndex.valueOf(1, round + 1);
       start = System.nanoTime();
-      Path file = store.write(at, out -> SnapshotFormat.write(new LeasedMap(map, new LeaseTable()), new MemberDirectory(), at.getTerm(), at.getIndex(), out));
+      Path file = store.write(at, out -> SnapshotFormat.write(new LeasedMap(map, new LeaseTable()),
+          new MemberDirectory(), at.getTerm(), at.getIndex(), out));
       writeMillis[round] = seconds(start) * 1000;
       snapshotBytes = Files.size(file);
 
@@ -157,14 +160,13 @@ public final class MapBenchmark {
    */
   private static void measureHeap(
       int entries, byte[] value, OptionalLong ttlMillis, boolean shuffled) {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     int[] order = shuffled ? shuffled(entries) : IntStream.range(0, entries).toArray();
-    long before = usedHeapAfterGc(memory);
+    long before = usedHeapAfterGc();
     LruTtlMap map = new LruTtlMap();
     for (int i : order) {
       map.put(key(i), value, ttlMillis, false, STAMP);
     }
-    long after = usedHeapAfterGc(memory);
+    long after = usedHeapAfterGc();
     double perEntry = (double) (after - before) / entries;
     // order.length, not entries: the write order, counted before, stays reachable and counted
     System.out.printf("heap%s%s: %,.1f MB for %,d entries = %.1f B/entry, %.1f B/entry beyond the "
@@ -194,7 +196,8 @@ public final class MapBenchmark {
       TermIndex at = TermIndex.valueOf(2, round + 1);
       long start = System.nanoTime();
       Path file = store.write(at, out -> SnapshotFormat.write(
-          new LeasedMap(map, new LeaseTable()), new MemberDirectory(), at.getTerm(), at.getIndex(), out));
+          new LeasedMap(map, new LeaseTable()), new MemberDirectory(), at.getTerm(), at.getIndex(),
+          out));
       writeMillis[round] = seconds(start) * 1000;
       LoadTiming load = new LoadTiming();
       LoadedSnapshot loaded = SnapshotFormat.read(file);
@@ -211,38 +214,6 @@ public final class MapBenchmark {
         median(writeMillis), median(loadMillis), median(loadCpuMillis), median(loadGcMillis));
   }
 
-  /**
-   * Wall time of a load, with the two parts that tell a slow load from a busy machine: CPU
-   * time of the loading thread, and time the collectors report (young collections copy the
-   * freshly loaded records, and on a shared machine wait for a core).
-   */
-  private static final class LoadTiming {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private final long startNanos = System.nanoTime();
-    private final long startCpuNanos = THREADS.getCurrentThreadCpuTime();
-    private final long startGcMillis = gcMillisSoFar();
-
-    double wallMillis() {
-      return (System.nanoTime() - startNanos) / 1e6;
-    }
-
-    double cpuMillis() {
-      return (THREADS.getCurrentThreadCpuTime() - startCpuNanos) / 1e6;
-    }
-
-    double gcMillis() {
-      return gcMillisSoFar() - startGcMillis;
-    }
-
-    private static long gcMillisSoFar() {
-      long total = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        total += Math.max(0, gc.getCollectionTime());
-      }
-      return total;
-    }
-  }
-
   private static int[] shuffled(int count) {
     int[] order = IntStream.range(0, count).toArray();
     SplittableRandom random = new SplittableRandom(3);
@@ -255,19 +226,6 @@ public final class MapBenchmark {
     return order;
   }
 
-  private static long usedHeapAfterGc(MemoryMXBean memory) {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
-  private static byte[] key(int i) {
-    return String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
-  }
-
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
@@ -276,13 +234,6 @@ public final class MapBenchmark {
     double[] sorted = samples.clone();
     Arrays.sort(sorted);
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(fraction * sorted.length) - 1)];
-  }
-
-  private static double median(double[] samples) {
-    double[] sorted = samples.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

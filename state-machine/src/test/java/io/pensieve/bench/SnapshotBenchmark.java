@@ -1,5 +1,10 @@
 package io.pensieve.bench;
 
+import static io.pensieve.bench.Measures.key;
+import static io.pensieve.bench.Measures.median;
+import static io.pensieve.bench.Measures.usedHeapAfterGc;
+
+import io.pensieve.bench.Measures.LoadTiming;
 import io.pensieve.statemachine.MemberDirectory;
 import io.pensieve.statemachine.snapshot.LoadedSnapshot;
 import io.pensieve.statemachine.snapshot.SnapshotFormat;
@@ -8,10 +13,7 @@ import io.pensieve.store.GrantOutcome;
 import io.pensieve.store.LeasedMap;
 import io.pensieve.store.WriteOutcome;
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -135,54 +137,5 @@ public final class SnapshotBenchmark {
         what, rounds, fileBytes, median(writeMillis), median(loadMillis),
         median(loadCpuMillis), median(loadGcMillis),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-  }
-
-  /** Wall time of a load, the loading thread's CPU time, and the collectors' time. */
-  private static final class LoadTiming {
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private final long startNanos = System.nanoTime();
-    private final long startCpuNanos = THREADS.getCurrentThreadCpuTime();
-    private final long startGcMillis = gcMillisSoFar();
-
-    double wallMillis() {
-      return (System.nanoTime() - startNanos) / 1e6;
-    }
-
-    double cpuMillis() {
-      return (THREADS.getCurrentThreadCpuTime() - startCpuNanos) / 1e6;
-    }
-
-    double gcMillis() {
-      return gcMillisSoFar() - startGcMillis;
-    }
-
-    private static long gcMillisSoFar() {
-      long total = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        total += Math.max(0, gc.getCollectionTime());
-      }
-      return total;
-    }
-  }
-
-  /** Used heap after full collections: the least of a few, as one may leave garbage behind. */
-  private static long usedHeapAfterGc() {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
-
-  private static byte[] key(int i) {
-    return String.format("key-%012d", i).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static double median(double[] samples) {
-    double[] sorted = samples.clone();
-    Arrays.sort(sorted);
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 }

@@ -1,11 +1,9 @@
 package io.pensieve.server.admin;
 
+import static io.pensieve.server.admin.SnapshotUploads.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import io.grpc.stub.StreamObserver;
-import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.ConfigureResult;
 import io.pensieve.proto.v1.DeleteRequest;
@@ -33,8 +31,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -161,31 +157,5 @@ class AdminOperationsIT {
           .allSatisfy(value -> assertThat(value).isPresent());
       assertThat(client.value("backup-7")).contains("value-7");
     }
-  }
-
-  private static RestoreSnapshotResponse restore(KvClient client, byte[] file) throws Exception {
-    CompletableFuture<RestoreSnapshotResponse> result = new CompletableFuture<>();
-    StreamObserver<SnapshotChunk> upload = AdminGrpc.newStub(client.channel())
-        .withDeadlineAfter(60, TimeUnit.SECONDS)
-        .restoreSnapshot(new StreamObserver<>() {
-          @Override
-          public void onNext(RestoreSnapshotResponse response) {
-            result.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() { }
-        });
-    for (int from = 0; from < file.length; from += 1000) {
-      upload.onNext(SnapshotChunk.newBuilder()
-          .setData(ByteString.copyFrom(file, from, Math.min(1000, file.length - from))).build());
-    }
-    upload.onCompleted();
-    return result.get(60, TimeUnit.SECONDS);
   }
 }

@@ -1,14 +1,12 @@
 package io.pensieve.server.admin;
 
+import static io.pensieve.server.admin.SnapshotUploads.restore;
 import static io.pensieve.server.grpc.KvClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
-import io.pensieve.proto.v1.AdminGrpc;
 import io.pensieve.proto.v1.ConfigureCommand;
 import io.pensieve.proto.v1.Consistency;
 import io.pensieve.proto.v1.GetResponse;
@@ -19,7 +17,6 @@ import io.pensieve.proto.v1.LeaseRevokeRequest;
 import io.pensieve.proto.v1.LeaseTimeToLiveRequest;
 import io.pensieve.proto.v1.LeaseTimeToLiveResponse;
 import io.pensieve.proto.v1.RestoreSnapshotResponse;
-import io.pensieve.proto.v1.SnapshotChunk;
 import io.pensieve.proto.v1.UpdateSettingsRequest;
 import io.pensieve.server.cluster.TestCluster;
 import io.pensieve.server.grpc.KvClient;
@@ -30,10 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -197,32 +191,5 @@ class SnapshotRestoreIT {
   private static void setMaxLeases(KvClient client, int maxLeases) {
     client.admin().updateSettings(UpdateSettingsRequest.newBuilder()
         .setChanges(ConfigureCommand.newBuilder().setMaxLeases(maxLeases)).build());
-  }
-
-  private static RestoreSnapshotResponse restore(KvClient client, byte[] file)
-      throws ExecutionException, InterruptedException, TimeoutException {
-    CompletableFuture<RestoreSnapshotResponse> result = new CompletableFuture<>();
-    StreamObserver<SnapshotChunk> upload = AdminGrpc.newStub(client.channel())
-        .withDeadlineAfter(60, TimeUnit.SECONDS)
-        .restoreSnapshot(new StreamObserver<>() {
-          @Override
-          public void onNext(RestoreSnapshotResponse response) {
-            result.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            result.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() { }
-        });
-    for (int from = 0; from < file.length; from += 1000) {
-      upload.onNext(SnapshotChunk.newBuilder()
-          .setData(ByteString.copyFrom(file, from, Math.min(1000, file.length - from))).build());
-    }
-    upload.onCompleted();
-    return result.get(60, TimeUnit.SECONDS);
   }
 }
