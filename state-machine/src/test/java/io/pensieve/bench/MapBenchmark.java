@@ -2,6 +2,7 @@ package io.pensieve.bench;
 
 import static io.pensieve.bench.Measures.key;
 import static io.pensieve.bench.Measures.median;
+import static io.pensieve.bench.Measures.shuffled;
 import static io.pensieve.bench.Measures.usedHeapAfterGc;
 
 import io.pensieve.api.KeyRanges;
@@ -212,18 +213,6 @@ public final class MapBenchmark {
     System.out.printf("keys written in random order, median of %d: snapshot written in %.0f ms "
         + "(with fsync), loaded in %.0f ms (%.0f ms CPU, %.0f ms collections)%n", rounds,
         median(writeMillis), median(loadMillis), median(loadCpuMillis), median(loadGcMillis));
-  }
-
-  private static int[] shuffled(int count) {
-    int[] order = IntStream.range(0, count).toArray();
-    SplittableRandom random = new SplittableRandom(3);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int swapped = order[i];
-      order[i] = order[j];
-      order[j] = swapped;
-    }
-    return order;
   }
 
   private static double seconds(long startNanos) {

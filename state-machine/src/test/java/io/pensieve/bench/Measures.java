@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /** What the map and snapshot benchmarks measure alike: keys, heap, medians, load timings. */
 final class Measures {
@@ -23,6 +25,19 @@ final class Measures {
       used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
     return used;
+  }
+
+  /** 0 .. count-1 in an order shuffled the same way on every run. */
+  static int[] shuffled(int count) {
+    int[] order = IntStream.range(0, count).toArray();
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swapped = order[i];
+      order[i] = order[j];
+      order[j] = swapped;
+    }
+    return order;
   }
 
   static double median(double[] samples) {

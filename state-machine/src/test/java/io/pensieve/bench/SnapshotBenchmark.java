@@ -2,6 +2,7 @@ package io.pensieve.bench;
 
 import static io.pensieve.bench.Measures.key;
 import static io.pensieve.bench.Measures.median;
+import static io.pensieve.bench.Measures.shuffled;
 import static io.pensieve.bench.Measures.usedHeapAfterGc;
 
 import io.pensieve.bench.Measures.LoadTiming;
@@ -76,16 +77,7 @@ public final class SnapshotBenchmark {
         throw new IllegalStateException("lease " + lease + " not granted");
       }
     }
-    int[] order = IntStream.range(0, entries).toArray();
-    if (shuffled) {
-      SplittableRandom random = new SplittableRandom(3);
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int swapped = order[i];
-        order[i] = order[j];
-        order[j] = swapped;
-      }
-    }
+    int[] order = shuffled ? shuffled(entries) : IntStream.range(0, entries).toArray();
     for (int n = 0; n < entries; n++) {
       int i = order[n];
       OptionalLong ttl = i % TTL_EVERY == 0 ? OptionalLong.of(3_600_000 + i) : OptionalLong.of(0);
